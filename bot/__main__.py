@@ -1,0 +1,201 @@
+"""The `python -m bot` command line: ask, chat, check and run.
+
+    python -m bot [--config FILE] ask [--json] [QUESTION]
+    python -m bot [--config FILE] chat
+    python -m bot [--config FILE] check
+    python -m bot [--config FILE] run
+    python -m bot [--config FILE] start      (run with a token, otherwise chat)
+
+Exit codes: 0 done, 1 invalid knowledge base or configuration, 2 wrong usage or missing token.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO, TextIO
+
+from bot.config import Config, ConfigError, load_config
+from bot.engine import Engine, Outcome, Result
+from bot.knowledge import KnowledgeError, load_knowledge
+from bot.render import entry_plain, result_plain
+from bot.texts import say
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+QUIT_WORDS = {"avslutt", "slutt", "quit", "exit", "q"}
+NO_TOKEN_NOTICE = (
+    "No Telegram token configured: starting the terminal chat. To connect Telegram, set "
+    "TELEGRAM_BOT_TOKEN (or telegram.token in config.yaml) and run `make run` again."
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with help on every command."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Kongsbergregionen chat assistant: answers questions about the regional "
+        "council from a curated knowledge base.",
+    )
+    parser.add_argument(
+        "--config", type=Path, default=None,
+        help="configuration file (default: ./config.yaml if it exists, else built-in defaults)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    ask = commands.add_parser(
+        "ask", help="answer one question, or every line of standard input",
+        description="Answer QUESTION, or every line of standard input when no QUESTION is "
+        "given. Nothing is written to the question log.",
+    )
+    ask.add_argument("question", nargs="?", help="the question (omit to read standard input)")
+    ask.add_argument(
+        "--json", action="store_true",
+        help="print one JSON object per input line: question, outcome, entry_id, score, "
+        "language, answer, suggestions",
+    )
+    commands.add_parser(
+        "chat", help="chat with the bot in the terminal",
+        description="A terminal chat on the same engine as the Telegram bot.",
+    )
+    commands.add_parser(
+        "check", help="validate the knowledge base and the configuration",
+        description="Report every problem in the configuration and knowledge/*.yaml with file, "
+        "line and what is wrong. Exit 1 if there is any.",
+    )
+    commands.add_parser(
+        "run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)",
+        description="Run the Telegram bot, by long polling or webhook as configured.",
+    )
+    commands.add_parser(
+        "start", help="run the Telegram bot if a token is configured, else the terminal chat",
+        description="What `make run` does: the Telegram bot when a token is configured, "
+        "otherwise the terminal chat.",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as error:
+        _print_problems("configuration", error.problems)
+        return EXIT_INVALID
+    if args.command == "check":
+        return check(config)
+    try:
+        engine = Engine.from_directory(config.knowledge_dir, config.matching)
+    except KnowledgeError as error:
+        _print_problems("knowledge base", [str(problem) for problem in error.problems])
+        return EXIT_INVALID
+    if args.command == "ask":
+        return ask(engine, args.question, as_json=args.json)
+    if args.command == "start" and not config.telegram.token:
+        print(NO_TOKEN_NOTICE, file=sys.stderr)
+        return chat(engine, sys.stdin, sys.stdout)
+    if args.command == "chat":
+        return chat(engine, sys.stdin, sys.stdout)
+    from bot.app import run_bot
+
+    return run_bot(config, engine)
+
+
+def _print_problems(what: str, problems: list[str]) -> None:
+    print(f"The {what} has {len(problems)} problem(s):", file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+
+
+def check(config: Config) -> int:
+    """Validate the knowledge base (the configuration was validated on loading)."""
+    try:
+        knowledge = load_knowledge(config.knowledge_dir)
+    except KnowledgeError as error:
+        _print_problems("knowledge base", [str(problem) for problem in error.problems])
+        return EXIT_INVALID
+    print(f"Configuration OK ({config.source}).")
+    print(
+        f"Knowledge base OK: {len(knowledge.entries)} entries, {knowledge.question_count} "
+        f"alternate questions in {knowledge.directory}/."
+    )
+    return 0
+
+
+def result_json(result: Result, engine: Engine) -> dict:
+    """The `ask --json` object for one result."""
+    knowledge = engine.knowledge
+    return {
+        "question": result.question,
+        "outcome": result.outcome.value,
+        "entry_id": result.entry.id if result.entry else None,
+        "score": result.score,
+        "language": result.language,
+        "answer": result_plain(result, knowledge),
+        "suggestions": [
+            {
+                "entry_id": candidate.entry.id,
+                "title": candidate.entry.title_in(result.language),
+                "score": round(candidate.score, 1),
+                "answer": entry_plain(candidate.entry, result.language),
+            }
+            for candidate in result.suggestions
+        ],
+    }
+
+
+def input_lines(stream: BinaryIO) -> Iterator[str]:
+    """Lines of a byte stream split on newline only, decoded leniently, one per input line."""
+    for raw in stream:
+        yield raw.rstrip(b"\n").rstrip(b"\r").decode("utf-8", errors="replace")
+
+
+def ask(engine: Engine, question: str | None, *, as_json: bool) -> int:
+    """Answer one question or every input line; output is flushed line by line."""
+    questions = [question] if question is not None else input_lines(sys.stdin.buffer)
+    out = sys.stdout.buffer
+    for text in questions:
+        result = engine.ask(text)
+        if as_json:
+            line = json.dumps(result_json(result, engine), ensure_ascii=False)
+        else:
+            line = result_plain(result, engine.knowledge) + "\n"
+        out.write(line.encode("utf-8", errors="replace") + b"\n")
+        out.flush()
+    return 0
+
+
+def chat(engine: Engine, stdin: TextIO, stdout: TextIO) -> int:
+    """The terminal chat: type questions, pick suggestions by number, 'avslutt' to leave."""
+    language = "nb"
+    print(say("chat_welcome", language), file=stdout, flush=True)
+    pending: Result | None = None
+    while True:
+        print("\n> ", end="", file=stdout, flush=True)
+        line = stdin.readline()
+        if not line:
+            break
+        text = line.strip()
+        if text.lower() in QUIT_WORDS:
+            break
+        if not text:
+            continue
+        if pending and text.isdigit() and 1 <= int(text) <= len(pending.suggestions):
+            chosen = pending.suggestions[int(text) - 1].entry
+            print(entry_plain(chosen, pending.language), file=stdout, flush=True)
+            pending = None
+            continue
+        result = engine.ask(text)
+        print(result_plain(result, engine.knowledge), file=stdout, flush=True)
+        pending = result if result.outcome is Outcome.SUGGESTED else None
+        if pending:
+            print(say("chat_pick", result.language), file=stdout, flush=True)
+    print(file=stdout, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,519 @@
+"""The knowledge base: `knowledge/*.yaml` loaded, validated and turned into typed entries.
+
+Loading never stops at the first problem: every problem is collected with its file and line,
+so an editor can fix a file in one go (`python -m bot check`). A knowledge base with problems
+is never returned; the caller keeps whatever it had before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LANGUAGES = ("nb", "nn", "en")
+REQUIRED_LANGUAGES = ("nb", "en")
+KINDS = ("council", "focus_area", "municipality", "contact", "emergency", "smalltalk")
+LANGUAGE_FILE = "language.yaml"
+LEARNED_FILE = "learned.yaml"
+ENTRY_KEYS = {
+    "id", "kind", "title", "answer", "questions", "keywords", "related",
+    "municipality", "contact", "source", "checked",
+}
+CONTACT_KEYS = {"name", "phone", "email", "website", "address"}
+LANGUAGE_KEYS = {"stopwords", "courtesy", "synonyms", "municipalities", "markers"}
+_ID_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
+_EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the knowledge base, with where it is."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class KnowledgeError(Exception):
+    """The knowledge base is invalid; `problems` lists everything found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Contact:
+    """What a contact card holds; every field but the name may be empty."""
+
+    name: str
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    address: str = ""
+
+    @property
+    def phone_e164(self) -> str:
+        """The phone number as +47XXXXXXXX (short numbers stay as they are)."""
+        digits = phone_digits(self.phone)
+        return f"+47{digits}" if len(digits) == 8 else digits
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One answer the bot can give, with the ways people ask for it."""
+
+    id: str
+    kind: str
+    title: dict[str, str]
+    answer: dict[str, str]
+    questions: tuple[str, ...]
+    source: str
+    checked: dt.date
+    keywords: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    municipality: str | None = None
+    contact: Contact | None = None
+    file: str = ""
+    line: int = 0
+
+    def title_in(self, language: str) -> str:
+        """The title in `language`, nynorsk falling back to bokmål."""
+        return _pick(self.title, language)
+
+    def answer_in(self, language: str) -> str:
+        """The answer in `language`, nynorsk falling back to bokmål."""
+        return _pick(self.answer, language)
+
+
+@dataclass(frozen=True)
+class LanguageData:
+    """Word lists that make matching language-aware; editors keep them in language.yaml."""
+
+    stopwords: frozenset[str] = frozenset()
+    courtesy: frozenset[str] = frozenset()
+    synonyms: dict[str, str] = field(default_factory=dict)
+    municipalities: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    markers: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """A validated knowledge base; never mutated, replaced whole on reload."""
+
+    entries: dict[str, Entry]
+    language: LanguageData
+    learned: dict[str, tuple[str, ...]]
+    directory: Path
+
+    def questions_for(self, entry_id: str) -> tuple[str, ...]:
+        """The entry's alternate questions, curated and learned."""
+        return self.entries[entry_id].questions + self.learned.get(entry_id, ())
+
+    def municipality_entry(self, key: str, kind: str) -> Entry | None:
+        """The entry of `kind` ("municipality" or "contact") about municipality `key`."""
+        for entry in self.entries.values():
+            if entry.municipality == key and entry.kind == kind:
+                return entry
+        return None
+
+    @property
+    def question_count(self) -> int:
+        """How many alternate questions the base holds in all."""
+        return sum(len(self.questions_for(entry_id)) for entry_id in self.entries)
+
+
+def _pick(texts: dict[str, str], language: str) -> str:
+    return texts.get(language) or texts["nb"]
+
+
+def phone_digits(phone: str) -> str:
+    """The digits of a Norwegian phone number without the +47/0047 country code."""
+    digits = re.sub(r"[\s\-.]", "", phone)
+    if digits.startswith("+47"):
+        digits = digits[3:]
+    elif digits.startswith("0047"):
+        digits = digits[4:]
+    return digits
+
+
+def is_valid_phone(phone: str, *, allow_short: bool) -> bool:
+    """Eight digits (optionally +47), or a 3-6 digit short number where allowed."""
+    digits = phone_digits(phone)
+    if not digits.isdigit():
+        return False
+    return len(digits) == 8 or (allow_short and 3 <= len(digits) <= 6)
+
+
+# --- YAML with line numbers -------------------------------------------------------------------
+
+
+class LineDict(dict):
+    """A mapping that remembers the line of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class LineList(list):
+    """A sequence that remembers the line of each item (1-based)."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe YAML loader that keeps line numbers and reports duplicate keys."""
+
+    def __init__(self, stream: str, file: str, problems: list[Problem]) -> None:
+        super().__init__(stream)
+        self.file = file
+        self.problems = problems
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
+        result = LineDict()
+        result.line = node.start_mark.line + 1
+        result.key_lines = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if key in result:
+                self.problems.append(Problem(self.file, line, f"duplicate key '{key}'"))
+            result[key] = self.construct_object(value_node, deep=True)
+            result.key_lines[key] = line
+        return result
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # type: ignore[override]
+        result = LineList(self.construct_object(child, deep=True) for child in node.value)
+        result.line = node.start_mark.line + 1
+        result.item_lines = [child.start_mark.line + 1 for child in node.value]
+        return result
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_sequence)
+
+
+def read_yaml(path: Path, problems: list[Problem]) -> Any:
+    """Parse one YAML file with line numbers; syntax errors become problems, result None."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(Problem(name, 0, f"cannot read the file: {error}"))
+        return None
+    loader = _LineLoader(text, name, problems)
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 0
+        problems.append(Problem(name, line, f"YAML syntax: {error.problem or error}"))
+        return None
+    except yaml.YAMLError as error:
+        problems.append(Problem(name, 0, f"YAML syntax: {error}"))
+        return None
+    finally:
+        loader.dispose()
+
+
+def _line_of(mapping: Any, key: str) -> int:
+    if isinstance(mapping, LineDict):
+        return mapping.key_lines.get(key, mapping.line)
+    return 0
+
+
+# --- Loading and validation -------------------------------------------------------------------
+
+
+def load_knowledge(directory: Path) -> KnowledgeBase:
+    """Load and validate every file in `directory`; raise KnowledgeError listing all problems."""
+    problems: list[Problem] = []
+    if not directory.is_dir():
+        raise KnowledgeError([Problem(str(directory), 0, "knowledge directory not found")])
+    language = _load_language(directory / LANGUAGE_FILE, problems)
+    entries: dict[str, Entry] = {}
+    entry_files = sorted(
+        path for path in directory.glob("*.yaml") if path.name not in (LANGUAGE_FILE, LEARNED_FILE)
+    )
+    if not entry_files:
+        problems.append(Problem(str(directory), 0, "no knowledge files (*.yaml) found"))
+    for path in entry_files:
+        for entry in _load_entry_file(path, language, problems):
+            if entry.id in entries:
+                first = entries[entry.id]
+                problems.append(
+                    Problem(entry.file, entry.line,
+                            f"duplicate id '{entry.id}' (first at {first.file}:{first.line})")
+                )
+                continue
+            entries[entry.id] = entry
+    _check_references(entries, problems)
+    learned = _load_learned(directory / LEARNED_FILE, entries, problems)
+    if problems:
+        raise KnowledgeError(problems)
+    return KnowledgeBase(entries=entries, language=language, learned=learned, directory=directory)
+
+
+def _load_entry_file(
+    path: Path, language: LanguageData, problems: list[Problem]
+) -> Iterator[Entry]:
+    data = read_yaml(path, problems)
+    name = str(path)
+    if data is None:
+        return
+    if not isinstance(data, dict) or "entries" not in data:
+        problems.append(Problem(name, 1, "the file must have a top-level key 'entries'"))
+        return
+    for key in data:
+        if key != "entries":
+            problems.append(Problem(name, _line_of(data, key), f"unknown top-level key '{key}'"))
+    items = data["entries"]
+    if not isinstance(items, list):
+        problems.append(Problem(name, _line_of(data, "entries"), "'entries' must be a list"))
+        return
+    lines = getattr(items, "item_lines", [0] * len(items))
+    for raw, line in zip(items, lines, strict=True):
+        entry = _parse_entry(raw, name, line, language, problems)
+        if entry is not None:
+            yield entry
+
+
+def _parse_entry(
+    raw: Any, file: str, line: int, language: LanguageData, problems: list[Problem]
+) -> Entry | None:
+    """Validate one entry; report every problem; return the entry if it is usable."""
+    if not isinstance(raw, dict):
+        problems.append(Problem(file, line, "an entry must be a mapping with 'id', 'title', ..."))
+        return None
+    before = len(problems)
+
+    def report(key: str, message: str) -> None:
+        problems.append(Problem(file, _line_of(raw, key) or line, message))
+
+    entry_id = raw.get("id")
+    label = f"entry '{entry_id}'" if isinstance(entry_id, str) else "entry"
+    for key in raw:
+        if key not in ENTRY_KEYS:
+            report(key, f"{label}: unknown key '{key}' (known: {', '.join(sorted(ENTRY_KEYS))})")
+    if not isinstance(entry_id, str) or not _ID_PATTERN.match(entry_id):
+        report("id", f"{label}: 'id' must be lower-case letters, digits, '_' and '.', "
+                     f"got {entry_id!r}")
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        report("kind", f"{label}: 'kind' must be one of {', '.join(KINDS)}, got {kind!r}")
+    title = _texts(raw, "title", label, report)
+    answer = _texts(raw, "answer", label, report)
+    questions = _strings(raw, "questions", label, report, required=True)
+    keywords = _strings(raw, "keywords", label, report, required=False)
+    related = _strings(raw, "related", label, report, required=False)
+    municipality = raw.get("municipality")
+    if municipality is not None and municipality not in language.municipalities:
+        report("municipality", f"{label}: unknown municipality {municipality!r} "
+                               f"(known in {LANGUAGE_FILE}: {', '.join(language.municipalities)})")
+    contact = _contact(raw, label, report, allow_short=kind == "emergency")
+    source = raw.get("source")
+    if not isinstance(source, str) or not source.strip():
+        report("source", f"{label}: 'source' is required: where the facts were read")
+    checked = _date(raw, label, report)
+    if len(problems) > before:
+        return None
+    return Entry(
+        id=entry_id, kind=kind, title=title, answer=answer, questions=questions,
+        keywords=keywords, related=related, municipality=municipality, contact=contact,
+        source=source.strip(), checked=checked, file=file, line=line,
+    )
+
+
+def _texts(raw: dict, key: str, label: str, report: Any) -> dict[str, str]:
+    value = raw.get(key)
+    if not isinstance(value, dict):
+        report(key, f"{label}: '{key}' must give nb and en text, for example '{key}: {{nb: ..., "
+                    "en: ...}}'")
+        return {}
+    texts: dict[str, str] = {}
+    for language, text in value.items():
+        if language not in LANGUAGES:
+            report(key, f"{label}: '{key}' has unknown language '{language}' "
+                        f"(use {', '.join(LANGUAGES)})")
+        elif not isinstance(text, str) or not text.strip():
+            report(key, f"{label}: '{key}.{language}' must be non-empty text")
+        else:
+            texts[language] = text.strip()
+    for language in REQUIRED_LANGUAGES:
+        if language not in value:
+            name = {"nb": "bokmål", "en": "English"}[language]
+            report(key, f"{label}: missing {name} {key} ('{key}.{language}')")
+    return texts
+
+
+def _strings(raw: dict, key: str, label: str, report: Any, *, required: bool) -> tuple[str, ...]:
+    value = raw.get(key)
+    if value is None:
+        if required:
+            report(key, f"{label}: no alternate questions ('{key}' needs at least one)")
+        return ()
+    if not isinstance(value, list) or not all(isinstance(item, str | int) for item in value):
+        report(key, f"{label}: '{key}' must be a list of text")
+        return ()
+    items = tuple(str(item).strip() for item in value if str(item).strip())
+    if required and not items:
+        report(key, f"{label}: no alternate questions ('{key}' needs at least one)")
+    return items
+
+
+def _contact(raw: dict, label: str, report: Any, *, allow_short: bool) -> Contact | None:
+    value = raw.get("contact")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        report("contact", f"{label}: 'contact' must be a mapping with name, phone, ...")
+        return None
+    fields: dict[str, str] = {}
+    for key, item in value.items():
+        where = value.key_lines.get(key) if isinstance(value, LineDict) else None
+        if key not in CONTACT_KEYS:
+            report("contact", f"{label}: unknown contact field '{key}' (line {where})")
+        elif not isinstance(item, str | int):
+            report("contact", f"{label}: contact '{key}' must be text (line {where})")
+        else:
+            fields[key] = str(item).strip()
+    if not fields.get("name"):
+        report("contact", f"{label}: a contact needs a 'name'")
+    phone = fields.get("phone", "")
+    if phone and not is_valid_phone(phone, allow_short=allow_short):
+        kind = "" if allow_short else " (short numbers only in emergency entries)"
+        report("contact", f"{label}: malformed phone number {phone!r}: use eight digits, "
+                          f"optionally with +47{kind}")
+    email = fields.get("email", "")
+    if email and not _EMAIL_PATTERN.match(email):
+        report("contact", f"{label}: malformed e-mail address {email!r}")
+    website = fields.get("website", "")
+    if website and not website.startswith(("http://", "https://")):
+        report("contact", f"{label}: website must start with https:// or http://")
+    if not fields.get("name"):
+        return None
+    return Contact(**fields)
+
+
+def _date(raw: dict, label: str, report: Any) -> dt.date:
+    value = raw.get("checked")
+    if isinstance(value, dt.date):
+        checked = value
+    else:
+        try:
+            checked = dt.date.fromisoformat(str(value))
+        except ValueError:
+            report("checked", f"{label}: 'checked' must be a date YYYY-MM-DD, got {value!r}")
+            return dt.date.min
+    if checked > dt.date.today():
+        report("checked", f"{label}: 'checked' date {checked} is in the future")
+    return checked
+
+
+def _check_references(entries: dict[str, Entry], problems: list[Problem]) -> None:
+    for entry in entries.values():
+        for related in entry.related:
+            if related not in entries:
+                problems.append(
+                    Problem(entry.file, entry.line,
+                            f"entry '{entry.id}': related id '{related}' does not exist")
+                )
+            elif related == entry.id:
+                problems.append(
+                    Problem(entry.file, entry.line, f"entry '{entry.id}' lists itself as related")
+                )
+
+
+def _load_language(path: Path, problems: list[Problem]) -> LanguageData:
+    if not path.exists():
+        problems.append(Problem(str(path), 0, "file not found (stop words, synonyms, names)"))
+        return LanguageData()
+    data = read_yaml(path, problems)
+    name = str(path)
+    if data is None:
+        return LanguageData()
+    if not isinstance(data, dict):
+        problems.append(Problem(name, 1, "the file must be a mapping of word lists"))
+        return LanguageData()
+    for key in data:
+        if key not in LANGUAGE_KEYS:
+            problems.append(Problem(name, _line_of(data, key), f"unknown key '{key}' "
+                                    f"(known: {', '.join(sorted(LANGUAGE_KEYS))})"))
+    synonyms: dict[str, str] = {}
+    for canonical, variants in _mapping_of_lists(data, "synonyms", name, problems):
+        for variant in variants:
+            previous = synonyms.get(variant.lower())
+            if previous is not None and previous != canonical:
+                problems.append(Problem(name, _line_of(data["synonyms"], canonical),
+                                        f"synonym '{variant}' is listed under both "
+                                        f"'{previous}' and '{canonical}'"))
+            synonyms[variant.lower()] = canonical
+    return LanguageData(
+        stopwords=frozenset(_word_list(data, "stopwords", name, problems)),
+        courtesy=frozenset(_word_list(data, "courtesy", name, problems)),
+        synonyms=synonyms,
+        municipalities=dict(_mapping_of_lists(data, "municipalities", name, problems)),
+        markers={key: frozenset(words)
+                 for key, words in _mapping_of_lists(data, "markers", name, problems)},
+    )
+
+
+def _word_list(data: dict, key: str, file: str, problems: list[Problem]) -> list[str]:
+    value = data.get(key) or []
+    if not isinstance(value, list):
+        problems.append(Problem(file, _line_of(data, key), f"'{key}' must be a list of words"))
+        return []
+    return [str(word).lower() for word in value]
+
+
+def _mapping_of_lists(
+    data: dict, key: str, file: str, problems: list[Problem]
+) -> Iterable[tuple[str, tuple[str, ...]]]:
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        problems.append(Problem(file, _line_of(data, key), f"'{key}' must be a mapping"))
+        return []
+    pairs = []
+    for name, words in value.items():
+        if not isinstance(words, list) or not words:
+            problems.append(Problem(file, _line_of(value, name),
+                                    f"'{key}.{name}' must be a non-empty list"))
+            continue
+        pairs.append((str(name), tuple(str(word) for word in words)))
+    return pairs
+
+
+def _load_learned(
+    path: Path, entries: dict[str, Entry], problems: list[Problem]
+) -> dict[str, tuple[str, ...]]:
+    """Alternate questions added by editors, kept apart from the curated files."""
+    if not path.exists():
+        return {}
+    data = read_yaml(path, problems)
+    if data is None:
+        return {}
+    name = str(path)
+    if not isinstance(data, dict) or not isinstance(data.get("questions") or {}, dict):
+        problems.append(Problem(name, 1, "the file must hold 'questions: {entry id: [...]}'"))
+        return {}
+    learned: dict[str, tuple[str, ...]] = {}
+    questions = data.get("questions") or {}
+    for entry_id, items in questions.items():
+        line = _line_of(questions, entry_id)
+        if entry_id not in entries:
+            problems.append(Problem(name, line, f"unknown entry id '{entry_id}'"))
+        elif not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            problems.append(Problem(name, line, f"'{entry_id}' must hold a list of questions"))
+        else:
+            learned[entry_id] = tuple(item.strip() for item in items if item.strip())
+    return learned

@@ -1,0 +1,209 @@
+"""Matching a question against every alternate question of the knowledge base.
+
+The index holds each alternate question as a set of tokens (see `bot.text`), an inverted index
+from token to alternates, and an inverse-document-frequency weight per token counted over
+entries, so that words that point to one entry ("stiftet") weigh more than words many entries
+share ("kommune").
+
+A question's tokens are looked up exactly, then as a compound of two known words
+("kontaktinformasjon"), then by typo-tolerant distance with rapidfuzz ("Kongsbreg"). Words the
+knowledge base has never seen keep their full weight and count against every candidate: "Hva er
+været i Notodden?" shares only "Notodden" with the knowledge base, which is not enough to answer.
+
+Each alternate's score (0-100) combines how much of the question it explains (recall, weighted
+more) with how much of the alternate the question covers (precision).
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.knowledge import KnowledgeBase
+from bot.text import Analysis, Normalizer
+
+RECALL_BETA = 1.6
+MIN_FUZZY_LENGTH = 4
+MIN_COMPOUND_PART = 3
+LINKING_LETTERS = ("s", "e")
+
+
+@dataclass(frozen=True)
+class QueryToken:
+    """One token of a question: what it matched in the vocabulary, how well, and its weight."""
+
+    token: str
+    similarity: float
+    weight: float
+    known: bool
+
+
+@dataclass(frozen=True)
+class Scored:
+    """An entry's best score and the alternate question that gave it."""
+
+    entry_id: str
+    score: float
+    question: str
+
+
+def max_typo_distance(length: int) -> int:
+    """How many edits a word of `length` letters may be away from a known word."""
+    if length < MIN_FUZZY_LENGTH:
+        return 0
+    if length <= 5:
+        return 1
+    if length <= 9:
+        return 2
+    return 3
+
+
+class Index:
+    """Alternate questions tokenised and indexed for fast, typo-tolerant lookup."""
+
+    def __init__(self, knowledge: KnowledgeBase, normalizer: Normalizer) -> None:
+        self.normalizer = normalizer
+        self.alt_entry: list[str] = []
+        self.alt_question: list[str] = []
+        self.alt_tokens: list[frozenset[str]] = []
+        postings: dict[str, array] = defaultdict(lambda: array("I"))
+        entries_with: dict[str, set[str]] = defaultdict(set)
+        for entry_id in knowledge.entries:
+            for question in knowledge.questions_for(entry_id):
+                tokens = frozenset(normalizer.analyse(question).tokens)
+                if not tokens:
+                    continue
+                position = len(self.alt_entry)
+                self.alt_entry.append(entry_id)
+                self.alt_question.append(question)
+                self.alt_tokens.append(tokens)
+                for token in tokens:
+                    postings[token].append(position)
+                    entries_with[token].add(entry_id)
+        self.postings = dict(postings)
+        entry_count = max(len(knowledge.entries), 1)
+        self.idf = {
+            token: math.log(1 + entry_count / len(owners)) for token, owners in entries_with.items()
+        }
+        self.unknown_weight = max(self.idf.values(), default=1.0)
+        self.alt_weight = array(
+            "d", (sum(self.idf[token] for token in tokens) for tokens in self.alt_tokens)
+        )
+        self._by_initial: dict[str, list[str]] = defaultdict(list)
+        for token in self.idf:
+            self._by_initial[token[0]].append(token)
+        self._keyword_entries = self._index_keywords(knowledge)
+        self._lookup_cache: dict[str, tuple[tuple[str, float], ...]] = {}
+
+    def _index_keywords(self, knowledge: KnowledgeBase) -> dict[str, set[str]]:
+        keyword_entries: dict[str, set[str]] = defaultdict(set)
+        for entry in knowledge.entries.values():
+            for keyword in entry.keywords:
+                for token in self.normalizer.analyse(keyword).tokens:
+                    keyword_entries[token].add(entry.id)
+        return dict(keyword_entries)
+
+    # --- query side ---------------------------------------------------------------------------
+
+    def query_tokens(self, analysis: Analysis) -> list[QueryToken]:
+        """The question's distinct tokens, resolved against the vocabulary."""
+        resolved: dict[str, QueryToken] = {}
+        for token in analysis.tokens:
+            for found, similarity in self.lookup(token):
+                known = found in self.idf
+                weight = self.idf[found] if known else self.unknown_weight
+                previous = resolved.get(found)
+                if previous is None or previous.similarity < similarity:
+                    resolved[found] = QueryToken(found, similarity, weight, known)
+        return list(resolved.values())
+
+    def lookup(self, token: str) -> tuple[tuple[str, float], ...]:
+        """Known tokens for `token`: itself, a compound's two parts, or the nearest by typo."""
+        cached = self._lookup_cache.get(token)
+        if cached is None:
+            cached = self._lookup_uncached(token)
+            if len(self._lookup_cache) > 100_000:
+                self._lookup_cache.clear()
+            self._lookup_cache[token] = cached
+        return cached
+
+    def _lookup_uncached(self, token: str) -> tuple[tuple[str, float], ...]:
+        if token in self.idf or token.isdigit():
+            return ((token, 1.0),)
+        parts = self._split_compound(token)
+        if parts:
+            return tuple((part, 1.0) for part in parts)
+        near = self._nearest(token)
+        return (near,) if near else ((token, 1.0),)
+
+    def _split_compound(self, token: str) -> tuple[str, str] | None:
+        for cut in range(len(token) - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):
+            head, tail = token[:cut], token[cut:]
+            right = self.normalizer.token_for(tail)
+            if right not in self.idf:
+                continue
+            heads = (head, head[:-1]) if head.endswith(LINKING_LETTERS) else (head,)
+            for left_word in heads:
+                left = self.normalizer.token_for(left_word)
+                if left in self.idf:
+                    return left, right
+        return None
+
+    def _nearest(self, token: str) -> tuple[str, float] | None:
+        limit = max_typo_distance(len(token))
+        if not limit:
+            return None
+        candidates = self._by_initial.get(token[0], ())
+        found = process.extractOne(token, candidates, scorer=OSA.distance, score_cutoff=limit)
+        if found is None:
+            return None
+        word, distance, _ = found
+        return word, 1.0 - distance / max(len(word), len(token))
+
+    # --- scoring ------------------------------------------------------------------------------
+
+    def score(
+        self, tokens: list[QueryToken], excluded: frozenset[str] = frozenset()
+    ) -> list[Scored]:
+        """Every matching entry's best score, best first; entries in `excluded` left out."""
+        total = sum(token.weight for token in tokens)
+        if not total:
+            return []
+        matched: dict[int, float] = defaultdict(float)
+        for token in tokens:
+            if not token.known:
+                continue
+            gain = token.weight * token.similarity
+            for position in self.postings[token.token]:
+                matched[position] += gain
+        best: dict[str, Scored] = {}
+        for position, gain in matched.items():
+            entry_id = self.alt_entry[position]
+            if entry_id in excluded:
+                continue
+            value = 100.0 * f_score(gain / self.alt_weight[position], gain / total)
+            current = best.get(entry_id)
+            if current is None or value > current.score:
+                best[entry_id] = Scored(entry_id, value, self.alt_question[position])
+        return sorted(best.values(), key=lambda scored: scored.score, reverse=True)
+
+    def keyword_entries(self, tokens: list[QueryToken]) -> set[str]:
+        """Entries whose keywords appear among the question's tokens."""
+        found: set[str] = set()
+        for token in tokens:
+            found |= self._keyword_entries.get(token.token, set())
+        return found
+
+
+def f_score(precision: float, recall: float) -> float:
+    """The F-measure with recall weighted RECALL_BETA times as much as precision."""
+    precision, recall = min(precision, 1.0), min(recall, 1.0)
+    if precision <= 0 or recall <= 0:
+        return 0.0
+    beta2 = RECALL_BETA * RECALL_BETA
+    return (1 + beta2) * precision * recall / (beta2 * precision + recall)

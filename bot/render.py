@@ -1,0 +1,102 @@
+"""Turning the engine's results into what a user reads: plain text and Telegram HTML.
+
+Plain text serves the terminal chat and `ask --json`; HTML serves Telegram (bold titles,
+escaped knowledge, phone numbers in +47 form so that Telegram makes them tappable).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from bot.engine import Outcome, Result
+from bot.knowledge import Entry, KnowledgeBase
+from bot.texts import COUNCIL_WEBSITE, say
+
+TELEGRAM_LIMIT = 4096
+_PHONE = re.compile(r"(?<![\d+])(\d{2}) ?(\d{2}) ?(\d{2}) ?(\d{2})(?![\d])")
+
+
+def checked_date(entry: Entry) -> str:
+    """The entry's checked date as people write it in Norway: 28.11.2026."""
+    return entry.checked.strftime("%d.%m.%Y")
+
+
+def entry_plain(entry: Entry, language: str) -> str:
+    """An entry as plain text: title, answer and source."""
+    source = say("source", language, source=entry.source, checked=checked_date(entry))
+    return f"{entry.title_in(language)}\n\n{entry.answer_in(language)}\n\n{source}"
+
+
+def entry_html(entry: Entry, language: str) -> str:
+    """An entry as Telegram HTML: bold title, escaped answer, phone numbers in +47 form."""
+    title = html.escape(entry.title_in(language))
+    answer = with_country_code(html.escape(entry.answer_in(language)))
+    source_label = say("source", language, source="", checked=checked_date(entry))
+    label, _, rest = source_label.partition(": ")
+    link = f'<a href="{html.escape(entry.source, quote=True)}">{html.escape(label)}</a>'
+    return f"<b>{title}</b>\n\n{answer}\n\n<i>{link}{html.escape(rest.strip())}</i>"
+
+
+def with_country_code(text: str) -> str:
+    """Write Norwegian eight-digit numbers as +47 XX XX XX XX, which Telegram makes tappable."""
+    return _PHONE.sub(lambda m: "+47 " + " ".join(m.groups()), text)
+
+
+def unanswered_plain(result: Result, knowledge: KnowledgeBase, *, logged: bool) -> str:
+    """The honest "I don't know yet", and where to turn meanwhile."""
+    language = result.language
+    lines = [say("unanswered", language)]
+    if logged:
+        lines[0] += " " + say("unanswered_logged", language)
+    lines.append(where_to_turn(result, knowledge))
+    return "\n\n".join(lines)
+
+
+def where_to_turn(result: Result, knowledge: KnowledgeBase) -> str:
+    """The named municipality's contact if one was named, otherwise the council's website."""
+    language = result.language
+    if result.municipality:
+        entry = knowledge.municipality_entry(result.municipality, "contact")
+        if entry and entry.contact:
+            contact = entry.contact
+            how = contact.phone or contact.website or contact.email
+            if contact.phone and contact.website:
+                how = f"{contact.phone}, {contact.website}"
+            return say("unanswered_municipality", language, name=contact.name, contact=how)
+    return say("unanswered_council", language, website=COUNCIL_WEBSITE)
+
+
+def suggestions_plain(result: Result) -> str:
+    """"Did you mean …?" with the suggestions numbered."""
+    lines = [say("suggest_intro", result.language)]
+    for number, candidate in enumerate(result.suggestions, start=1):
+        lines.append(f"{number}. {candidate.entry.title_in(result.language)}")
+    return "\n".join(lines)
+
+
+def result_plain(result: Result, knowledge: KnowledgeBase, *, logged: bool = False) -> str:
+    """The full text a user would see for `result`, as plain text."""
+    if result.outcome is Outcome.ANSWERED and result.entry:
+        return entry_plain(result.entry, result.language)
+    if result.outcome is Outcome.SUGGESTED:
+        return suggestions_plain(result)
+    return unanswered_plain(result, knowledge, logged=logged)
+
+
+def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Split text into pieces of at most `limit` characters, at paragraph or line breaks."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n\n", 0, limit)
+        if cut <= 0:
+            cut = text.rfind("\n", 0, limit)
+        if cut <= 0:
+            cut = text.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text:
+        pieces.append(text)
+    return pieces

@@ -1,0 +1,161 @@
+"""Text normalisation: the same pipeline for the knowledge base and for what people type.
+
+    "Hva er tlf. til Nore og Uvdal kommune?"
+    -> fold:    "hva er tlf. til nore og uvdal kommune?"   (case, accents, æ/ø/å, aa/oe)
+    -> phrases: "hva er tlf. til noreoguvdal kommune?"     (multi-word names and synonyms)
+    -> words:   hva er tlf til noreoguvdal kommune
+    -> tokens:  telefon noreoguvdal kommun                   (stop words out, synonyms, stems)
+
+Stop words and courtesy words ("hei", "takk") are kept aside rather than dropped, so that a
+message made only of them ("hei!") can still be matched on them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+from bot.knowledge import LanguageData
+
+_LETTER_MAP = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ß": "ss", "ð": "d", "þ": "th"})
+_DIGRAPHS = re.compile(r"aa|oe")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"[a-z0-9]+")
+_STEMMER = snowballstemmer.stemmer("norwegian")
+_MIN_STEM_LENGTH = 4
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and write æ/ø/å the way people type them without a keyboard.
+
+    Both "år", "aar" and "ar" fold to "ar"; "møte" and "moete" to "mote"; "være" to "vaere".
+    """
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_LETTER_MAP)
+    text = "".join(
+        char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char)
+    )
+    return _DIGRAPHS.sub(lambda match: match.group(0)[0], text)
+
+
+def words(text: str) -> list[str]:
+    """The words of already folded text."""
+    return _WORD.findall(text)
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """A light Norwegian stem; short words and numbers stay as they are."""
+    if len(word) <= _MIN_STEM_LENGTH or word.isdigit():
+        return word
+    stemmed = _STEMMER.stemWord(word)
+    return stemmed if len(stemmed) >= 3 else word
+
+
+def canonical_token(phrase: str) -> str:
+    """The single token a synonym's canonical word or a municipality key becomes."""
+    return _NON_WORD.sub("", fold(phrase))
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A normalised message: content tokens, and the stop and courtesy words set aside."""
+
+    content: tuple[str, ...]
+    courtesy: tuple[str, ...]
+    stop: tuple[str, ...]
+    raw_words: tuple[str, ...]
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """The tokens to match on: content words, else courtesy words, else everything."""
+        return self.content or self.courtesy or self.stop
+
+
+class Normalizer:
+    """Turns text into match tokens using the knowledge base's language data."""
+
+    def __init__(self, language: LanguageData) -> None:
+        self.stopwords = frozenset(fold(word) for word in language.stopwords)
+        self.courtesy = frozenset(fold(word) for word in language.courtesy)
+        self.synonyms: dict[str, str] = {}
+        self.municipality_tokens: dict[str, str] = {}
+        phrases: dict[str, str] = {}
+        for variant, canonical in language.synonyms.items():
+            self._add_variant(variant, canonical_token(canonical), phrases)
+            self._add_variant(canonical, canonical_token(canonical), phrases)
+        for key, names in language.municipalities.items():
+            token = canonical_token(key)
+            self.municipality_tokens[token] = key
+            for name in (*names, key.replace("_", " ")):
+                self._add_variant(name, token, phrases)
+        ordered = sorted(phrases, key=len, reverse=True)
+        self._phrases = phrases
+        self._phrase_pattern = (
+            re.compile(r"\b(" + "|".join(re.escape(p) for p in ordered) + r")\b")
+            if ordered else None
+        )
+        self.protected = frozenset(self.synonyms.values())
+        self.markers = {
+            lang: frozenset(fold(word) for word in marker_words)
+            for lang, marker_words in language.markers.items()
+        }
+
+    def _add_variant(self, variant: str, token: str, phrases: dict[str, str]) -> None:
+        folded = " ".join(words(fold(variant)))
+        if not folded:
+            return
+        if " " in folded:
+            phrases[folded] = token
+        else:
+            self.synonyms.setdefault(folded, token)
+            self.synonyms.setdefault(stem(folded), token)
+
+    def analyse(self, text: str) -> Analysis:
+        """Normalise `text` into tokens (see the module docstring)."""
+        folded = " ".join(words(fold(text)))
+        if self._phrase_pattern is not None:
+            folded = self._phrase_pattern.sub(lambda m: self._phrases[m.group(1)], folded)
+        content: list[str] = []
+        courtesy: list[str] = []
+        stop: list[str] = []
+        raw = words(folded)
+        for word in raw:
+            token = self.token_for(word)
+            if word in self.stopwords and token not in self.protected:
+                stop.append(token)
+            elif word in self.courtesy:
+                courtesy.append(token)
+            else:
+                content.append(token)
+        return Analysis(tuple(content), tuple(courtesy), tuple(stop), tuple(raw))
+
+    def token_for(self, word: str) -> str:
+        """The match token of one folded word: its synonym's canonical form, else its stem."""
+        found = self.synonyms.get(word)
+        if found is not None:
+            return found
+        stemmed = stem(word)
+        return self.synonyms.get(stemmed, stemmed)
+
+
+    def language_of(self, raw_words: tuple[str, ...], hint: str | None = None) -> str:
+        """Guess nb, nn or en from marker words; bokmål unless the words say otherwise.
+
+        `hint` (a Telegram language_code) only decides when the words say nothing.
+        """
+        counts = {
+            lang: sum(1 for word in raw_words if word in self.markers.get(lang, ()))
+            for lang in ("nb", "nn", "en")
+        }
+        if counts["en"] > max(counts["nb"], counts["nn"]):
+            return "en"
+        if counts["nn"] > counts["nb"]:
+            return "nn"
+        if any(counts.values()) or not hint:
+            return "nb"
+        hint = hint.lower()
+        return "en" if hint.startswith("en") else "nn" if hint.startswith("nn") else "nb"
