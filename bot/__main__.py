@@ -14,12 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from bot.config import Config, ConfigError, load_config
 from bot.engine import Engine, Outcome, Result
+from bot.evaluate import Decision, evaluate, load_labelled
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.render import entry_plain, result_plain
 from bot.texts import say
@@ -65,6 +66,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Report every problem in the configuration and knowledge/*.yaml with file, "
         "line and what is wrong. Exit 1 if there is any.",
     )
+    evaluate = commands.add_parser(
+        "evaluate", help="measure answer quality on a labelled set of questions",
+        description="Answer every question of a labelled TSV file (split, category, expected, "
+        "question) and report how many were answered correctly, wrongly or not at all.",
+    )
+    evaluate.add_argument("file", type=Path, help="the labelled questions (TSV)")
+    evaluate.add_argument("--split", help="only this split, e.g. tune or heldout")
+    evaluate.add_argument(
+        "--failures", action="store_true", help="list every question not handled right"
+    )
     commands.add_parser(
         "run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)",
         description="Run the Telegram bot, by long polling or webhook as configured.",
@@ -94,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INVALID
     if args.command == "ask":
         return ask(engine, args.question, as_json=args.json)
+    if args.command == "evaluate":
+        return evaluate_command(engine, args.file, args.split, show_failures=args.failures)
     if args.command == "start" and not config.telegram.token:
         print(NO_TOKEN_NOTICE, file=sys.stderr)
         return chat(engine, sys.stdin, sys.stdout)
@@ -122,6 +135,38 @@ def check(config: Config) -> int:
         f"Knowledge base OK: {len(knowledge.entries)} entries, {knowledge.question_count} "
         f"alternate questions in {knowledge.directory}/."
     )
+    return 0
+
+
+def engine_decision(engine: Engine) -> Callable[[str], Decision]:
+    """The engine as an answering approach for `bot.evaluate`."""
+
+    def decide(question: str) -> Decision:
+        result = engine.ask(question)
+        return Decision(
+            outcome=result.outcome.value,
+            entry_id=result.entry.id if result.entry else None,
+            suggestion_ids=tuple(c.entry.id for c in result.suggestions),
+        )
+
+    return decide
+
+
+def evaluate_command(
+    engine: Engine, path: Path, split: str | None, *, show_failures: bool
+) -> int:
+    """Print the quality report for a labelled set."""
+    items = load_labelled(path, split)
+    report = evaluate(engine_decision(engine), items)
+    print(report.summary())
+    for category, total in sorted(report.totals_by_category.items()):
+        print(f"  {category:<18} {report.by_category[category]:>4}/{total:<4} handled right")
+    if show_failures:
+        for item, decision in report.failures:
+            expected = "|".join(sorted(item.expected)) or "-"
+            got = decision.entry_id or ",".join(decision.suggestion_ids) or "-"
+            print(f"[{item.category}] {item.question!r}: expected {expected}, "
+                  f"got {decision.outcome} {got}")
     return 0
 
 

@@ -50,6 +50,8 @@ class TelegramConfig:
     api_base_url: str = DEFAULT_API_BASE_URL
     mode: str = "polling"
     webhook: WebhookConfig = field(default_factory=WebhookConfig)
+    concurrent_updates: int = 1
+    overall_max_rate: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -244,6 +246,10 @@ def _check_values(config: Config, source: str) -> list[str]:
             f"{source}: matching thresholds must satisfy "
             "0 <= suggest_threshold <= answer_threshold <= 100"
         )
+    if not 1 <= config.telegram.concurrent_updates <= 256:
+        problems.append(f"{source}: 'telegram.concurrent_updates' must be between 1 and 256")
+    if config.telegram.overall_max_rate < 0:
+        problems.append(f"{source}: 'telegram.overall_max_rate' must be 0 (no limit) or more")
     if not 1 <= matching.max_suggestions <= 5:
         problems.append(f"{source}: 'matching.max_suggestions' must be between 1 and 5")
     if config.privacy.retention_days < 1:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bot.config import MatchingConfig
 from bot.knowledge import Entry, KnowledgeBase, KnowledgeError, Problem, load_knowledge
-from bot.matcher import Index, Scored
+from bot.matcher import Index, QueryToken, Scored
 from bot.text import Normalizer
 
 SUGGESTION_SPREAD = 25.0
@@ -101,11 +101,7 @@ class Engine:
         analysis = self._normalizer.analyse(text)
         language = self._normalizer.language_of(analysis.raw_words, language_hint)
         tokens = index.query_tokens(analysis)
-        named = [
-            self._normalizer.municipality_tokens[token.token]
-            for token in tokens
-            if token.token in self._normalizer.municipality_tokens
-        ]
+        named = self._named(tokens)
         excluded = frozenset(
             entry.id
             for entry in knowledge.entries.values()
@@ -121,7 +117,7 @@ class Engine:
             language=language,
             best=candidates[0] if candidates else None,
             suggestions=suggestions,
-            municipality=named[0] if len(set(named)) == 1 else None,
+            municipality=named[0] if len(named) == 1 else None,
         )
 
     def _apply_keywords(self, ranked: list[Scored], keyword_hits: set[str]) -> list[Scored]:
@@ -150,6 +146,20 @@ class Engine:
         shown = tuple(c for c in candidates if c.score >= floor)[: matching.max_suggestions]
         return Outcome.SUGGESTED, shown
 
-    def answer_entry(self, entry_id: str) -> Entry | None:
-        """The entry with `entry_id`, if it exists (for buttons and deep links)."""
-        return self._knowledge.entries.get(entry_id)
+    def municipalities_named(self, text: str) -> list[str]:
+        """The member municipalities `text` names, misspellings included, in order."""
+        return self._named(self._index.query_tokens(self._normalizer.analyse(text)))
+
+    def _named(self, tokens: list[QueryToken]) -> list[str]:
+        names = self._normalizer.municipality_tokens
+        return list(dict.fromkeys(names[t.token] for t in tokens if t.token in names))
+
+    def search(self, text: str, limit: int = 10) -> list[Candidate]:
+        """Entries matching `text` from the suggestion threshold up, best first (inline mode)."""
+        tokens = self._index.query_tokens(self._normalizer.analyse(text))
+        ranked = self._index.score(tokens)
+        return [
+            Candidate(self._knowledge.entries[s.entry_id], s.score)
+            for s in ranked[:limit]
+            if s.score >= self.matching.suggest_threshold
+        ]

@@ -28,6 +28,7 @@ from bot.knowledge import KnowledgeBase
 from bot.text import Analysis, Normalizer
 
 RECALL_BETA = 1.6
+COURTESY_WEIGHT = 0.3
 MIN_FUZZY_LENGTH = 4
 MIN_COMPOUND_PART = 3
 LINKING_LETTERS = ("s", "e")
@@ -87,16 +88,20 @@ class Index:
                     entries_with[token].add(entry_id)
         self.postings = dict(postings)
         entry_count = max(len(knowledge.entries), 1)
+        courtesy = normalizer.courtesy_tokens
         self.idf = {
-            token: math.log(1 + entry_count / len(owners)) for token, owners in entries_with.items()
+            token: math.log(1 + entry_count / len(owners)) * (
+                COURTESY_WEIGHT if token in courtesy else 1.0
+            )
+            for token, owners in entries_with.items()
         }
         self.unknown_weight = max(self.idf.values(), default=1.0)
         self.alt_weight = array(
             "d", (sum(self.idf[token] for token in tokens) for tokens in self.alt_tokens)
         )
         self._by_initial: dict[str, list[str]] = defaultdict(list)
-        for token in self.idf:
-            self._by_initial[token[0]].append(token)
+        for word in {*self.idf, *normalizer.synonyms}:
+            self._by_initial[word[0]].append(word)
         self._keyword_entries = self._index_keywords(knowledge)
         self._lookup_cache: dict[str, tuple[tuple[str, float], ...]] = {}
 
@@ -117,6 +122,8 @@ class Index:
             for found, similarity in self.lookup(token):
                 known = found in self.idf
                 weight = self.idf[found] if known else self.unknown_weight
+                if not known and found in self.normalizer.courtesy_tokens:
+                    weight *= COURTESY_WEIGHT
                 previous = resolved.get(found)
                 if previous is None or previous.similarity < similarity:
                     resolved[found] = QueryToken(found, similarity, weight, known)
@@ -163,7 +170,7 @@ class Index:
         if found is None:
             return None
         word, distance, _ = found
-        return word, 1.0 - distance / max(len(word), len(token))
+        return self.normalizer.synonyms.get(word, word), 1.0 - distance / max(len(word), len(token))
 
     # --- scoring ------------------------------------------------------------------------------
 

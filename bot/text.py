@@ -25,6 +25,8 @@ _LETTER_MAP = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ß": "ss", "ð":
 _DIGRAPHS = re.compile(r"aa|oe")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"[a-z0-9]+")
+_DOMAIN = re.compile(r"\b([a-z0-9-]+)\.(no|com|org|net)\b")
+WEBSITE_WORD = "nettside"
 _STEMMER = snowballstemmer.stemmer("norwegian")
 _MIN_STEM_LENGTH = 4
 
@@ -71,8 +73,8 @@ class Analysis:
 
     @property
     def tokens(self) -> tuple[str, ...]:
-        """The tokens to match on: content words, else courtesy words, else everything."""
-        return self.content or self.courtesy or self.stop
+        """The tokens to match on: content and courtesy words, else the stop words."""
+        return (self.content + self.courtesy) or self.stop
 
 
 class Normalizer:
@@ -99,6 +101,7 @@ class Normalizer:
             if ordered else None
         )
         self.protected = frozenset(self.synonyms.values())
+        self.courtesy_tokens = frozenset(self.token_for(word) for word in self.courtesy)
         self.markers = {
             lang: frozenset(fold(word) for word in marker_words)
             for lang, marker_words in language.markers.items()
@@ -116,7 +119,7 @@ class Normalizer:
 
     def analyse(self, text: str) -> Analysis:
         """Normalise `text` into tokens (see the module docstring)."""
-        folded = " ".join(words(fold(text)))
+        folded = " ".join(words(_DOMAIN.sub(rf"\1 {WEBSITE_WORD}", fold(text))))
         if self._phrase_pattern is not None:
             folded = self._phrase_pattern.sub(lambda m: self._phrases[m.group(1)], folded)
         content: list[str] = []

@@ -122,9 +122,11 @@ def test_unknown_related_id_is_reported(tmp_path: Path) -> None:
 
 
 def test_unknown_keys_duplicate_keys_and_future_dates(tmp_path: Path) -> None:
-    entries = GOOD_ENTRY.replace("    source: https://example.no/seed\n    checked: 2026-11-01\n"
-                                 "  - id: contact", "    colour: red\n    source: x\n    source: y\n"
-                                 "    checked: 2999-01-01\n  - id: contact", 1)
+    original = "    source: https://example.no/seed\n    checked: 2026-11-01\n  - id: contact"
+    changed = (
+        "    colour: red\n    source: x\n    source: y\n    checked: 2999-01-01\n  - id: contact"
+    )
+    entries = GOOD_ENTRY.replace(original, changed, 1)
     problems = "\n".join(problems_of(write_base(tmp_path / "kb", entries)))
     assert "unknown key 'colour'" in problems
     assert "duplicate key 'source'" in problems

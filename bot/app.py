@@ -1,0 +1,152 @@
+"""The one factory that builds the python-telegram-bot Application, and `run_bot`.
+
+Production (`python -m bot run`) and the tests build the bot through `build_application`, so
+what is tested is what runs. Long-lived services (the answer engine, later the question log)
+are reached from handlers through `services(context)`, started in `post_init` and stopped in
+`post_shutdown`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+
+from telegram import BotCommand, LinkPreviewOptions, Message, Update
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.config import Config
+from bot.engine import Engine
+from bot.engine import Result as EngineResult
+from bot.logs import setup_logging
+
+log = logging.getLogger(__name__)
+
+EXIT_NO_TOKEN = 2
+SERVICES_KEY = "services"
+POLL_TIMEOUT = 10
+NO_TOKEN_MESSAGE = """No Telegram bot token is configured.
+Create a bot with @BotFather in Telegram, then set its token:
+    export TELEGRAM_BOT_TOKEN=123456:ABC...      (or telegram.token in config.yaml)
+and run `python -m bot run` again. `python -m bot chat` works without a token."""
+
+COMMANDS: dict[str, list[tuple[str, str]]] = {
+    "nb": [
+        ("start", "Start og hovedmeny"),
+        ("hjelp", "Hva jeg kan svare på"),
+        ("kommuner", "Medlemskommunene"),
+        ("satsinger", "Satsingsområdene"),
+        ("kontakt", "Kontaktinformasjon, f.eks. /kontakt tinn"),
+        ("om", "Om Regionrådet for Kongsbergregionen"),
+    ],
+    "en": [
+        ("start", "Start and main menu"),
+        ("help", "What I can answer"),
+        ("municipalities", "The member municipalities"),
+        ("focus", "The focus areas"),
+        ("contact", "Contact details, e.g. /contact tinn"),
+        ("about", "About the regional council"),
+    ],
+}
+
+
+@dataclass
+class Services:
+    """What handlers need, in one typed place."""
+
+    config: Config
+    engine: Engine
+
+    async def record_question(self, result: EngineResult, message: Message) -> int | None:
+        """Log a question; its id for the buttons, None while there is no question log."""
+        return None
+
+    async def record_choice(self, question_ref: int | None, entry_id: str | None) -> None:
+        """Record a chosen suggestion (None: "none of these") against its question."""
+
+    async def record_feedback(self, question_ref: int | None, entry_id: str, vote: int) -> None:
+        """Record 👍 (+1) or 👎 (-1) on an answer."""
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    """The bot's services, from a handler's context."""
+    return context.application.bot_data[SERVICES_KEY]
+
+
+async def _post_init(application: Application) -> None:
+    """Register the command menus: bokmål by default, English for English clients."""
+    bot = application.bot
+    await bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS["nb"]])
+    await bot.set_my_commands(
+        [BotCommand(name, text) for name, text in COMMANDS["en"]], language_code="en"
+    )
+    log.info("Bot @%s ready", bot.username)
+
+
+async def _post_shutdown(application: Application) -> None:
+    log.info("Bot stopped")
+
+
+def build_application(
+    config: Config, engine: Engine, *, request: BaseRequest | None = None
+) -> Application:
+    """The Application with defaults, rate limiter, services and every handler registered."""
+    from handlers import register
+
+    telegram = config.telegram
+    builder = (
+        Application.builder()
+        .token(telegram.token)
+        .base_url(telegram.api_base_url)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(AIORateLimiter(overall_max_rate=telegram.overall_max_rate, max_retries=5))
+        .concurrent_updates(telegram.concurrent_updates)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    else:
+        builder = builder.connect_timeout(5).read_timeout(10).write_timeout(10).pool_timeout(5)
+        builder = builder.get_updates_read_timeout(POLL_TIMEOUT + 5)
+    application = builder.build()
+    application.bot_data[SERVICES_KEY] = Services(config=config, engine=engine)
+    register(application)
+    return application
+
+
+def run_bot(config: Config, engine: Engine) -> int:
+    """Run the Telegram bot until SIGINT/SIGTERM; 2 if there is no token."""
+    telegram = config.telegram
+    if not telegram.token:
+        print(NO_TOKEN_MESSAGE, file=sys.stderr)
+        return EXIT_NO_TOKEN
+    setup_logging(
+        config.logging.level,
+        secrets=(telegram.token, telegram.webhook.secret_token, config.privacy.hash_secret),
+    )
+    application = build_application(config, engine)
+    if telegram.mode == "webhook":
+        webhook = telegram.webhook
+        log.info("Starting in webhook mode on %s:%s", webhook.listen, webhook.port)
+        application.run_webhook(
+            listen=webhook.listen,
+            port=webhook.port,
+            url_path=webhook.path,
+            webhook_url=f"{webhook.url.rstrip('/')}/{webhook.path}",
+            secret_token=webhook.secret_token or None,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        log.info("Starting in polling mode")
+        application.run_polling(
+            allowed_updates=Update.ALL_TYPES, poll_interval=0, timeout=POLL_TIMEOUT
+        )
+    return 0
