@@ -15,6 +15,8 @@ member municipality is never answered with an entry about another. Emergency key
 from __future__ import annotations
 
 import enum
+import itertools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,8 @@ from bot.matcher import Index, QueryToken, Scored
 from bot.text import Normalizer
 
 SUGGESTION_SPREAD = 25.0
+MAX_SENTENCES = 12
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 class Outcome(enum.StrEnum):
@@ -40,6 +44,15 @@ class Candidate:
 
     entry: Entry
     score: float
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Every matching entry, best first, with the question's language and municipality."""
+
+    candidates: list[Candidate]
+    language: str
+    municipality: str | None
 
 
 @dataclass(frozen=True)
@@ -64,14 +77,50 @@ class Result:
         return round(self.best.score, 1) if self.best else 0.0
 
 
+@dataclass(frozen=True)
+class _State:
+    """Everything derived from one knowledge base, swapped as one on reload."""
+
+    knowledge: KnowledgeBase
+    normalizer: Normalizer
+    index: Index
+
+    @classmethod
+    def build(cls, knowledge: KnowledgeBase) -> _State:
+        normalizer = Normalizer(knowledge.language)
+        return cls(knowledge, normalizer, Index(knowledge, normalizer))
+
+
+def sentence_windows(text: str) -> list[str]:
+    """The sentences of a message and each pair of neighbours; [] for a single sentence."""
+    sentences = [part.strip() for part in _SENTENCE_BREAK.split(text) if part.strip()]
+    if len(sentences) < 2:
+        return []
+    pairs = [f"{a} {b}" for a, b in itertools.pairwise(sentences)]
+    return sentences[:MAX_SENTENCES] + pairs[:MAX_SENTENCES]
+
+
+def _best_of(ranked: list[Scored], window: list[Scored], knowledge: KnowledgeBase) -> list[Scored]:
+    """Each entry's best score over the whole message and one sentence window.
+
+    A sentence alone never brings in small talk: "Takk!" at the end of a question is courtesy.
+    """
+    best = {scored.entry_id: scored for scored in ranked}
+    for scored in window:
+        if knowledge.entries[scored.entry_id].kind == "smalltalk":
+            continue
+        current = best.get(scored.entry_id)
+        if current is None or scored.score > current.score:
+            best[scored.entry_id] = scored
+    return sorted(best.values(), key=lambda scored: scored.score, reverse=True)
+
+
 class Engine:
     """Answers questions from one knowledge base; `reload` swaps it for a new one atomically."""
 
     def __init__(self, knowledge: KnowledgeBase, matching: MatchingConfig) -> None:
         self.matching = matching
-        self._knowledge = knowledge
-        self._normalizer = Normalizer(knowledge.language)
-        self._index = Index(knowledge, self._normalizer)
+        self._state = _State.build(knowledge)
 
     @classmethod
     def from_directory(cls, directory: Path, matching: MatchingConfig) -> Engine:
@@ -81,42 +130,51 @@ class Engine:
     @property
     def knowledge(self) -> KnowledgeBase:
         """The knowledge base in use."""
-        return self._knowledge
+        return self._state.knowledge
 
     def reload(self, directory: Path | None = None) -> list[Problem]:
         """Load the knowledge base again; on problems keep the current one and return them."""
         try:
-            knowledge = load_knowledge(directory or self._knowledge.directory)
+            knowledge = load_knowledge(directory or self._state.knowledge.directory)
         except KnowledgeError as error:
             return error.problems
-        normalizer = Normalizer(knowledge.language)
-        index = Index(knowledge, normalizer)
-        self._knowledge, self._normalizer, self._index = knowledge, normalizer, index
+        self._state = _State.build(knowledge)
         return []
 
     def ask(self, question: str, language_hint: str | None = None) -> Result:
         """Decide how to answer `question` (any text; never raises on odd input)."""
-        text = question[: self.matching.max_question_chars]
-        knowledge, index = self._knowledge, self._index
-        analysis = self._normalizer.analyse(text)
-        language = self._normalizer.language_of(analysis.raw_words, language_hint)
-        tokens = index.query_tokens(analysis)
-        named = self._named(tokens)
-        excluded = frozenset(
-            entry.id
-            for entry in knowledge.entries.values()
-            if named and entry.municipality is not None and entry.municipality not in named
-        )
-        ranked = index.score(tokens, excluded)
-        ranked = self._apply_keywords(ranked, index.keyword_entries(tokens) - excluded)
-        candidates = [Candidate(knowledge.entries[s.entry_id], s.score) for s in ranked]
-        outcome, suggestions = self._decide(candidates)
+        ranking = self.rank(question, language_hint)
+        outcome, suggestions = self._decide(ranking.candidates)
         return Result(
             question=question,
             outcome=outcome,
-            language=language,
-            best=candidates[0] if candidates else None,
+            language=ranking.language,
+            best=ranking.candidates[0] if ranking.candidates else None,
             suggestions=suggestions,
+            municipality=ranking.municipality,
+        )
+
+    def rank(self, question: str, language_hint: str | None = None) -> Ranking:
+        """Every matching entry with its score, best first, before any decision."""
+        state = self._state
+        text = question[: self.matching.max_question_chars]
+        analysis = state.normalizer.analyse(text)
+        language = state.normalizer.language_of(analysis.raw_words, language_hint)
+        tokens = state.index.query_tokens(analysis)
+        named = self._named(state, tokens)
+        excluded = frozenset(
+            entry.id
+            for entry in state.knowledge.entries.values()
+            if named and entry.municipality is not None and entry.municipality not in named
+        )
+        ranked = state.index.score(tokens, excluded)
+        for window in sentence_windows(text):
+            window_tokens = state.index.query_tokens(state.normalizer.analyse(window))
+            ranked = _best_of(ranked, state.index.score(window_tokens, excluded), state.knowledge)
+        ranked = self._apply_keywords(ranked, state.index.keyword_entries(tokens) - excluded)
+        return Ranking(
+            candidates=[Candidate(state.knowledge.entries[s.entry_id], s.score) for s in ranked],
+            language=language,
             municipality=named[0] if len(named) == 1 else None,
         )
 
@@ -126,7 +184,7 @@ class Engine:
             return ranked
         by_id = {scored.entry_id: scored for scored in ranked}
         for entry_id in keyword_hits:
-            emergency = self._knowledge.entries[entry_id].kind == "emergency"
+            emergency = self._state.knowledge.entries[entry_id].kind == "emergency"
             floor = self.matching.answer_threshold if emergency else self.matching.suggest_threshold
             current = by_id.get(entry_id)
             if current is None or current.score < floor:
@@ -134,6 +192,7 @@ class Engine:
         return sorted(by_id.values(), key=lambda scored: scored.score, reverse=True)
 
     def _decide(self, candidates: list[Candidate]) -> tuple[Outcome, tuple[Candidate, ...]]:
+        """Answer, suggest or admit not knowing, from the ranked candidates."""
         matching = self.matching
         if not candidates or candidates[0].score < matching.suggest_threshold:
             return Outcome.UNANSWERED, ()
@@ -148,18 +207,15 @@ class Engine:
 
     def municipalities_named(self, text: str) -> list[str]:
         """The member municipalities `text` names, misspellings included, in order."""
-        return self._named(self._index.query_tokens(self._normalizer.analyse(text)))
+        state = self._state
+        return self._named(state, state.index.query_tokens(state.normalizer.analyse(text)))
 
-    def _named(self, tokens: list[QueryToken]) -> list[str]:
-        names = self._normalizer.municipality_tokens
+    @staticmethod
+    def _named(state: _State, tokens: list[QueryToken]) -> list[str]:
+        names = state.normalizer.municipality_tokens
         return list(dict.fromkeys(names[t.token] for t in tokens if t.token in names))
 
     def search(self, text: str, limit: int = 10) -> list[Candidate]:
         """Entries matching `text` from the suggestion threshold up, best first (inline mode)."""
-        tokens = self._index.query_tokens(self._normalizer.analyse(text))
-        ranked = self._index.score(tokens)
-        return [
-            Candidate(self._knowledge.entries[s.entry_id], s.score)
-            for s in ranked[:limit]
-            if s.score >= self.matching.suggest_threshold
-        ]
+        candidates = self.rank(text).candidates[:limit]
+        return [c for c in candidates if c.score >= self.matching.suggest_threshold]

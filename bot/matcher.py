@@ -29,6 +29,7 @@ from bot.text import Analysis, Normalizer
 
 RECALL_BETA = 1.6
 COURTESY_WEIGHT = 0.3
+UNKNOWN_WEIGHT_FACTOR = 1.0
 MIN_FUZZY_LENGTH = 4
 MIN_COMPOUND_PART = 3
 LINKING_LETTERS = ("s", "e")
@@ -57,9 +58,9 @@ def max_typo_distance(length: int) -> int:
     """How many edits a word of `length` letters may be away from a known word."""
     if length < MIN_FUZZY_LENGTH:
         return 0
-    if length <= 5:
+    if length <= 7:
         return 1
-    if length <= 9:
+    if length <= 11:
         return 2
     return 3
 
@@ -95,7 +96,7 @@ class Index:
             )
             for token, owners in entries_with.items()
         }
-        self.unknown_weight = max(self.idf.values(), default=1.0)
+        self.unknown_weight = UNKNOWN_WEIGHT_FACTOR * max(self.idf.values(), default=1.0)
         self.alt_weight = array(
             "d", (sum(self.idf[token] for token in tokens) for tokens in self.alt_tokens)
         )
@@ -200,10 +201,15 @@ class Index:
         return sorted(best.values(), key=lambda scored: scored.score, reverse=True)
 
     def keyword_entries(self, tokens: list[QueryToken]) -> set[str]:
-        """Entries whose keywords appear among the question's tokens."""
+        """Entries whose keywords appear, spelt right, among the question's tokens.
+
+        A keyword reached only through a typo match does not count: "søknad" is one edit from
+        "skad", and must not call an ambulance.
+        """
         found: set[str] = set()
         for token in tokens:
-            found |= self._keyword_entries.get(token.token, set())
+            if token.similarity >= 1.0:
+                found |= self._keyword_entries.get(token.token, set())
         return found
 
 
