@@ -22,20 +22,31 @@ def checked_date(entry: Entry) -> str:
     return entry.checked.strftime("%d.%m.%Y")
 
 
+def shows_source(entry: Entry) -> bool:
+    """Facts show where they come from; small talk ("Hei!") does not."""
+    return entry.kind != "smalltalk"
+
+
 def entry_plain(entry: Entry, language: str) -> str:
     """An entry as plain text: title, answer and source."""
-    source = say("source", language, source=entry.source, checked=checked_date(entry))
-    return f"{entry.title_in(language)}\n\n{entry.answer_in(language)}\n\n{source}"
+    text = f"{entry.title_in(language)}\n\n{entry.answer_in(language)}"
+    if shows_source(entry):
+        checked = say("checked", language, date=checked_date(entry))
+        text += f"\n\n{say('source', language)}: {entry.source} ({checked})"
+    return text
 
 
 def entry_html(entry: Entry, language: str) -> str:
     """An entry as Telegram HTML: bold title, escaped answer, phone numbers in +47 form."""
     title = html.escape(entry.title_in(language))
     answer = with_country_code(html.escape(entry.answer_in(language)))
-    source_label = say("source", language, source="", checked=checked_date(entry))
-    label, _, rest = source_label.partition(": ")
-    link = f'<a href="{html.escape(entry.source, quote=True)}">{html.escape(label)}</a>'
-    return f"<b>{title}</b>\n\n{answer}\n\n<i>{link}{html.escape(rest.strip())}</i>"
+    text = f"<b>{title}</b>\n\n{answer}"
+    if shows_source(entry):
+        href = html.escape(entry.source, quote=True)
+        label = html.escape(say("source", language))
+        checked = html.escape(say("checked", language, date=checked_date(entry)))
+        text += f'\n\n<i><a href="{href}">{label}</a> ({checked})</i>'
+    return text
 
 
 def with_country_code(text: str) -> str:

@@ -44,11 +44,8 @@ TEXTS: dict[str, dict[str, str]] = {
               "municipality answers questions about its own services. Type /help to see what I "
               "can answer.",
     },
-    "source": {
-        "nb": "Kilde: {source} (sjekket {checked})",
-        "nn": "Kjelde: {source} (sjekka {checked})",
-        "en": "Source: {source} (checked {checked})",
-    },
+    "source": {"nb": "Kilde", "nn": "Kjelde", "en": "Source"},
+    "checked": {"nb": "sjekket {date}", "nn": "sjekka {date}", "en": "checked {date}"},
     "phone": {"nb": "Telefon", "nn": "Telefon", "en": "Phone"},
     "email": {"nb": "E-post", "nn": "E-post", "en": "E-mail"},
     "website": {"nb": "Nettside", "nn": "Nettside", "en": "Website"},

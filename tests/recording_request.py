@@ -34,6 +34,21 @@ class Call:
     params: dict[str, Any]
 
 
+def _decode(json_parameters: dict[str, str]) -> dict[str, Any]:
+    """The parameters as the Bot API receives them: objects and lists decoded, ids as numbers."""
+    params: dict[str, Any] = {}
+    for key, value in json_parameters.items():
+        if value.startswith(("{", "[")):
+            params[key] = json.loads(value)
+        elif value in ("true", "false"):
+            params[key] = value == "true"
+        elif key.endswith("_id") and value.lstrip("-").isdigit():
+            params[key] = int(value)
+        else:
+            params[key] = value
+    return params
+
+
 class RecordingRequest(BaseRequest):
     """Records calls; answers getMe, send*, edit*, answer* and the rest with plausible data."""
 
@@ -62,7 +77,7 @@ class RecordingRequest(BaseRequest):
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
+        params = _decode(request_data.json_parameters) if request_data else {}
         self.calls.append(Call(api_method, params))
         result = self._result(api_method, params)
         return 200, json.dumps({"ok": True, "result": result}).encode()
@@ -93,8 +108,7 @@ class RecordingRequest(BaseRequest):
                 "phone_number": params["phone_number"], "first_name": params["first_name"]
             }
         if "reply_markup" in params:
-            markup = params["reply_markup"]
-            message["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
+            message["reply_markup"] = params["reply_markup"]
         return message
 
     # --- assertions helpers --------------------------------------------------------------------
@@ -117,8 +131,6 @@ class RecordingRequest(BaseRequest):
 def button_data(call: Call) -> list[str]:
     """Every callback_data in a call's inline keyboard, row by row."""
     markup = call.params.get("reply_markup")
-    if isinstance(markup, str):
-        markup = json.loads(markup)
     if not markup:
         return []
     return [button.get("callback_data", "") for row in markup["inline_keyboard"] for button in row]
@@ -127,8 +139,6 @@ def button_data(call: Call) -> list[str]:
 def button_texts(call: Call) -> list[str]:
     """Every button text in a call's inline keyboard, row by row."""
     markup = call.params.get("reply_markup")
-    if isinstance(markup, str):
-        markup = json.loads(markup)
     if not markup:
         return []
     return [button["text"] for row in markup["inline_keyboard"] for button in row]

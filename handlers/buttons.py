@@ -1,0 +1,113 @@
+"""Button presses: open an entry, pick a suggestion, "none of these", feedback, contact card.
+
+Every press is decoded and validated first (`bot.callbacks`); a stale or forged press gets a
+polite answerCallbackQuery and nothing else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot import callbacks
+from bot.app import services
+from bot.render import entry_html, split_message
+from bot.texts import say
+from bot.vcard import vcard
+from handlers.common import client_language, entry_keyboard, reply_entry
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Dispatch a button press by its action."""
+    query = update.callback_query
+    pressed = callbacks.decode(query.data)
+    knowledge = services(context).engine.knowledge
+    entry = knowledge.entries.get(pressed.entry_id) if pressed else None
+    if pressed is None or (entry is None and pressed.action != "none"):
+        await query.answer(say("stale_button", client_language(update)), show_alert=False)
+        return
+    handler = {
+        "open": _open, "pick": _pick, "none": _none, "card": _card, "feedback": _feedback,
+    }[pressed.action]
+    await handler(update, context, pressed)
+
+
+async def _open(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, pressed: callbacks.Callback
+) -> None:
+    knowledge = services(context).engine.knowledge
+    await update.callback_query.answer()
+    if update.effective_message is None:
+        return
+    await reply_entry(update.effective_message, knowledge.entries[pressed.entry_id], knowledge,
+                      pressed.language, feedback=False)
+
+
+async def _pick(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, pressed: callbacks.Callback
+) -> None:
+    """A chosen suggestion: answer it in place of the "Mente du …?" message."""
+    bot_services = services(context)
+    knowledge = bot_services.engine.knowledge
+    entry = knowledge.entries[pressed.entry_id]
+    query = update.callback_query
+    await query.answer()
+    await bot_services.record_choice(pressed.question_ref, entry.id)
+    text = split_message(entry_html(entry, pressed.language))[0]
+    keyboard = entry_keyboard(entry, knowledge, pressed.language, pressed.question_ref)
+    await _edit(query, text, keyboard)
+
+
+async def _none(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, pressed: callbacks.Callback
+) -> None:
+    """None of the suggestions fitted: say so honestly and record it."""
+    query = update.callback_query
+    await query.answer()
+    await services(context).record_choice(pressed.question_ref, None)
+    await _edit(query, html.escape(say("none_thanks", pressed.language)), None)
+
+
+async def _feedback(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, pressed: callbacks.Callback
+) -> None:
+    """👍/👎: thank, record, and drop the feedback row so it is given once."""
+    query = update.callback_query
+    await query.answer(say("feedback_thanks", pressed.language))
+    await services(context).record_feedback(pressed.question_ref, pressed.entry_id, pressed.vote)
+    knowledge = services(context).engine.knowledge
+    keyboard = entry_keyboard(knowledge.entries[pressed.entry_id], knowledge, pressed.language,
+                              feedback=False)
+    with contextlib.suppress(BadRequest):  # too old to edit, or unchanged: thanks is enough
+        await query.edit_message_reply_markup(reply_markup=keyboard)
+
+
+async def _card(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, pressed: callbacks.Callback
+) -> None:
+    """Send the entry's contact as a real Telegram contact with a vCard."""
+    query = update.callback_query
+    entry = services(context).engine.knowledge.entries[pressed.entry_id]
+    contact = entry.contact
+    if contact is None or not contact.phone:
+        await query.answer(say("no_contact_card", pressed.language))
+        return
+    await query.answer()
+    await context.bot.send_contact(
+        chat_id=update.effective_chat.id,
+        phone_number=contact.phone_e164,
+        first_name=contact.name,
+        vcard=vcard(contact),
+    )
+
+
+async def _edit(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
+    try:
+        await query.edit_message_text(text, reply_markup=keyboard)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise

@@ -1,0 +1,98 @@
+"""What several handlers share: the user's language, entry keyboards, sending an entry."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from bot import callbacks
+from bot.knowledge import Entry, KnowledgeBase
+from bot.render import entry_html, split_message
+from bot.texts import say
+
+BUTTONS_PER_ROW = 2
+MAX_RELATED_BUTTONS = 8
+BROWSE_CHILDREN = {
+    "council.members": "municipality",
+    "council.focus_areas": "focus_area",
+    "contact.council": "contact",
+}
+
+
+def browse_choices(entry: Entry, knowledge: KnowledgeBase) -> list[Entry] | None:
+    """For the overview entries, every entry of the kind they list (else None: related)."""
+    kind = BROWSE_CHILDREN.get(entry.id)
+    if kind is None:
+        return None
+    return [child for child in knowledge.entries.values()
+            if child.kind == kind and child.id != entry.id]
+
+
+def client_language(update: Update) -> str:
+    """The language to use before any question is asked: English clients get English."""
+    user = update.effective_user
+    code = (user.language_code or "") if user else ""
+    if code.startswith("en"):
+        return "en"
+    if code.startswith("nn"):
+        return "nn"
+    return "nb"
+
+
+def rows(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:
+    """Buttons laid out BUTTONS_PER_ROW to a row."""
+    return [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
+
+
+def open_button(entry: Entry, language: str) -> InlineKeyboardButton:
+    """A button that opens `entry`."""
+    return InlineKeyboardButton(
+        entry.title_in(language), callback_data=callbacks.encode("open", language, entry.id)
+    )
+
+
+def entry_keyboard(
+    entry: Entry,
+    knowledge: KnowledgeBase,
+    language: str,
+    question_ref: int | None = None,
+    *,
+    feedback: bool = True,
+) -> InlineKeyboardMarkup:
+    """Related entries (for overviews: what they list), "save contact" where there is a
+    phone number, and 👍/👎."""
+    choices = browse_choices(entry, knowledge)
+    related = choices if choices is not None else [
+        knowledge.entries[r] for r in entry.related if r in knowledge.entries
+    ]
+    keyboard = rows([open_button(r, language) for r in related[:MAX_RELATED_BUTTONS]])
+    if entry.contact and entry.contact.phone:
+        keyboard.append([InlineKeyboardButton(
+            say("save_contact", language),
+            callback_data=callbacks.encode("card", language, entry.id),
+        )])
+    if feedback:
+        ref = str(question_ref or "")
+        keyboard.append([
+            InlineKeyboardButton("👍", callback_data=callbacks.encode(
+                "feedback", language, entry.id, "+" + ref)),
+            InlineKeyboardButton("👎", callback_data=callbacks.encode(
+                "feedback", language, entry.id, "-" + ref)),
+        ])
+    return InlineKeyboardMarkup(keyboard)
+
+
+async def reply_entry(
+    message: Message,
+    entry: Entry,
+    knowledge: KnowledgeBase,
+    language: str,
+    question_ref: int | None = None,
+    *,
+    feedback: bool = True,
+) -> None:
+    """Reply with an entry, split to fit Telegram, the keyboard on the last part."""
+    pieces = split_message(entry_html(entry, language))
+    keyboard = entry_keyboard(entry, knowledge, language, question_ref, feedback=feedback)
+    for piece in pieces[:-1]:
+        await message.reply_text(piece)
+    await message.reply_text(pieces[-1], reply_markup=keyboard)

@@ -1,0 +1,90 @@
+"""Free-text questions: answered, "Mente du …?" with buttons, or an honest "I don't know"."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType, MessageEntityType
+from telegram.ext import ContextTypes
+
+from bot import callbacks
+from bot.app import services
+from bot.engine import Outcome, Result
+from bot.render import suggestions_plain, unanswered_plain
+from bot.texts import say
+from handlers.common import client_language, reply_entry
+
+MAX_MESSAGE_FOR_MATCHING = 1000
+
+
+def suggestion_keyboard(result: Result, question_ref: int | None) -> InlineKeyboardMarkup:
+    """One button per suggestion, then "none of these"."""
+    ref = str(question_ref or "")
+    language = result.language
+    buttons = [
+        [InlineKeyboardButton(
+            candidate.entry.title_in(language),
+            callback_data=callbacks.encode("pick", language, candidate.entry.id, ref),
+        )]
+        for candidate in result.suggestions
+    ]
+    buttons.append([InlineKeyboardButton(
+        say("none_of_these", language), callback_data=callbacks.encode("none", language, extra=ref)
+    )])
+    return InlineKeyboardMarkup(buttons)
+
+
+async def answer_question(
+    message: Message, context: ContextTypes.DEFAULT_TYPE, text: str, hint: str | None
+) -> None:
+    """Ask the engine and reply according to its outcome."""
+    bot_services = services(context)
+    engine = bot_services.engine
+    result = engine.ask(text[:MAX_MESSAGE_FOR_MATCHING], language_hint=hint)
+    question_ref = await bot_services.record_question(result, message)
+    if result.outcome is Outcome.ANSWERED and result.entry is not None:
+        await reply_entry(message, result.entry, engine.knowledge, result.language, question_ref)
+    elif result.outcome is Outcome.SUGGESTED:
+        await message.reply_text(
+            _escape(suggestions_plain(result)),
+            reply_markup=suggestion_keyboard(result, question_ref),
+        )
+    else:
+        logged = question_ref is not None
+        await message.reply_text(_escape(unanswered_plain(result, engine.knowledge, logged=logged)))
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A text message in a private chat: always a question."""
+    message = update.effective_message
+    await answer_question(message, context, message.text or "", _hint(update))
+
+
+async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A text message in a group: answered only when it mentions or replies to the bot."""
+    message = update.effective_message
+    username = context.bot.username or ""
+    mentioned = any(
+        entity.type == MessageEntityType.MENTION
+        and message.parse_entity(entity).lstrip("@").lower() == username.lower()
+        for entity in message.entities
+    )
+    replied = (
+        message.reply_to_message is not None
+        and message.reply_to_message.from_user is not None
+        and message.reply_to_message.from_user.id == context.bot.id
+    )
+    if not (mentioned or replied) or message.chat.type == ChatType.PRIVATE:
+        return
+    text = re.sub(rf"@{re.escape(username)}\b", " ", message.text or "", flags=re.IGNORECASE)
+    await answer_question(message, context, text, _hint(update))
+
+
+def _hint(update: Update) -> str | None:
+    return client_language(update) if update.effective_user else None

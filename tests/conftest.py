@@ -1,0 +1,67 @@
+"""Shared fixtures: the shipped knowledge base's engine and the bot built offline."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.config import PROJECT_ROOT, Config, load_config
+from bot.engine import Engine
+from tests.recording_request import RecordingRequest
+
+# PTB 22 warns about RetryAfter.retry_after's type unless told to use timedelta; warnings are
+# errors in this suite.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+TEST_TOKEN = "123456:TEST-token-not-real-0000000000000000"
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    """The engine on the shipped knowledge base."""
+    config = load_config(PROJECT_ROOT / "config.example.yaml", environ={})
+    return Engine.from_directory(PROJECT_ROOT / "knowledge", config.matching)
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    """The example configuration with a test token and a database in a temporary folder."""
+    base = load_config(PROJECT_ROOT / "config.example.yaml", environ={
+        "TELEGRAM_BOT_TOKEN": TEST_TOKEN,
+        "BOT_DATABASE": str(tmp_path / "questions.sqlite3"),
+        "BOT_HASH_SECRET": "test-secret",
+    })
+    knowledge = dataclasses.replace(base.knowledge, directory=str(PROJECT_ROOT / "knowledge"))
+    return dataclasses.replace(base, knowledge=knowledge)
+
+
+class OfflineBot:
+    """The real application over a recording request, and a way to feed it updates."""
+
+    def __init__(self, application: Application, request: RecordingRequest) -> None:
+        self.application = application
+        self.request = request
+
+    async def send(self, update: dict) -> None:
+        """Process one update as if it came from Telegram."""
+        await self.application.process_update(Update.de_json(update, self.application.bot))
+
+
+@pytest.fixture
+async def offline_bot(config: Config, engine: Engine) -> AsyncIterator[OfflineBot]:
+    """The production application, initialised (post_init run), over a recording request."""
+    request = RecordingRequest()
+    application = build_application(config, engine, request=request)
+    async with application:
+        await application.post_init(application)
+        request.clear()
+        yield OfflineBot(application, request)
+        if application.post_shutdown:
+            await application.post_shutdown(application)
