@@ -517,6 +517,25 @@ class _Handler(BaseHTTPRequestHandler):
 MethodHandler = Callable[[Call], Any]
 
 
+_MENTION = re.compile(r"@[A-Za-z0-9_]{5,32}")
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _text_entities(text: str) -> list[dict[str, Any]]:
+    """The bot_command and mention entities Telegram would attach to `text`."""
+    entities = []
+    command = text.split(maxsplit=1)[0] if text.startswith("/") else ""
+    if len(command) > 1:
+        entities.append({"type": "bot_command", "offset": 0, "length": _utf16_length(command)})
+    for match in _MENTION.finditer(text):
+        entities.append({"type": "mention", "offset": _utf16_length(text[: match.start()]),
+                         "length": _utf16_length(match.group(0))})
+    return entities
+
+
 class BotApiStandIn:
     """A fake Telegram Bot API server on ``127.0.0.1`` (see the module docstring).
 
@@ -1165,11 +1184,10 @@ class BotApiStandIn:
             user_id, chat_id, chat_type, language_code, first_name, reply_to_message, extra
         )
         message["text"] = text
-        if "entities" not in extra and text.startswith("/"):
-            command = text.split(maxsplit=1)[0]
-            if len(command) > 1:
-                length = len(command.encode("utf-16-le")) // 2
-                message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        if "entities" not in extra:
+            entities = _text_entities(text)
+            if entities:
+                message["entities"] = entities
         return {"message": message}
 
     def message_update_with(

@@ -21,6 +21,9 @@ from tests.recording_request import RecordingRequest
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 TEST_TOKEN = "123456:TEST-token-not-real-0000000000000000"
+# Questions of which at least one the engine should meet with "Mente du …?" (tests take the
+# first that does, so that tuning the matcher does not break them).
+AMBIGUOUS = ("kongsberg notodden", "utvikling", "region", "tinn telefon nettside", "strategi")
 
 
 @pytest.fixture(scope="session")

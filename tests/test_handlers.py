@@ -11,7 +11,7 @@ import pytest
 from bot import callbacks
 from bot.engine import Engine
 from tests import updates
-from tests.conftest import OfflineBot
+from tests.conftest import AMBIGUOUS, OfflineBot
 from tests.recording_request import button_data, button_texts
 
 
@@ -134,10 +134,7 @@ async def test_an_unknown_question_naming_a_municipality_points_to_it(
 async def test_suggestions_then_a_pick_answers_in_place(
     offline_bot: OfflineBot, engine: Engine
 ) -> None:
-    question = next(
-        q for q in ("regionrådet", "strategi", "kommune samarbeid", "leder", "satsing")
-        if engine.ask(q).outcome == "suggested"
-    )
+    question = next(q for q in AMBIGUOUS if engine.ask(q).outcome == "suggested")
     await offline_bot.send(updates.message(question))
     call = offline_bot.request.last("sendMessage")
     assert "Mente du" in call.params["text"]

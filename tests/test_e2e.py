@@ -1,0 +1,199 @@
+"""End to end: the real `python -m bot run` process against the Bot API stand-in on 127.0.0.1.
+
+One bot process serves every test in this module (start-up is paid once); each test uses its
+own chat, pushes updates the way Telegram would deliver them by long polling, and asserts on
+the Bot API calls the bot made. The last test stops the process with SIGTERM and checks a
+clean, quick exit with no token in its output.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine
+from tests.botapi_standin import BotApiStandIn, Call
+from tests.conftest import AMBIGUOUS
+
+TOKEN = "987654:E2E-token-not-real-00000000000000000000"
+TIMEOUT = 15.0
+
+
+@pytest.fixture(scope="module")
+def standin() -> Iterator[BotApiStandIn]:
+    """The Bot API stand-in, for the whole module."""
+    with BotApiStandIn(expected_token=TOKEN) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def bot_process(
+    standin: BotApiStandIn, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[subprocess.Popen]:
+    """`python -m bot run` as a real process, polling the stand-in."""
+    data = tmp_path_factory.mktemp("e2e")
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": standin.base_url,
+        "BOT_DATABASE": str(data / "questions.sqlite3"),
+        "BOT_HASH_SECRET": "e2e-secret",
+        "PYTHONUNBUFFERED": "1",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=data, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        standin.wait_for("getUpdates", timeout=TIMEOUT)
+    except TimeoutError:
+        process.kill()
+        pytest.fail(f"the bot did not start polling:\n{process.communicate()[0]}")
+    yield process
+    if process.poll() is None:
+        process.kill()
+        process.communicate()
+
+
+def to_chat(chat_id: int):
+    return lambda call: call.params.get("chat_id") == chat_id
+
+
+def send_text(standin: BotApiStandIn, text: str, chat_id: int, **kwargs) -> Call:
+    """Push a message and wait for the bot's reply in that chat."""
+    before = len([c for c in standin.delivered("sendMessage") if to_chat(chat_id)(c)])
+    standin.push_update(standin.message_update(text, user_id=chat_id, **kwargs))
+    calls = standin.wait_for("sendMessage", to_chat(chat_id), count=before + 1, timeout=TIMEOUT)
+    return calls[-1]
+
+
+def buttons(call: Call) -> list[str]:
+    markup = call.params.get("reply_markup") or {}
+    return [b.get("callback_data", "") for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def test_start_registers_command_menus(standin: BotApiStandIn, bot_process) -> None:
+    assert [c["command"] for c in standin.commands()][:3] == ["start", "hjelp", "kommuner"]
+    assert [c["command"] for c in standin.commands("en")][:3] == ["start", "help",
+                                                                  "municipalities"]
+
+
+def test_start_help_and_browsing(standin: BotApiStandIn, bot_process) -> None:
+    chat = 2001
+    start = send_text(standin, "/start", chat)
+    assert "Kongsbergregionen" in start.params["text"]
+    assert "1:e:nb:council.members" in buttons(start)
+    assert "/kontakt" in send_text(standin, "/hjelp", chat).params["text"]
+    members = send_text(standin, "/kommuner", chat)
+    assert sum(b.startswith("1:e:nb:municipality.") for b in buttons(members)) == 7
+    focus = send_text(standin, "/satsinger", chat)
+    assert sum(b.startswith("1:e:nb:focus.") for b in buttons(focus)) == 5
+    assert "Kongsbergregionen" in send_text(standin, "/om", chat).params["text"]
+    deep = send_text(standin, "/start municipality-tinn", chat)
+    assert "Rjukan" in deep.params["text"]
+
+
+def test_free_text_answer_and_contact_card(standin: BotApiStandIn, bot_process) -> None:
+    chat = 2002
+    answer = send_text(standin, "tlf notodden", chat)
+    assert "+47 35 01 50 00" in answer.params["text"]
+    card = next(b for b in buttons(answer) if b.startswith("1:c:"))
+    standin.push_update(standin.callback_update(card, user_id=chat))
+    contact = standin.wait_for("sendContact", to_chat(chat), timeout=TIMEOUT)[-1]
+    assert contact.params["phone_number"] == "+4735015000"
+    assert "BEGIN:VCARD" in contact.params["vcard"]
+
+
+def test_english_question(standin: BotApiStandIn, bot_process) -> None:
+    reply = send_text(standin, "Which municipalities are members?", 2003, language_code="en")
+    assert "Kongsberg" in reply.params["text"]
+    assert all(":en:" in b for b in buttons(reply) if b)
+
+
+def test_suggestion_picked_and_answered_in_place(
+    standin: BotApiStandIn, bot_process, engine: Engine
+) -> None:
+    chat = 2004
+    question = next(q for q in AMBIGUOUS if engine.ask(q).outcome == "suggested")
+    reply = send_text(standin, question, chat)
+    assert "Mente du" in reply.params["text"]
+    pick = next(b for b in buttons(reply) if b.startswith("1:p:"))
+    standin.push_update(standin.callback_update(pick, user_id=chat))
+    edit = standin.wait_for("editMessageText", to_chat(chat), timeout=TIMEOUT)[-1]
+    assert edit.params["text"].startswith("<b>")
+    assert standin.wait_for("answerCallbackQuery", timeout=TIMEOUT)
+
+
+def test_unanswered_is_honest(standin: BotApiStandIn, bot_process) -> None:
+    reply = send_text(standin, "Qwerty zxcvb asdfg?", 2005)
+    assert "vet jeg dessverre ikke" in reply.params["text"]
+
+
+def test_stale_button_gets_a_polite_answer_only(standin: BotApiStandIn, bot_process) -> None:
+    chat = 2006
+    standin.push_update(standin.callback_update("old:button", user_id=chat))
+    answer = standin.wait_for(
+        "answerCallbackQuery", lambda c: "virker ikke" in str(c.params.get("text")),
+        timeout=TIMEOUT,
+    )
+    assert answer
+    time.sleep(0.3)
+    assert not [c for c in standin.calls("sendMessage") if to_chat(chat)(c)]
+
+
+def test_inline_mode_offers_contacts_first(standin: BotApiStandIn, bot_process) -> None:
+    standin.push_update(standin.inline_update("notodden", user_id=2007))
+    call = standin.wait_for("answerInlineQuery", timeout=TIMEOUT)[-1]
+    results = call.params["results"]
+    assert results[0]["type"] == "contact" and results[0]["phone_number"] == "+4735015000"
+    assert len(results) <= 10
+
+
+def test_media_and_groups(standin: BotApiStandIn, bot_process) -> None:
+    chat = 2008
+    standin.push_update(standin.message_update_with("sticker", user_id=chat))
+    text_only = standin.wait_for("sendMessage", to_chat(chat), timeout=TIMEOUT)[-1]
+    assert "tekst" in text_only.params["text"]
+    group = -3001
+    standin.push_update(standin.message_update("tlf tinn", user_id=chat, chat_id=group,
+                                               chat_type="group"))
+    standin.push_update(standin.message_update("@kongsbergregionen_bot tlf notodden",
+                                               user_id=chat, chat_id=group, chat_type="group"))
+    reply = standin.wait_for("sendMessage", to_chat(group), timeout=TIMEOUT)
+    time.sleep(0.3)
+    replies = [c for c in standin.calls("sendMessage") if to_chat(group)(c)]
+    assert len(replies) == 1 and "35 01 50 00" in reply[-1].params["text"]
+
+
+def test_a_huge_message_is_answered_once(standin: BotApiStandIn, bot_process) -> None:
+    reply = send_text(standin, "Hva er Kongsbergregionen? " + "x" * 4000, 2009)
+    assert reply.params["text"]
+
+
+def test_sigterm_stops_cleanly_and_quickly(standin: BotApiStandIn, bot_process) -> None:
+    started = time.monotonic()
+    bot_process.send_signal(signal.SIGTERM)
+    output, _ = bot_process.communicate(timeout=10)
+    elapsed = time.monotonic() - started
+    assert bot_process.returncode == 0, output
+    assert elapsed < 5.0, f"shutdown took {elapsed:.1f} s"
+    assert TOKEN not in output
+    assert TOKEN.split(":")[1] not in output
+    assert "Traceback" not in output, output
+
+
+def test_run_without_token_exits_2_with_help(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, capture_output=True,
+        text=True, timeout=60,
+    )
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr and "python -m bot chat" in result.stderr
