@@ -26,6 +26,7 @@ from bot.matcher import Index, QueryToken, Scored
 from bot.text import Normalizer
 
 SUGGESTION_SPREAD = 25.0
+EMERGENCY_OVERVIEW = "emergency.overview"
 MAX_SENTENCES = 12
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -84,11 +85,15 @@ class _State:
     knowledge: KnowledgeBase
     normalizer: Normalizer
     index: Index
+    emergencies: frozenset[str]
 
     @classmethod
     def build(cls, knowledge: KnowledgeBase) -> _State:
         normalizer = Normalizer(knowledge.language)
-        return cls(knowledge, normalizer, Index(knowledge, normalizer))
+        emergencies = frozenset(
+            entry.id for entry in knowledge.entries.values() if entry.kind == "emergency"
+        )
+        return cls(knowledge, normalizer, Index(knowledge, normalizer), emergencies)
 
 
 def sentence_windows(text: str) -> list[str]:
@@ -113,6 +118,32 @@ def _best_of(ranked: list[Scored], window: list[Scored], knowledge: KnowledgeBas
         if current is None or scored.score > current.score:
             best[scored.entry_id] = scored
     return sorted(best.values(), key=lambda scored: scored.score, reverse=True)
+
+
+def emergency_focus(
+    hits: set[str], scores: dict[str, Scored], emergencies: frozenset[str]
+) -> str | None:
+    """The one emergency entry to answer when the keywords of emergency entries `hits` were
+    used, if any; `emergencies` are all emergency entries, `scores` the candidates so far.
+
+    One specific emergency (fire, police, ...) wins over the overview ("nødnummer for døve" is
+    about the deaf); two or more specific ones ("brann, politi og ambulanse") are answered by
+    the overview of all numbers. When only the overview's keywords were used, a specific
+    emergency that matched better still wins ("nødnummer for hørselshemede", misspelt).
+    """
+    specific = sorted(hits - {EMERGENCY_OVERVIEW})
+    if len(specific) == 1:
+        return specific[0]
+    if specific:
+        return EMERGENCY_OVERVIEW
+    if EMERGENCY_OVERVIEW not in hits:
+        return None
+    overview = scores[EMERGENCY_OVERVIEW].score
+    better = [
+        scored for entry_id, scored in scores.items()
+        if entry_id in emergencies and scored.score > overview
+    ]
+    return max(better, key=lambda scored: scored.score).entry_id if better else EMERGENCY_OVERVIEW
 
 
 class Engine:
@@ -168,9 +199,13 @@ class Engine:
             if named and entry.municipality is not None and entry.municipality not in named
         )
         ranked = state.index.score(tokens, excluded)
+        names = [token for token in tokens if token.token in state.normalizer.municipality_tokens]
         for window in sentence_windows(text):
             window_tokens = state.index.query_tokens(state.normalizer.analyse(window))
-            ranked = _best_of(ranked, state.index.score(window_tokens, excluded), state.knowledge)
+            present = {token.token for token in window_tokens}
+            context = [name for name in names if name.token not in present]
+            window_ranked = state.index.score(window_tokens, excluded, context)
+            ranked = _best_of(ranked, window_ranked, state.knowledge)
         ranked = self._apply_keywords(ranked, state.index.keyword_entries(tokens) - excluded)
         return Ranking(
             candidates=[Candidate(state.knowledge.entries[s.entry_id], s.score) for s in ranked],
@@ -179,17 +214,36 @@ class Engine:
         )
 
     def _apply_keywords(self, ranked: list[Scored], keyword_hits: set[str]) -> list[Scored]:
-        """Lift entries whose keywords were used: emergencies to answered, others to suggested."""
+        """Lift entries whose keywords were used: others to suggested, one emergency to answered.
+
+        The emergency answered is the one `emergency_focus` picks; every other candidate is kept
+        at least `ambiguity_margin` below it, so a message about a fire is never a mere choice.
+        """
         if not keyword_hits:
             return ranked
+        entries = self._state.knowledge.entries
         by_id = {scored.entry_id: scored for scored in ranked}
         for entry_id in keyword_hits:
-            emergency = self._state.knowledge.entries[entry_id].kind == "emergency"
-            floor = self.matching.answer_threshold if emergency else self.matching.suggest_threshold
             current = by_id.get(entry_id)
-            if current is None or current.score < floor:
-                by_id[entry_id] = Scored(entry_id, floor, current.question if current else "")
+            if current is None or current.score < self.matching.suggest_threshold:
+                by_id[entry_id] = Scored(
+                    entry_id, self.matching.suggest_threshold, current.question if current else ""
+                )
+        emergencies = self._state.emergencies
+        focus = emergency_focus(keyword_hits & emergencies, by_id, emergencies)
+        if focus in entries:
+            self._lift(by_id, focus)
         return sorted(by_id.values(), key=lambda scored: scored.score, reverse=True)
+
+    def _lift(self, by_id: dict[str, Scored], entry_id: str) -> None:
+        """Make `entry_id` the clear, answerable best of `by_id`."""
+        current = by_id.get(entry_id, Scored(entry_id, 0.0, ""))
+        lifted = max(current.score, self.matching.answer_threshold)
+        by_id[entry_id] = Scored(entry_id, lifted, current.question)
+        ceiling = lifted - self.matching.ambiguity_margin
+        for other_id, scored in by_id.items():
+            if other_id != entry_id and scored.score > ceiling:
+                by_id[other_id] = Scored(other_id, ceiling, scored.question)
 
     def _decide(self, candidates: list[Candidate]) -> tuple[Outcome, tuple[Candidate, ...]]:
         """Answer, suggest or admit not knowing, from the ranked candidates."""

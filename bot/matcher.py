@@ -30,9 +30,10 @@ from bot.text import Analysis, Normalizer
 RECALL_BETA = 1.6
 COURTESY_WEIGHT = 0.3
 UNKNOWN_WEIGHT_FACTOR = 1.0
-MIN_FUZZY_LENGTH = 4
+MIN_FUZZY_LENGTH = 5
 MIN_COMPOUND_PART = 3
 LINKING_LETTERS = ("s", "e")
+INFLECTION_ENDINGS = ("ane", "ene", "an", "ar", "er", "en", "et", "a", "e")
 
 
 @dataclass(frozen=True)
@@ -143,11 +144,24 @@ class Index:
     def _lookup_uncached(self, token: str) -> tuple[tuple[str, float], ...]:
         if token in self.idf or token.isdigit():
             return ((token, 1.0),)
+        base = self._strip_ending(token)
+        if base:
+            return ((base, 1.0),)
         parts = self._split_compound(token)
         if parts:
             return tuple((part, 1.0) for part in parts)
         near = self._nearest(token)
         return (near,) if near else ((token, 1.0),)
+
+    def _strip_ending(self, token: str) -> str | None:
+        """A known word under an inflection the stemmer left on: "nødnummeran", "kommunan"."""
+        for ending in INFLECTION_ENDINGS:
+            base = token[: -len(ending)]
+            if token.endswith(ending) and len(base) >= MIN_FUZZY_LENGTH:
+                found = self.normalizer.token_for(base)
+                if found in self.idf:
+                    return found
+        return None
 
     def _split_compound(self, token: str) -> tuple[str, str] | None:
         for cut in range(len(token) - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):
@@ -176,9 +190,16 @@ class Index:
     # --- scoring ------------------------------------------------------------------------------
 
     def score(
-        self, tokens: list[QueryToken], excluded: frozenset[str] = frozenset()
+        self,
+        tokens: list[QueryToken],
+        excluded: frozenset[str] = frozenset(),
+        context: list[QueryToken] | None = None,
     ) -> list[Scored]:
-        """Every matching entry's best score, best first; entries in `excluded` left out."""
+        """Every matching entry's best score, best first; entries in `excluded` left out.
+
+        `context` tokens (a municipality named elsewhere in the message) count for an alternate
+        that the tokens themselves already match, and never against any: they are implied.
+        """
         total = sum(token.weight for token in tokens)
         if not total:
             return []
@@ -189,6 +210,10 @@ class Index:
             gain = token.weight * token.similarity
             for position in self.postings[token.token]:
                 matched[position] += gain
+        for token in context or ():
+            for position in self.postings.get(token.token, ()):
+                if position in matched:
+                    matched[position] += token.weight * token.similarity
         best: dict[str, Scored] = {}
         for position, gain in matched.items():
             entry_id = self.alt_entry[position]

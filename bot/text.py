@@ -7,7 +7,9 @@
     -> tokens:  telefon noreoguvdal kommun                   (stop words out, synonyms, stems)
 
 Stop words and courtesy words ("hei", "takk") are kept aside rather than dropped, so that a
-message made only of them ("hei!") can still be matched on them.
+message made only of them ("hei!") can still be matched on them. A stop word may be a phrase
+("går ut på"): it is joined into one word and set aside like the others. A word listed as a
+synonym variant is never a stop word, but a word that merely shares a variant's stem is.
 """
 
 from __future__ import annotations
@@ -81,11 +83,12 @@ class Normalizer:
     """Turns text into match tokens using the knowledge base's language data."""
 
     def __init__(self, language: LanguageData) -> None:
-        self.stopwords = frozenset(fold(word) for word in language.stopwords)
+        phrases: dict[str, str] = {}
+        self.stopwords = self._stop_words(language.stopwords, phrases)
         self.courtesy = frozenset(fold(word) for word in language.courtesy)
         self.synonyms: dict[str, str] = {}
+        self.variants: set[str] = set()
         self.municipality_tokens: dict[str, str] = {}
-        phrases: dict[str, str] = {}
         for variant, canonical in language.synonyms.items():
             self._add_variant(variant, canonical_token(canonical), phrases)
             self._add_variant(canonical, canonical_token(canonical), phrases)
@@ -100,12 +103,24 @@ class Normalizer:
             re.compile(r"\b(" + "|".join(re.escape(p) for p in ordered) + r")\b")
             if ordered else None
         )
-        self.protected = frozenset(self.synonyms.values())
         self.courtesy_tokens = frozenset(self.token_for(word) for word in self.courtesy)
         self.markers = {
             lang: frozenset(fold(word) for word in marker_words)
             for lang, marker_words in language.markers.items()
         }
+
+    @staticmethod
+    def _stop_words(stopwords: frozenset[str], phrases: dict[str, str]) -> frozenset[str]:
+        """Folded stop words; a phrase becomes one joined word, substituted like a synonym."""
+        found: set[str] = set()
+        for stopword in stopwords:
+            parts = words(fold(stopword))
+            joined = "".join(parts)
+            if len(parts) > 1:
+                phrases[" ".join(parts)] = joined
+            if joined:
+                found.add(joined)
+        return frozenset(found)
 
     def _add_variant(self, variant: str, token: str, phrases: dict[str, str]) -> None:
         folded = " ".join(words(fold(variant)))
@@ -113,9 +128,11 @@ class Normalizer:
             return
         if " " in folded:
             phrases[folded] = token
+            self.variants.add(token)
         else:
             self.synonyms.setdefault(folded, token)
             self.synonyms.setdefault(stem(folded), token)
+            self.variants.add(folded)
 
     def analyse(self, text: str) -> Analysis:
         """Normalise `text` into tokens (see the module docstring)."""
@@ -128,7 +145,7 @@ class Normalizer:
         raw = words(folded)
         for word in raw:
             token = self.token_for(word)
-            if word in self.stopwords and token not in self.protected:
+            if word in self.stopwords and word not in self.variants:
                 stop.append(token)
             elif word in self.courtesy:
                 courtesy.append(token)
@@ -143,7 +160,6 @@ class Normalizer:
             return found
         stemmed = stem(word)
         return self.synonyms.get(stemmed, stemmed)
-
 
     def language_of(self, raw_words: tuple[str, ...], hint: str | None = None) -> str:
         """Guess nb, nn or en from marker words; bokmål unless the words say otherwise.
