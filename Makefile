@@ -30,7 +30,7 @@ check: $(STAMP)
 
 bench: $(STAMP)  ## Matching and Telegram benchmarks (minutes; not part of the tests).
 	$(PY) -m bench.matching
-	$(PY) -m bench.telegram
+	$(PY) -m bench.bot_load
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,12 +127,14 @@ def run_load(
     reply_timeout: float = 120.0,
     startup_timeout: float = 30.0,
     cwd: str | Path | None = None,
+    texts: Sequence[str] = (),
 ) -> LoadResult:
     """Run ``command`` against ``standin`` and measure it (see the module docstring).
 
     ``env`` is added to the current environment; ``TELEGRAM_API_BASE_URL`` is set to the
     stand-in and ``TELEGRAM_BOT_TOKEN`` defaults to a fake token. The stand-in must be started
-    and should not have unconfirmed updates queued.
+    and should not have unconfirmed updates queued. ``texts`` are the messages sent, in turn
+    (default: "load N").
     """
     if messages < 1 or users < 1:
         raise ValueError("messages and users must be at least 1")
@@ -156,7 +158,10 @@ def run_load(
 
         # 2. Burst: all messages at once, round-robin over the users.
         updates = [
-            standin.message_update(f"load {i}", user_id=_FIRST_LOAD_USER + i % users)
+            standin.message_update(
+                texts[i % len(texts)] if texts else f"load {i}",
+                user_id=_FIRST_LOAD_USER + i % users,
+            )
             for i in range(messages)
         ]
         load_chats = {_FIRST_LOAD_USER + u for u in range(users)}
@@ -179,7 +184,9 @@ def run_load(
         round_trip_times = []
         for i in range(round_trips):
             pushed = time.monotonic()
-            standin.push_message(f"ping {i}", user_id=_ROUND_TRIP_USER)
+            standin.push_message(
+                texts[i % len(texts)] if texts else f"ping {i}", user_id=_ROUND_TRIP_USER
+            )
             [reply] = _wait_for_alive(
                 standin,
                 proc,

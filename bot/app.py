@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 EXIT_NO_TOKEN = 2
 SERVICES_KEY = "services"
 POLL_TIMEOUT = 10
+MAX_RETRIES = 5
 NO_TOKEN_MESSAGE = """No Telegram bot token is configured.
 Create a bot with @BotFather in Telegram, then set its token:
     export TELEGRAM_BOT_TOKEN=123456:ABC...      (or telegram.token in config.yaml)
@@ -106,11 +107,14 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter(overall_max_rate=telegram.overall_max_rate, max_retries=5))
         .concurrent_updates(telegram.concurrent_updates)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
+    if telegram.overall_max_rate > 0:
+        builder = builder.rate_limiter(
+            AIORateLimiter(overall_max_rate=telegram.overall_max_rate, max_retries=MAX_RETRIES)
+        )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     else:

@@ -8,11 +8,15 @@ clean, quick exit with no token in its output.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -197,3 +201,74 @@ def test_run_without_token_exits_2_with_help(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "TELEGRAM_BOT_TOKEN" in result.stderr and "python -m bot chat" in result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def post_update(port: int, update: dict, secret: str | None) -> int:
+    """POST an update to the bot's webhook as Telegram would; the HTTP status."""
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/telegram", data=json.dumps(update).encode(), headers=headers
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float = TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the bot exited:\n{process.communicate()[0]}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    pytest.fail("the webhook server did not start")
+
+
+def test_webhook_mode_checks_the_secret_token(tmp_path: Path) -> None:
+    port = free_port()
+    secret = "s3cret-Token_for-tests"
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "telegram:\n  mode: webhook\n  webhook:\n    url: https://bot.example.no\n"
+        f"    listen: 127.0.0.1\n    port: {port}\n    secret_token: {secret}\n",
+        encoding="utf-8",
+    )
+    with BotApiStandIn(expected_token=TOKEN) as standin:
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN,
+               "TELEGRAM_API_BASE_URL": standin.base_url,
+               "BOT_DATABASE": str(tmp_path / "questions.sqlite3"), "PYTHONUNBUFFERED": "1"}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "--config", str(config), "run"], cwd=tmp_path,
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        try:
+            registered = standin.wait_for("setWebhook", timeout=TIMEOUT)[-1].params
+            assert registered["url"] == "https://bot.example.no/telegram"
+            assert registered["secret_token"] == secret
+            wait_for_port(port, process)
+            update = standin.message_update("tlf notodden", user_id=4001)
+            update["update_id"] = 1
+            assert post_update(port, update, secret=None) == 403
+            assert post_update(port, update, secret="wrong") == 403
+            time.sleep(0.3)
+            assert not standin.calls("sendMessage")
+            assert post_update(port, update, secret=secret) == 200
+            reply = standin.wait_for("sendMessage", to_chat(4001), timeout=TIMEOUT)[-1]
+            assert "35 01 50 00" in reply.params["text"]
+        finally:
+            process.send_signal(signal.SIGTERM)
+            output, _ = process.communicate(timeout=10)
+        assert process.returncode == 0, output
+        assert TOKEN not in output and secret not in output
