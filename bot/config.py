@@ -58,7 +58,7 @@ class TelegramConfig:
 class MatchingConfig:
     """Score thresholds (0-100) that split answers into answered, suggested and unanswered."""
 
-    answer_threshold: float = 70.0
+    answer_threshold: float = 60.0
     suggest_threshold: float = 45.0
     max_suggestions: int = 3
     ambiguity_margin: float = 6.0

@@ -27,6 +27,7 @@ from bot.text import Normalizer
 
 SUGGESTION_SPREAD = 25.0
 EMERGENCY_OVERVIEW = "emergency.overview"
+KEYWORD_BONUS = 10.0
 MAX_SENTENCES = 12
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -206,14 +207,18 @@ class Engine:
             context = [name for name in names if name.token not in present]
             window_ranked = state.index.score(window_tokens, excluded, context)
             ranked = _best_of(ranked, window_ranked, state.knowledge)
-        ranked = self._apply_keywords(ranked, state.index.keyword_entries(tokens) - excluded)
+        ranked = self._apply_keywords(
+            ranked, state.index.keyword_entries(tokens) - excluded, bool(named)
+        )
         return Ranking(
             candidates=[Candidate(state.knowledge.entries[s.entry_id], s.score) for s in ranked],
             language=language,
             municipality=named[0] if len(named) == 1 else None,
         )
 
-    def _apply_keywords(self, ranked: list[Scored], keyword_hits: set[str]) -> list[Scored]:
+    def _apply_keywords(
+        self, ranked: list[Scored], keyword_hits: set[str], named: bool
+    ) -> list[Scored]:
         """Lift entries whose keywords were used: others to suggested, one emergency to answered.
 
         The emergency answered is the one `emergency_focus` picks; every other candidate is kept
@@ -224,11 +229,10 @@ class Engine:
         entries = self._state.knowledge.entries
         by_id = {scored.entry_id: scored for scored in ranked}
         for entry_id in keyword_hits:
-            current = by_id.get(entry_id)
-            if current is None or current.score < self.matching.suggest_threshold:
-                by_id[entry_id] = Scored(
-                    entry_id, self.matching.suggest_threshold, current.question if current else ""
-                )
+            current = by_id.get(entry_id, Scored(entry_id, 0.0, ""))
+            bonus = 0.0 if named and entries[entry_id].municipality is None else KEYWORD_BONUS
+            lifted = max(min(current.score + bonus, 100.0), self.matching.suggest_threshold)
+            by_id[entry_id] = Scored(entry_id, lifted, current.question)
         emergencies = self._state.emergencies
         focus = emergency_focus(keyword_hits & emergencies, by_id, emergencies)
         if focus in entries:

@@ -30,6 +30,7 @@ from bot.text import Analysis, Normalizer
 RECALL_BETA = 1.6
 COURTESY_WEIGHT = 0.3
 UNKNOWN_WEIGHT_FACTOR = 1.0
+UNKNOWN_FULL_LENGTH = 5
 MIN_FUZZY_LENGTH = 5
 MIN_COMPOUND_PART = 3
 LINKING_LETTERS = ("s", "e")
@@ -123,13 +124,22 @@ class Index:
         for token in analysis.tokens:
             for found, similarity in self.lookup(token):
                 known = found in self.idf
-                weight = self.idf[found] if known else self.unknown_weight
+                weight = self.idf[found] if known else self.unknown_weight_of(found)
                 if not known and found in self.normalizer.courtesy_tokens:
                     weight *= COURTESY_WEIGHT
                 previous = resolved.get(found)
                 if previous is None or previous.similarity < similarity:
                     resolved[found] = QueryToken(found, similarity, weight, known)
         return list(resolved.values())
+
+    def unknown_weight_of(self, token: str) -> float:
+        """The weight of a word the knowledge base has never seen.
+
+        Long unknown words are usually the topic ("søppeltømming") and weigh as much as the
+        rarest known word; short ones are usually function words of some dialect ("te", "ska")
+        and weigh less.
+        """
+        return self.unknown_weight * min(1.0, len(token) / UNKNOWN_FULL_LENGTH)
 
     def lookup(self, token: str) -> tuple[tuple[str, float], ...]:
         """Known tokens for `token`: itself, a compound's two parts, or the nearest by typo."""
