@@ -15,7 +15,6 @@ member municipality is never answered with an entry about another. Emergency key
 from __future__ import annotations
 
 import enum
-import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,8 @@ from bot.text import Normalizer
 SUGGESTION_SPREAD = 25.0
 EMERGENCY_OVERVIEW = "emergency.overview"
 KEYWORD_BONUS = 10.0
+STATEMENT_WEIGHT = 0.85
+UNNAMED_WEIGHT = 0.8
 MAX_SENTENCES = 12
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -81,12 +82,15 @@ class Result:
 
 @dataclass(frozen=True)
 class _State:
-    """Everything derived from one knowledge base, swapped as one on reload."""
+    """Everything derived from one knowledge base, swapped as one on reload: the emergency
+    entries, and the entries about each municipality (`local`).
+    """
 
     knowledge: KnowledgeBase
     normalizer: Normalizer
     index: Index
     emergencies: frozenset[str]
+    local: dict[str, tuple[str, ...]]
 
     @classmethod
     def build(cls, knowledge: KnowledgeBase) -> _State:
@@ -94,16 +98,38 @@ class _State:
         emergencies = frozenset(
             entry.id for entry in knowledge.entries.values() if entry.kind == "emergency"
         )
-        return cls(knowledge, normalizer, Index(knowledge, normalizer), emergencies)
+        local: dict[str, list[str]] = {}
+        for entry in knowledge.entries.values():
+            if entry.municipality is not None:
+                local.setdefault(entry.municipality, []).append(entry.id)
+        return cls(
+            knowledge,
+            normalizer,
+            Index(knowledge, normalizer),
+            emergencies,
+            {municipality: tuple(ids) for municipality, ids in local.items()},
+        )
 
 
 def sentence_windows(text: str) -> list[str]:
-    """The sentences of a message and each pair of neighbours; [] for a single sentence."""
+    """The sentences of a message (at most MAX_SENTENCES); [] for a single sentence.
+
+    A question spread over two sentences is still scored as a whole with the full message,
+    where an entry's alternates may explain it together.
+    """
     sentences = [part.strip() for part in _SENTENCE_BREAK.split(text) if part.strip()]
-    if len(sentences) < 2:
-        return []
-    pairs = [f"{a} {b}" for a, b in itertools.pairwise(sentences)]
-    return sentences[:MAX_SENTENCES] + pairs[:MAX_SENTENCES]
+    return sentences[:MAX_SENTENCES] if len(sentences) > 1 else []
+
+
+def window_weight(window: str, text: str) -> float:
+    """How much a sentence window's matches count: less if it asks nothing and others do.
+
+    In "We argued about whether Notodden is a member. Which municipalities are members?" the
+    question is the second sentence; the first is only its background.
+    """
+    if "?" in window or "?" not in text:
+        return 1.0
+    return STATEMENT_WEIGHT
 
 
 def _best_of(ranked: list[Scored], window: list[Scored], knowledge: KnowledgeBase) -> list[Scored]:
@@ -145,6 +171,20 @@ def emergency_focus(
         if entry_id in emergencies and scored.score > overview
     ]
     return max(better, key=lambda scored: scored.score).entry_id if better else EMERGENCY_OVERVIEW
+
+
+def _discount_local(ranked: list[Scored], knowledge: KnowledgeBase) -> list[Scored]:
+    """Scores of entries about one municipality, when the message names none, at UNNAMED_WEIGHT.
+
+    "Hvilket fylke ligger kommunene i?" is not about Kongsberg, though Kongsberg's card
+    answers "hvilket fylke ligger Kongsberg i"; such entries can still be suggested.
+    """
+    discounted = [
+        Scored(scored.entry_id, scored.score * UNNAMED_WEIGHT, scored.question)
+        if knowledge.entries[scored.entry_id].municipality is not None else scored
+        for scored in ranked
+    ]
+    return sorted(discounted, key=lambda scored: scored.score, reverse=True)
 
 
 class Engine:
@@ -195,31 +235,49 @@ class Engine:
         tokens = state.index.query_tokens(analysis)
         named = self._named(state, tokens)
         excluded = frozenset(
-            entry.id
-            for entry in state.knowledge.entries.values()
-            if named and entry.municipality is not None and entry.municipality not in named
+            entry_id
+            for municipality, entry_ids in state.local.items()
+            if named and municipality not in named
+            for entry_id in entry_ids
         )
         ranked = state.index.score(tokens, excluded)
+        bonus = self._bonus_entries(tokens, excluded)
         names = [token for token in tokens if token.token in state.normalizer.municipality_tokens]
         for window in sentence_windows(text):
             window_tokens = state.index.query_tokens(state.normalizer.analyse(window))
             present = {token.token for token in window_tokens}
             context = [name for name in names if name.token not in present]
-            window_ranked = state.index.score(window_tokens, excluded, context)
+            weight = window_weight(window, text)
+            window_ranked = [
+                Scored(scored.entry_id, scored.score * weight, scored.question)
+                for scored in state.index.score(window_tokens, excluded, context)
+            ]
             ranked = _best_of(ranked, window_ranked, state.knowledge)
-        ranked = self._apply_keywords(
-            ranked, state.index.keyword_entries(tokens) - excluded, bool(named)
-        )
+            bonus |= self._bonus_entries(window_tokens, excluded)
+        if not named:
+            ranked = _discount_local(ranked, state.knowledge)
+        ranked = self._apply_keywords(ranked, state.index.keyword_entries(tokens) - excluded, bonus)
         return Ranking(
             candidates=[Candidate(state.knowledge.entries[s.entry_id], s.score) for s in ranked],
             language=language,
             municipality=named[0] if len(named) == 1 else None,
         )
 
+    def _bonus_entries(self, tokens: list[QueryToken], excluded: frozenset[str]) -> set[str]:
+        """Entries whose keywords one sentence uses without naming a municipality they are not
+        about: "hvem er ordfører i Flesberg" is not about the council's organisation.
+        """
+        state = self._state
+        hits = state.index.keyword_entries(tokens) - excluded
+        if not self._named(state, tokens):
+            return hits
+        return {hit for hit in hits if state.knowledge.entries[hit].municipality is not None}
+
     def _apply_keywords(
-        self, ranked: list[Scored], keyword_hits: set[str], named: bool
+        self, ranked: list[Scored], keyword_hits: set[str], bonus: set[str]
     ) -> list[Scored]:
-        """Lift entries whose keywords were used: others to suggested, one emergency to answered.
+        """Lift entries whose keywords were used: to suggested at least, those in `bonus` by
+        KEYWORD_BONUS points, and one emergency to answered.
 
         The emergency answered is the one `emergency_focus` picks; every other candidate is kept
         at least `ambiguity_margin` below it, so a message about a fire is never a mere choice.
@@ -230,8 +288,8 @@ class Engine:
         by_id = {scored.entry_id: scored for scored in ranked}
         for entry_id in keyword_hits:
             current = by_id.get(entry_id, Scored(entry_id, 0.0, ""))
-            bonus = 0.0 if named and entries[entry_id].municipality is None else KEYWORD_BONUS
-            lifted = max(min(current.score + bonus, 100.0), self.matching.suggest_threshold)
+            gain = KEYWORD_BONUS if entry_id in bonus else 0.0
+            lifted = max(min(current.score + gain, 100.0), self.matching.suggest_threshold)
             by_id[entry_id] = Scored(entry_id, lifted, current.question)
         emergencies = self._state.emergencies
         focus = emergency_focus(keyword_hits & emergencies, by_id, emergencies)

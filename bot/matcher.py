@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -31,6 +32,8 @@ RECALL_BETA = 1.6
 COURTESY_WEIGHT = 0.3
 UNKNOWN_WEIGHT_FACTOR = 1.0
 UNKNOWN_FULL_LENGTH = 5
+ENTRY_FACTOR = 0.9
+MIN_SCORE = 0.25
 MIN_FUZZY_LENGTH = 5
 MIN_COMPOUND_PART = 3
 LINKING_LETTERS = ("s", "e")
@@ -67,6 +70,46 @@ def max_typo_distance(length: int) -> int:
     return 3
 
 
+_NONE = (-1.0, -1)
+
+
+class _Query:
+    """A question's token weights, for scoring sets of its tokens given as bit masks."""
+
+    def __init__(self, tokens: list[QueryToken], context: list[QueryToken]) -> None:
+        self.gains = [token.weight * token.similarity for token in tokens]
+        self.total = sum(token.weight for token in tokens)
+        self.bits = {token.token: 1 << bit for bit, token in enumerate(tokens) if token.known}
+        self.context = {token.token: token.weight * token.similarity for token in context}
+        self._gain_of: dict[int, float] = {}
+
+    def gain(self, mask: int) -> float:
+        """The weight of the question's tokens in `mask` (bit i: token i)."""
+        found = self._gain_of.get(mask)
+        if found is None:
+            found = sum(gain for bit, gain in enumerate(self.gains) if mask >> bit & 1)
+            self._gain_of[mask] = found
+        return found
+
+    def could_reach(self, mask: int, score: float) -> bool:
+        """Whether an entry holding the tokens in `mask` could score `score` (0-1) at best."""
+        return f_score(1.0, self.gain(mask) / self.total) >= score
+
+    def mask(self, alternate: Iterable[str]) -> int:
+        """The question's tokens an alternate holds, as a bit mask."""
+        bits = self.bits
+        found = 0
+        for token in alternate:
+            found |= bits.get(token, 0)
+        return found
+
+    def implied(self, alternate: Iterable[str]) -> float:
+        """The weight of the context tokens an alternate holds."""
+        if not self.context:
+            return 0.0
+        return sum(self.context.get(token, 0.0) for token in alternate)
+
+
 class Index:
     """Alternate questions tokenised and indexed for fast, typo-tolerant lookup."""
 
@@ -75,21 +118,21 @@ class Index:
         self.alt_entry: list[str] = []
         self.alt_question: list[str] = []
         self.alt_tokens: list[frozenset[str]] = []
-        postings: dict[str, array] = defaultdict(lambda: array("I"))
+        self.entry_positions: dict[str, range] = {}
         entries_with: dict[str, set[str]] = defaultdict(set)
         for entry_id in knowledge.entries:
+            first = len(self.alt_entry)
             for question in knowledge.questions_for(entry_id):
                 tokens = frozenset(normalizer.analyse(question).tokens)
                 if not tokens:
                     continue
-                position = len(self.alt_entry)
                 self.alt_entry.append(entry_id)
                 self.alt_question.append(question)
                 self.alt_tokens.append(tokens)
                 for token in tokens:
-                    postings[token].append(position)
                     entries_with[token].add(entry_id)
-        self.postings = dict(postings)
+            self.entry_positions[entry_id] = range(first, len(self.alt_entry))
+        self.entries_with = {token: tuple(owners) for token, owners in entries_with.items()}
         entry_count = max(len(knowledge.entries), 1)
         courtesy = normalizer.courtesy_tokens
         self.idf = {
@@ -103,8 +146,9 @@ class Index:
             "d", (sum(self.idf[token] for token in tokens) for tokens in self.alt_tokens)
         )
         self._by_initial: dict[str, list[str]] = defaultdict(list)
-        for word in {*self.idf, *normalizer.synonyms}:
-            self._by_initial[word[0]].append(word)
+        for word in {*self.idf, *normalizer.synonyms} - normalizer.courtesy_tokens:
+            if normalizer.synonyms.get(word, word) not in normalizer.courtesy_tokens:
+                self._by_initial[word[0]].append(word)
         self._keyword_entries = self._index_keywords(knowledge)
         self._lookup_cache: dict[str, tuple[tuple[str, float], ...]] = {}
 
@@ -205,35 +249,74 @@ class Index:
         excluded: frozenset[str] = frozenset(),
         context: list[QueryToken] | None = None,
     ) -> list[Scored]:
-        """Every matching entry's best score, best first; entries in `excluded` left out.
+        """Every matching entry's best score, best first; entries in `excluded` left out, and
+        entries that explain too little of the question to score MIN_SCORE even if they
+        matched perfectly.
 
-        `context` tokens (a municipality named elsewhere in the message) count for an alternate
-        that the tokens themselves already match, and never against any: they are implied.
+        `context` tokens (a municipality named elsewhere in the message) are implied: they
+        cover their part of an alternate that the tokens themselves already match, and count
+        neither for nor against how much of the question is explained.
         """
-        total = sum(token.weight for token in tokens)
-        if not total:
+        query = _Query(tokens, context or [])
+        if not query.total:
             return []
-        matched: dict[int, float] = defaultdict(float)
-        for token in tokens:
-            if not token.known:
+        entry_mask: dict[str, int] = defaultdict(int)
+        for bit, token in enumerate(tokens):
+            if token.known:
+                for entry_id in self.entries_with[token.token]:
+                    entry_mask[entry_id] |= 1 << bit
+        scored = [
+            self._score_entry(entry_id, query)
+            for entry_id, mask in entry_mask.items()
+            if entry_id not in excluded and query.could_reach(mask, MIN_SCORE)
+        ]
+        return sorted(scored, key=lambda item: item.score, reverse=True)
+
+    def _score_entry(self, entry_id: str, query: _Query) -> Scored:
+        """An entry's score: its best alternate, or a few of its alternates taken together.
+
+        "Which county, how many people, bokmål or nynorsk?" is asked of one municipality's
+        card, though no single alternate asks all three: the alternates that together explain
+        the question are scored as one, at ENTRY_FACTOR of the value.
+        """
+        by_mask: dict[int, tuple[float, int]] = {}
+        weights, alternates = self.alt_weight, self.alt_tokens
+        for position in self.entry_positions[entry_id]:
+            mask = query.mask(alternates[position])
+            if not mask:
                 continue
-            gain = token.weight * token.similarity
-            for position in self.postings[token.token]:
-                matched[position] += gain
-        for token in context or ():
-            for position in self.postings.get(token.token, ()):
-                if position in matched:
-                    matched[position] += token.weight * token.similarity
-        best: dict[str, Scored] = {}
-        for position, gain in matched.items():
-            entry_id = self.alt_entry[position]
-            if entry_id in excluded:
-                continue
-            value = 100.0 * f_score(gain / self.alt_weight[position], gain / total)
-            current = best.get(entry_id)
-            if current is None or value > current.score:
-                best[entry_id] = Scored(entry_id, value, self.alt_question[position])
-        return sorted(best.values(), key=lambda scored: scored.score, reverse=True)
+            gain = query.gain(mask)
+            if query.context:
+                gain += query.implied(alternates[position])
+            covered = gain / weights[position]
+            if covered > by_mask.get(mask, _NONE)[0]:
+                by_mask[mask] = (covered, position)
+        best_value, best_mask = max(
+            (f_score(covered, query.gain(mask) / query.total), mask)
+            for mask, (covered, _) in by_mask.items()
+        )
+        best = by_mask[best_mask][1]
+        if len(by_mask) > 1:
+            best_value = max(best_value, self._together(by_mask, best_mask, query))
+        return Scored(entry_id, 100.0 * best_value, self.alt_question[best])
+
+    def _together(
+        self, by_mask: dict[int, tuple[float, int]], start: int, query: _Query
+    ) -> float:
+        """The value of the alternates that, added greedily to `start`, explain the most."""
+        covered_mask = start
+        chosen = set(self.alt_tokens[by_mask[start][1]])
+        while True:
+            extra = max(by_mask, key=lambda mask: query.gain(mask & ~covered_mask))
+            if not extra & ~covered_mask:
+                break
+            covered_mask |= extra
+            chosen |= self.alt_tokens[by_mask[extra][1]]
+        if covered_mask == start:
+            return 0.0
+        gain = query.gain(covered_mask)
+        covered = (gain + query.implied(chosen)) / sum(self.idf[token] for token in chosen)
+        return ENTRY_FACTOR * f_score(covered, gain / query.total)
 
     def keyword_entries(self, tokens: list[QueryToken]) -> set[str]:
         """Entries whose keywords appear, spelt right, among the question's tokens.

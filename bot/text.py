@@ -39,9 +39,11 @@ def fold(text: str) -> str:
     Both "år", "aar" and "ar" fold to "ar"; "møte" and "moete" to "mote"; "være" to "vaere".
     """
     text = unicodedata.normalize("NFKC", text).casefold().translate(_LETTER_MAP)
-    text = "".join(
-        char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char)
-    )
+    if not text.isascii():
+        text = "".join(
+            char for char in unicodedata.normalize("NFKD", text)
+            if not unicodedata.combining(char)
+        )
     return _DIGRAPHS.sub(lambda match: match.group(0)[0], text)
 
 
