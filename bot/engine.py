@@ -29,6 +29,7 @@ EMERGENCY_OVERVIEW = "emergency.overview"
 KEYWORD_BONUS = 10.0
 STATEMENT_WEIGHT = 0.85
 UNNAMED_WEIGHT = 0.8
+NAMED_CERTAIN = 101.0
 MAX_SENTENCES = 12
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -243,7 +244,10 @@ class Engine:
         ranked = state.index.score(tokens, excluded)
         bonus = self._bonus_entries(tokens, excluded)
         names = [token for token in tokens if token.token in state.normalizer.municipality_tokens]
-        for window in sentence_windows(text):
+        windows = sentence_windows(text)
+        if named and not windows:
+            ranked = self._doubt_regional(ranked)
+        for window in windows:
             window_tokens = state.index.query_tokens(state.normalizer.analyse(window))
             present = {token.token for token in window_tokens}
             context = [name for name in names if name.token not in present]
@@ -263,15 +267,37 @@ class Engine:
             municipality=named[0] if len(named) == 1 else None,
         )
 
+    def _doubt_regional(self, ranked: list[Scored]) -> list[Scored]:
+        """Keep entries about the whole region below answering, unless nearly certain, when a
+        one-sentence message names a municipality: "hvem er ordføreren i Kongsberg" is not
+        answered by the council's organisation, though it may be offered.
+        """
+        entries = self._state.knowledge.entries
+        ceiling = self.matching.answer_threshold - 0.1
+        doubted = [
+            Scored(scored.entry_id, ceiling, scored.question)
+            if ceiling < scored.score < NAMED_CERTAIN
+            and entries[scored.entry_id].municipality is None
+            and entries[scored.entry_id].kind not in ("emergency", "smalltalk")
+            else scored
+            for scored in ranked
+        ]
+        return sorted(doubted, key=lambda scored: scored.score, reverse=True)
+
     def _bonus_entries(self, tokens: list[QueryToken], excluded: frozenset[str]) -> set[str]:
         """Entries whose keywords one sentence uses without naming a municipality they are not
-        about: "hvem er ordfører i Flesberg" is not about the council's organisation.
+        about ("hvem er ordfører i Flesberg" is not about the council's organisation); small
+        talk gains nothing ("kan du hjelpe meg med leksene" is no question about the bot).
         """
         state = self._state
-        hits = state.index.keyword_entries(tokens) - excluded
+        entries = state.knowledge.entries
+        hits = {
+            hit for hit in state.index.keyword_entries(tokens) - excluded
+            if entries[hit].kind != "smalltalk"
+        }
         if not self._named(state, tokens):
             return hits
-        return {hit for hit in hits if state.knowledge.entries[hit].municipality is not None}
+        return {hit for hit in hits if entries[hit].municipality is not None}
 
     def _apply_keywords(
         self, ranked: list[Scored], keyword_hits: set[str], bonus: set[str]

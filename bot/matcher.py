@@ -29,7 +29,7 @@ from bot.knowledge import KnowledgeBase
 from bot.text import Analysis, Normalizer
 
 RECALL_BETA = 1.6
-COURTESY_WEIGHT = 0.3
+COURTESY_WEIGHT = 0.15
 UNKNOWN_WEIGHT_FACTOR = 1.0
 UNKNOWN_FULL_LENGTH = 5
 ENTRY_FACTOR = 0.9
@@ -37,6 +37,7 @@ MIN_SCORE = 0.25
 MIN_FUZZY_LENGTH = 5
 MIN_COMPOUND_PART = 3
 LINKING_LETTERS = ("s", "e")
+COMPOUND_HEAD_SIMILARITY = 0.9
 INFLECTION_ENDINGS = ("ane", "ene", "an", "ar", "er", "en", "et", "a", "e")
 
 
@@ -168,7 +169,10 @@ class Index:
         for token in analysis.tokens:
             for found, similarity in self.lookup(token):
                 known = found in self.idf
-                weight = self.idf[found] if known else self.unknown_weight_of(found)
+                weight = (
+                    self.idf[found] if known
+                    else self.unknown_weight_of(analysis.spelled.get(token, found))
+                )
                 if not known and found in self.normalizer.courtesy_tokens:
                     weight *= COURTESY_WEIGHT
                 previous = resolved.get(found)
@@ -176,14 +180,14 @@ class Index:
                     resolved[found] = QueryToken(found, similarity, weight, known)
         return list(resolved.values())
 
-    def unknown_weight_of(self, token: str) -> float:
-        """The weight of a word the knowledge base has never seen.
+    def unknown_weight_of(self, word: str) -> float:
+        """The weight of a word the knowledge base has never seen, as written.
 
         Long unknown words are usually the topic ("søppeltømming") and weigh as much as the
         rarest known word; short ones are usually function words of some dialect ("te", "ska")
         and weigh less.
         """
-        return self.unknown_weight * min(1.0, len(token) / UNKNOWN_FULL_LENGTH)
+        return self.unknown_weight * min(1.0, len(word) / UNKNOWN_FULL_LENGTH)
 
     def lookup(self, token: str) -> tuple[tuple[str, float], ...]:
         """Known tokens for `token`: itself, a compound's two parts, or the nearest by typo."""
@@ -203,7 +207,8 @@ class Index:
             return ((base, 1.0),)
         parts = self._split_compound(token)
         if parts:
-            return tuple((part, 1.0) for part in parts)
+            head, tail = parts
+            return ((head, COMPOUND_HEAD_SIMILARITY), (tail, 1.0))
         near = self._nearest(token)
         return (near,) if near else ((token, 1.0),)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import snowballstemmer
@@ -74,6 +74,8 @@ class Analysis:
     courtesy: tuple[str, ...]
     stop: tuple[str, ...]
     raw_words: tuple[str, ...]
+    spelled: dict[str, str] = field(default_factory=dict, compare=False)
+    """The word as written (folded) that each token came from, the first one for a repeat."""
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -144,16 +146,18 @@ class Normalizer:
         content: list[str] = []
         courtesy: list[str] = []
         stop: list[str] = []
+        spelled: dict[str, str] = {}
         raw = words(folded)
         for word in raw:
             token = self.token_for(word)
+            spelled.setdefault(token, word)
             if word in self.stopwords and word not in self.variants:
                 stop.append(token)
             elif word in self.courtesy:
                 courtesy.append(token)
             else:
                 content.append(token)
-        return Analysis(tuple(content), tuple(courtesy), tuple(stop), tuple(raw))
+        return Analysis(tuple(content), tuple(courtesy), tuple(stop), tuple(raw), spelled)
 
     def token_for(self, word: str) -> str:
         """The match token of one folded word: its synonym's canonical form, else its stem."""
