@@ -29,8 +29,10 @@ EMERGENCY_OVERVIEW = "emergency.overview"
 KEYWORD_BONUS = 10.0
 STATEMENT_WEIGHT = 0.85
 UNNAMED_WEIGHT = 0.8
-NAMED_CERTAIN = 101.0
+NAMED_CERTAIN = 85.0
+FUZZY_KEYWORD = 0.8
 MAX_SENTENCES = 12
+MIN_WINDOW_WORDS = 10
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
@@ -113,11 +115,14 @@ class _State:
 
 
 def sentence_windows(text: str) -> list[str]:
-    """The sentences of a message (at most MAX_SENTENCES); [] for a single sentence.
+    """The sentences of a message (at most MAX_SENTENCES); [] for a single sentence or a short
+    message, whose every word is part of the question ("Fire! What number do I call").
 
     A question spread over two sentences is still scored as a whole with the full message,
     where an entry's alternates may explain it together.
     """
+    if len(text.split()) < MIN_WINDOW_WORDS:
+        return []
     sentences = [part.strip() for part in _SENTENCE_BREAK.split(text) if part.strip()]
     return sentences[:MAX_SENTENCES] if len(sentences) > 1 else []
 
@@ -231,7 +236,7 @@ class Engine:
         """Every matching entry with its score, best first, before any decision."""
         state = self._state
         text = question[: self.matching.max_question_chars]
-        analysis = state.normalizer.analyse(text)
+        analysis = state.index.analyse(text)
         language = state.normalizer.language_of(analysis.raw_words, language_hint)
         tokens = state.index.query_tokens(analysis)
         named = self._named(state, tokens)
@@ -248,7 +253,7 @@ class Engine:
         if named and not windows:
             ranked = self._doubt_regional(ranked)
         for window in windows:
-            window_tokens = state.index.query_tokens(state.normalizer.analyse(window))
+            window_tokens = state.index.query_tokens(state.index.analyse(window))
             present = {token.token for token in window_tokens}
             context = [name for name in names if name.token not in present]
             weight = window_weight(window, text)
@@ -260,7 +265,8 @@ class Engine:
             bonus |= self._bonus_entries(window_tokens, excluded)
         if not named:
             ranked = _discount_local(ranked, state.knowledge)
-        ranked = self._apply_keywords(ranked, state.index.keyword_entries(tokens) - excluded, bonus)
+        hits = state.index.keyword_entries(tokens, FUZZY_KEYWORD) - excluded
+        ranked = self._apply_keywords(ranked, hits, bonus, state.index.keyword_entries(tokens))
         return Ranking(
             candidates=[Candidate(state.knowledge.entries[s.entry_id], s.score) for s in ranked],
             language=language,
@@ -292,7 +298,7 @@ class Engine:
         state = self._state
         entries = state.knowledge.entries
         hits = {
-            hit for hit in state.index.keyword_entries(tokens) - excluded
+            hit for hit in state.index.keyword_entries(tokens, FUZZY_KEYWORD) - excluded
             if entries[hit].kind != "smalltalk"
         }
         if not self._named(state, tokens):
@@ -300,7 +306,7 @@ class Engine:
         return {hit for hit in hits if entries[hit].municipality is not None}
 
     def _apply_keywords(
-        self, ranked: list[Scored], keyword_hits: set[str], bonus: set[str]
+        self, ranked: list[Scored], keyword_hits: set[str], bonus: set[str], exact: set[str]
     ) -> list[Scored]:
         """Lift entries whose keywords were used: to suggested at least, those in `bonus` by
         KEYWORD_BONUS points, and one emergency to answered.
@@ -318,7 +324,7 @@ class Engine:
             lifted = max(min(current.score + gain, 100.0), self.matching.suggest_threshold)
             by_id[entry_id] = Scored(entry_id, lifted, current.question)
         emergencies = self._state.emergencies
-        focus = emergency_focus(keyword_hits & emergencies, by_id, emergencies)
+        focus = emergency_focus(keyword_hits & exact & emergencies, by_id, emergencies)
         if focus in entries:
             self._lift(by_id, focus)
         return sorted(by_id.values(), key=lambda scored: scored.score, reverse=True)
@@ -350,7 +356,7 @@ class Engine:
     def municipalities_named(self, text: str) -> list[str]:
         """The member municipalities `text` names, misspellings included, in order."""
         state = self._state
-        return self._named(state, state.index.query_tokens(state.normalizer.analyse(text)))
+        return self._named(state, state.index.query_tokens(state.index.analyse(text)))
 
     @staticmethod
     def _named(state: _State, tokens: list[QueryToken]) -> list[str]:

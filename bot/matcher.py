@@ -16,9 +16,10 @@ more) with how much of the alternate the question covers (precision).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -38,6 +39,8 @@ MIN_FUZZY_LENGTH = 5
 MIN_COMPOUND_PART = 3
 LINKING_LETTERS = ("s", "e")
 COMPOUND_HEAD_SIMILARITY = 0.9
+COURTESY_FUZZY_LENGTH = 6
+STOP_FUZZY_LENGTH = 7
 INFLECTION_ENDINGS = ("ane", "ene", "an", "ar", "er", "en", "et", "a", "e")
 
 
@@ -111,6 +114,91 @@ class _Query:
         return sum(self.context.get(token, 0.0) for token in alternate)
 
 
+def _plausible_typo(word: str, near: str, tier: int) -> bool:
+    """Whether `word` is a misspelling of the content or courtesy word `near`. Short words and
+    courtesy words only by a letter left out, added or swapped ("halo", "rbot"): one letter
+    replaced turns too many real words into others ("kino" - "kind", "flytt" - "flott").
+    """
+    replaced = len(word) == len(near) and sorted(word) != sorted(near)
+    short = len(word) < MIN_FUZZY_LENGTH or (tier == 2 and len(word) < COURTESY_FUZZY_LENGTH)
+    return not (replaced and short)
+
+
+def _plausible_stop_typo(word: str, stop_word: str) -> bool:
+    """Whether `word` is a misspelt stop word rather than a content word near one: long
+    enough, or the same letters swapped ("abuot"); "vaeret" (været) is not "vaert" (vært).
+    """
+    return len(word) >= STOP_FUZZY_LENGTH or sorted(word) == sorted(stop_word)
+
+
+class Speller:
+    """Typo-tolerant lookup of a written word in the knowledge base's own vocabulary.
+
+    Candidates come in tiers, and on equal distance the earlier tier wins, then the word the
+    alternate questions use most ("kommner" is kommuner, not kommer): member
+    municipalities' names ("Rolla" is Rollag, not rolle), words of the alternate questions and
+    synonyms, courtesy words, and stop words, which a misspelt stop word ("fortplle", "abuot")
+    is corrected to and so dropped. See `_plausible_typo` for short words.
+    """
+
+    def __init__(self, normalizer: Normalizer, words: Counter[str]) -> None:
+        self.normalizer = normalizer
+        self.vocabulary: set[str] = set()
+        self._tiers: list[dict[str, list[str]]] = [defaultdict(list) for _ in range(4)]
+        self._cache: dict[str, tuple[str, float] | None] = {}
+        every = {
+            *words, *normalizer.synonyms, *normalizer.phrase_words, *normalizer.stopwords,
+            *normalizer.courtesy,
+        }
+        for word in sorted(every, key=lambda word: (-words[word], word)):
+            if word and not word.isdigit():
+                self._add(word)
+
+    def _add(self, word: str) -> None:
+        normalizer = self.normalizer
+        if normalizer.token_for(word) in normalizer.municipality_tokens:
+            tier = 0
+        elif word in normalizer.stopwords and word not in normalizer.variants:
+            tier = 3
+        elif word in normalizer.courtesy:
+            tier = 2
+        else:
+            tier = 1
+        self.vocabulary.add(word)
+        self._tiers[tier][word[0]].append(word)
+
+    def correct(self, word: str) -> tuple[str, float] | None:
+        """The vocabulary word `word` is a misspelling of, and how similar; None if none."""
+        if word in self._cache:
+            return self._cache[word]
+        found = self._nearest(word) if word and word not in self.vocabulary else None
+        if len(self._cache) > 100_000:
+            self._cache.clear()
+        self._cache[word] = found
+        return found
+
+    def _nearest(self, word: str) -> tuple[str, float] | None:
+        short = len(word) == MIN_FUZZY_LENGTH - 1
+        limit = 1 if short else max_typo_distance(len(word))
+        if not limit:
+            return None
+        best: tuple[str, int] | None = None
+        for tier in (0, 1, 2) if short else (0, 1, 2, 3):
+            candidates = self._tiers[tier].get(word[0], ())
+            found = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)
+            if found is None or (best is not None and found[1] >= best[1]):
+                continue
+            if tier == 3 and not _plausible_stop_typo(word, found[0]):
+                continue
+            if tier in (1, 2) and not _plausible_typo(word, found[0], tier):
+                continue
+            best = (found[0], found[1])
+        if best is None:
+            return None
+        near, distance = best
+        return near, 1.0 - distance / max(len(near), len(word))
+
+
 class Index:
     """Alternate questions tokenised and indexed for fast, typo-tolerant lookup."""
 
@@ -120,10 +208,12 @@ class Index:
         self.alt_question: list[str] = []
         self.alt_tokens: list[frozenset[str]] = []
         self.entry_positions: dict[str, range] = {}
+        words_used: Counter[str] = Counter()
         entries_with: dict[str, set[str]] = defaultdict(set)
         for entry_id in knowledge.entries:
             first = len(self.alt_entry)
             for question in knowledge.questions_for(entry_id):
+                words_used.update(normalizer.folded_words(question))
                 tokens = frozenset(normalizer.analyse(question).tokens)
                 if not tokens:
                     continue
@@ -146,10 +236,7 @@ class Index:
         self.alt_weight = array(
             "d", (sum(self.idf[token] for token in tokens) for tokens in self.alt_tokens)
         )
-        self._by_initial: dict[str, list[str]] = defaultdict(list)
-        for word in {*self.idf, *normalizer.synonyms} - normalizer.courtesy_tokens:
-            if normalizer.synonyms.get(word, word) not in normalizer.courtesy_tokens:
-                self._by_initial[word[0]].append(word)
+        self.speller = Speller(normalizer, words_used)
         self._keyword_entries = self._index_keywords(knowledge)
         self._lookup_cache: dict[str, tuple[tuple[str, float], ...]] = {}
 
@@ -163,18 +250,46 @@ class Index:
 
     # --- query side ---------------------------------------------------------------------------
 
+    def analyse(self, text: str) -> Analysis:
+        """`text` normalised, with misspelt words corrected first where the vocabulary knows
+        a word close enough, so that "brjtt seg inn" is read as "brutt seg inn" (burglary).
+        Tokens that exist only thanks to a correction carry its similarity.
+        """
+        normalizer = self.normalizer
+        written = normalizer.folded_words(text)
+        analysis = normalizer.analyse_words(written)
+        corrections: dict[str, tuple[str, float]] = {}
+        for token in analysis.content:
+            word = analysis.spelled.get(token, token)
+            if word in corrections or self.lookup(token)[0][0] in self.idf or token.isdigit():
+                continue
+            fixed = self.speller.correct(word)
+            if fixed is not None:
+                corrections[word] = fixed
+        if not corrections:
+            return analysis
+        corrected = normalizer.analyse_words(
+            [corrections[word][0] if word in corrections else word for word in written]
+        )
+        similarity = min(value for _, value in corrections.values())
+        before = set(analysis.tokens)
+        return dataclasses.replace(
+            corrected,
+            similarity={token: similarity for token in corrected.tokens if token not in before},
+        )
+
     def query_tokens(self, analysis: Analysis) -> list[QueryToken]:
         """The question's distinct tokens, resolved against the vocabulary."""
         resolved: dict[str, QueryToken] = {}
         for token in analysis.tokens:
-            for found, similarity in self.lookup(token):
+            word = analysis.spelled.get(token, token)
+            corrected = analysis.similarity.get(token, 1.0)
+            for found, found_similarity in self.lookup(token):
                 known = found in self.idf
-                weight = (
-                    self.idf[found] if known
-                    else self.unknown_weight_of(analysis.spelled.get(token, found))
-                )
+                weight = self.idf[found] if known else self.unknown_weight_of(word)
                 if not known and found in self.normalizer.courtesy_tokens:
                     weight *= COURTESY_WEIGHT
+                similarity = found_similarity * corrected
                 previous = resolved.get(found)
                 if previous is None or previous.similarity < similarity:
                     resolved[found] = QueryToken(found, similarity, weight, known)
@@ -190,7 +305,9 @@ class Index:
         return self.unknown_weight * min(1.0, len(word) / UNKNOWN_FULL_LENGTH)
 
     def lookup(self, token: str) -> tuple[tuple[str, float], ...]:
-        """Known tokens for `token`: itself, a compound's two parts, or the nearest by typo."""
+        """Known tokens for `token`: itself, a known word under an inflection the stemmer left
+        on, or a compound's two parts; else the token itself, unknown.
+        """
         cached = self._lookup_cache.get(token)
         if cached is None:
             cached = self._lookup_uncached(token)
@@ -209,8 +326,7 @@ class Index:
         if parts:
             head, tail = parts
             return ((head, COMPOUND_HEAD_SIMILARITY), (tail, 1.0))
-        near = self._nearest(token)
-        return (near,) if near else ((token, 1.0),)
+        return ((token, 1.0),)
 
     def _strip_ending(self, token: str) -> str | None:
         """A known word under an inflection the stemmer left on: "nødnummeran", "kommunan"."""
@@ -234,17 +350,6 @@ class Index:
                 if left in self.idf:
                     return left, right
         return None
-
-    def _nearest(self, token: str) -> tuple[str, float] | None:
-        limit = max_typo_distance(len(token))
-        if not limit:
-            return None
-        candidates = self._by_initial.get(token[0], ())
-        found = process.extractOne(token, candidates, scorer=OSA.distance, score_cutoff=limit)
-        if found is None:
-            return None
-        word, distance, _ = found
-        return self.normalizer.synonyms.get(word, word), 1.0 - distance / max(len(word), len(token))
 
     # --- scoring ------------------------------------------------------------------------------
 
@@ -323,15 +428,16 @@ class Index:
         covered = (gain + query.implied(chosen)) / sum(self.idf[token] for token in chosen)
         return ENTRY_FACTOR * f_score(covered, gain / query.total)
 
-    def keyword_entries(self, tokens: list[QueryToken]) -> set[str]:
-        """Entries whose keywords appear, spelt right, among the question's tokens.
+    def keyword_entries(self, tokens: list[QueryToken], similarity: float = 1.0) -> set[str]:
+        """Entries whose keywords appear among the question's tokens, spelt at least this
+        `similarity` to the keyword (by default: spelt right).
 
-        A keyword reached only through a typo match does not count: "søknad" is one edit from
-        "skad", and must not call an ambulance.
+        Emergencies count only keywords spelt right: "søknad" is one edit from "skad", and
+        must not call an ambulance.
         """
         found: set[str] = set()
         for token in tokens:
-            if token.similarity >= 1.0:
+            if token.similarity >= similarity:
                 found |= self._keyword_entries.get(token.token, set())
         return found
 

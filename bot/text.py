@@ -76,6 +76,8 @@ class Analysis:
     raw_words: tuple[str, ...]
     spelled: dict[str, str] = field(default_factory=dict, compare=False)
     """The word as written (folded) that each token came from, the first one for a repeat."""
+    similarity: dict[str, float] = field(default_factory=dict, compare=False)
+    """For tokens that exist only because a misspelt word was corrected: how similar it was."""
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -140,7 +142,21 @@ class Normalizer:
 
     def analyse(self, text: str) -> Analysis:
         """Normalise `text` into tokens (see the module docstring)."""
-        folded = " ".join(words(_DOMAIN.sub(rf"\1 {WEBSITE_WORD}", fold(text))))
+        return self.analyse_words(self.folded_words(text))
+
+    @staticmethod
+    def folded_words(text: str) -> list[str]:
+        """The folded words of `text`, before phrases are joined ("nore", "og", "uvdal")."""
+        return words(_DOMAIN.sub(rf"\1 {WEBSITE_WORD}", fold(text)))
+
+    @property
+    def phrase_words(self) -> set[str]:
+        """Every word of a multi-word synonym, name or stop phrase."""
+        return {word for phrase in self._phrases for word in phrase.split()}
+
+    def analyse_words(self, folded_words: list[str]) -> Analysis:
+        """Normalise already folded words into tokens."""
+        folded = " ".join(folded_words)
         if self._phrase_pattern is not None:
             folded = self._phrase_pattern.sub(lambda m: self._phrases[m.group(1)], folded)
         content: list[str] = []
