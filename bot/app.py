@@ -2,8 +2,8 @@
 
 Production (`python -m bot run`) and the tests build the bot through `build_application`, so
 what is tested is what runs. Long-lived services (the answer engine, later the question log)
-are reached from handlers through `services(context)`, started in `post_init` and stopped in
-`post_shutdown`.
+are reached from handlers through `services(context)`; the question log is opened in
+`post_init` and closed in `post_shutdown`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from telegram import BotCommand, LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
@@ -21,6 +22,7 @@ from bot.config import Config
 from bot.engine import Engine
 from bot.engine import Result as EngineResult
 from bot.logs import setup_logging
+from bot.storage import QuestionLog
 
 log = logging.getLogger(__name__)
 
@@ -59,16 +61,39 @@ class Services:
 
     config: Config
     engine: Engine
+    question_log: QuestionLog
 
-    async def record_question(self, result: EngineResult, message: Message) -> int | None:
-        """Log a question; its id for the buttons, None while there is no question log."""
-        return None
+    def record_question(self, result: EngineResult, message: Message) -> int:
+        """Log a question (masked, user hashed); its id, for the buttons that refer to it."""
+        candidate = result.best
+        return self.question_log.record_question(
+            text=result.question,
+            language=result.language,
+            outcome=result.outcome.value,
+            entry_id=result.entry.id if result.entry else None,
+            score=candidate.score if candidate else 0.0,
+            suggestions=[c.entry.id for c in result.suggestions],
+            chat_type=message.chat.type,
+            user_id=message.from_user.id if message.from_user else None,
+            source="telegram",
+        )
 
-    async def record_choice(self, question_ref: int | None, entry_id: str | None) -> None:
+    def record_choice(self, question_ref: int | None, entry_id: str | None) -> None:
         """Record a chosen suggestion (None: "none of these") against its question."""
+        if question_ref is not None:
+            self.question_log.record_choice(question_ref, entry_id)
 
-    async def record_feedback(self, question_ref: int | None, entry_id: str, vote: int) -> None:
-        """Record 👍 (+1) or 👎 (-1) on an answer."""
+    def record_feedback(self, question_ref: int | None, vote: int) -> None:
+        """Record 👍 (+1) or 👎 (-1) on the answer to a question."""
+        if question_ref is not None:
+            self.question_log.record_feedback(question_ref, vote)
+
+
+def question_log_for(config: Config) -> QuestionLog:
+    """The question log as configured."""
+    return QuestionLog(
+        Path(config.database.path), config.privacy.hash_secret, config.privacy.retention_days
+    )
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -77,7 +102,8 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 
 
 async def _post_init(application: Application) -> None:
-    """Register the command menus: bokmål by default, English for English clients."""
+    """Open the question log; register the command menus (bokmål, and English)."""
+    await application.bot_data[SERVICES_KEY].question_log.initialize()
     bot = application.bot
     await bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS["nb"]])
     await bot.set_my_commands(
@@ -87,6 +113,8 @@ async def _post_init(application: Application) -> None:
 
 
 async def _post_shutdown(application: Application) -> None:
+    """Write what the question log still holds, and close it."""
+    await application.bot_data[SERVICES_KEY].question_log.shutdown()
     log.info("Bot stopped")
 
 
@@ -121,7 +149,9 @@ def build_application(
         builder = builder.connect_timeout(5).read_timeout(10).write_timeout(10).pool_timeout(5)
         builder = builder.get_updates_read_timeout(POLL_TIMEOUT + 5)
     application = builder.build()
-    application.bot_data[SERVICES_KEY] = Services(config=config, engine=engine)
+    application.bot_data[SERVICES_KEY] = Services(
+        config=config, engine=engine, question_log=question_log_for(config)
+    )
     register(application)
     return application
 

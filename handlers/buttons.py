@@ -56,7 +56,7 @@ async def _pick(
     entry = knowledge.entries[pressed.entry_id]
     query = update.callback_query
     await query.answer()
-    await bot_services.record_choice(pressed.question_ref, entry.id)
+    bot_services.record_choice(pressed.question_ref, entry.id)
     text = split_message(entry_html(entry, pressed.language))[0]
     keyboard = entry_keyboard(entry, knowledge, pressed.language, pressed.question_ref)
     await _edit(query, text, keyboard)
@@ -68,7 +68,7 @@ async def _none(
     """None of the suggestions fitted: say so honestly and record it."""
     query = update.callback_query
     await query.answer()
-    await services(context).record_choice(pressed.question_ref, None)
+    services(context).record_choice(pressed.question_ref, None)
     await _edit(query, html.escape(say("none_thanks", pressed.language)), None)
 
 
@@ -78,7 +78,7 @@ async def _feedback(
     """👍/👎: thank, record, and drop the feedback row so it is given once."""
     query = update.callback_query
     await query.answer(say("feedback_thanks", pressed.language))
-    await services(context).record_feedback(pressed.question_ref, pressed.entry_id, pressed.vote)
+    services(context).record_feedback(pressed.question_ref, pressed.vote)
     knowledge = services(context).engine.knowledge
     keyboard = entry_keyboard(knowledge.entries[pressed.entry_id], knowledge, pressed.language,
                               feedback=False)

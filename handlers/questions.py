@@ -43,7 +43,7 @@ async def answer_question(
     bot_services = services(context)
     engine = bot_services.engine
     result = engine.ask(text[:MAX_MESSAGE_FOR_MATCHING], language_hint=hint)
-    question_ref = await bot_services.record_question(result, message)
+    question_ref = bot_services.record_question(result, message)
     if result.outcome is Outcome.ANSWERED and result.entry is not None:
         await reply_entry(message, result.entry, engine.knowledge, result.language, question_ref)
     elif result.outcome is Outcome.SUGGESTED:
@@ -52,8 +52,7 @@ async def answer_question(
             reply_markup=suggestion_keyboard(result, question_ref),
         )
     else:
-        logged = question_ref is not None
-        await message.reply_text(_escape(unanswered_plain(result, engine.knowledge, logged=logged)))
+        await message.reply_text(_escape(unanswered_plain(result, engine.knowledge, logged=True)))
 
 
 def _escape(text: str) -> str:

@@ -56,6 +56,7 @@ async def test_command_menus_are_registered_in_bokmal_and_english(
     application = build_application(config, engine, request=request)
     async with application:
         await application.post_init(application)
+        await application.post_shutdown(application)
     menus = request.of("setMyCommands")
     assert len(menus) == 2
     default, english = menus
