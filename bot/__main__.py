@@ -12,22 +12,21 @@ Exit codes: 0 done, 1 invalid knowledge base or configuration, 2 wrong usage or 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import BinaryIO
 
 from bot.config import Config, ConfigError, load_config
-from bot.engine import Engine, Outcome, Result
+from bot.engine import Engine, Result
 from bot.evaluate import Decision, evaluate, load_labelled
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.render import entry_plain, result_plain
-from bot.texts import say
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
-QUIT_WORDS = {"avslutt", "slutt", "quit", "exit", "q"}
 NO_TOKEN_NOTICE = (
     "No Telegram token configured: starting the terminal chat. To connect Telegram, set "
     "TELEGRAM_BOT_TOKEN (or telegram.token in config.yaml) and run `make run` again."
@@ -109,9 +108,9 @@ def main(argv: list[str] | None = None) -> int:
         return evaluate_command(engine, args.file, args.split, show_failures=args.failures)
     if args.command == "start" and not config.telegram.token:
         print(NO_TOKEN_NOTICE, file=sys.stderr)
-        return chat(engine, sys.stdin, sys.stdout)
+        return chat(config, engine)
     if args.command == "chat":
-        return chat(engine, sys.stdin, sys.stdout)
+        return chat(config, engine)
     from bot.app import run_bot
 
     return run_bot(config, engine)
@@ -121,6 +120,14 @@ def _print_problems(what: str, problems: list[str]) -> None:
     print(f"The {what} has {len(problems)} problem(s):", file=sys.stderr)
     for problem in problems:
         print(f"  {problem}", file=sys.stderr)
+
+
+def chat(config: Config, engine: Engine) -> int:
+    """The terminal chat, logging questions like the Telegram bot."""
+    from bot.app import question_log_for
+    from bot.chat import run_chat
+
+    return asyncio.run(run_chat(engine, question_log_for(config), sys.stdin, sys.stdout))
 
 
 def check(config: Config) -> int:
@@ -210,35 +217,6 @@ def ask(engine: Engine, question: str | None, *, as_json: bool) -> int:
             line = result_plain(result, engine.knowledge) + "\n"
         out.write(line.encode("utf-8", errors="replace") + b"\n")
         out.flush()
-    return 0
-
-
-def chat(engine: Engine, stdin: TextIO, stdout: TextIO) -> int:
-    """The terminal chat: type questions, pick suggestions by number, 'avslutt' to leave."""
-    language = "nb"
-    print(say("chat_welcome", language), file=stdout, flush=True)
-    pending: Result | None = None
-    while True:
-        print("\n> ", end="", file=stdout, flush=True)
-        line = stdin.readline()
-        if not line:
-            break
-        text = line.strip()
-        if text.lower() in QUIT_WORDS:
-            break
-        if not text:
-            continue
-        if pending and text.isdigit() and 1 <= int(text) <= len(pending.suggestions):
-            chosen = pending.suggestions[int(text) - 1].entry
-            print(entry_plain(chosen, pending.language), file=stdout, flush=True)
-            pending = None
-            continue
-        result = engine.ask(text)
-        print(result_plain(result, engine.knowledge), file=stdout, flush=True)
-        pending = result if result.outcome is Outcome.SUGGESTED else None
-        if pending:
-            print(say("chat_pick", result.language), file=stdout, flush=True)
-    print(file=stdout, flush=True)
     return 0
 
 
