@@ -147,6 +147,7 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     else:
         builder = builder.connect_timeout(5).read_timeout(10).write_timeout(10).pool_timeout(5)
+        builder = builder.connection_pool_size(max(8, 2 * telegram.concurrent_updates))
         builder = builder.get_updates_read_timeout(POLL_TIMEOUT + 5)
     application = builder.build()
     application.bot_data[SERVICES_KEY] = Services(
