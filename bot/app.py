@@ -16,13 +16,14 @@ from pathlib import Path
 from telegram import BotCommand, LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Config
 from bot.engine import Engine
 from bot.engine import Result as EngineResult
 from bot.logs import setup_logging
 from bot.storage import QuestionLog
+from bot.transport import RetryingRequest
 
 log = logging.getLogger(__name__)
 
@@ -146,9 +147,13 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     else:
-        builder = builder.connect_timeout(5).read_timeout(10).write_timeout(10).pool_timeout(5)
-        builder = builder.connection_pool_size(max(8, 2 * telegram.concurrent_updates))
-        builder = builder.get_updates_read_timeout(POLL_TIMEOUT + 5)
+        builder = builder.request(RetryingRequest(
+            connection_pool_size=max(8, 2 * telegram.concurrent_updates),
+            connect_timeout=5, read_timeout=10, write_timeout=10, pool_timeout=5,
+        ))
+        builder = builder.get_updates_request(HTTPXRequest(
+            connection_pool_size=1, connect_timeout=5, read_timeout=POLL_TIMEOUT + 5,
+        ))
     application = builder.build()
     application.bot_data[SERVICES_KEY] = Services(
         config=config, engine=engine, question_log=question_log_for(config)

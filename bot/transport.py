@@ -1,0 +1,73 @@
+"""HTTP to the Bot API that retries what certainly did not get through, and nothing else.
+
+A reply lost to a dropped connection, a refused connection or a 502/503/504 from the proxy in
+front of the Bot API is sent again, with backoff. A request that timed out while waiting for
+the answer is *not* sent again: Telegram may well have delivered it, and a resident should not
+get the same answer twice. "429 Too Many Requests" is left to the rate limiter, which waits
+the time Telegram asks for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import httpx
+from telegram.error import NetworkError, TimedOut
+from telegram.request import HTTPXRequest, RequestData
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({502, 503, 504})
+ATTEMPTS = 4
+FIRST_DELAY = 0.25
+
+
+def never_sent(error: TimedOut) -> bool:
+    """True when the timeout happened before the request left (connect or pool timeout)."""
+    return isinstance(error.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
+class RetryingRequest(HTTPXRequest):
+    """python-telegram-bot's HTTPX transport with safe retries (see the module docstring)."""
+
+    def __init__(
+        self, *args: Any, attempts: int = ATTEMPTS, first_delay: float = FIRST_DELAY,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.attempts = attempts
+        self.first_delay = first_delay
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> tuple[int, bytes]:
+        """Send; on a failure that certainly did not get through, wait and send again."""
+        endpoint = url.rsplit("/", 1)[-1]
+        for attempt in range(1, self.attempts + 1):
+            last = attempt == self.attempts
+            try:
+                status, body = await super().do_request(url, method, request_data, *args,
+                                                        **kwargs)
+            except TimedOut as error:
+                if last or not never_sent(error):
+                    raise
+                reason = "connection timed out"
+            except NetworkError as error:
+                if last:
+                    raise
+                reason = error.message
+            else:
+                if last or status not in RETRY_STATUSES:
+                    return status, body
+                reason = f"HTTP {status}"
+            delay = self.first_delay * 2 ** (attempt - 1)
+            log.warning("%s failed (%s); retrying in %.2f s", endpoint, reason, delay)
+            await asyncio.sleep(delay)
+        raise AssertionError("unreachable: the last attempt returns or raises")

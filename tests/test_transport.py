@@ -1,0 +1,61 @@
+"""Tests for bot/transport.py: safe retries against the Bot API stand-in's faults."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from telegram import Bot
+from telegram.error import NetworkError, TimedOut
+
+from bot.transport import RetryingRequest
+from tests.botapi_standin import BadGateway, BotApiStandIn, Delay, DropConnection
+
+TOKEN = "123456:TRANSPORT-token-not-real-000000000000"
+
+
+@pytest.fixture
+def standin() -> Iterator[BotApiStandIn]:
+    with BotApiStandIn() as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(standin: BotApiStandIn) -> AsyncIterator[Bot]:
+    request = RetryingRequest(read_timeout=0.5, first_delay=0.01)
+    async with Bot(TOKEN, base_url=standin.base_url, request=request) as client:
+        yield client
+
+
+def delivered_texts(standin: BotApiStandIn) -> list[str]:
+    return [call.params["text"] for call in standin.delivered("sendMessage")]
+
+
+@pytest.mark.parametrize("fault", [BadGateway(), DropConnection()])
+async def test_failures_that_did_not_get_through_are_retried_once_delivered(
+    standin: BotApiStandIn, bot: Bot, fault: object
+) -> None:
+    standin.inject("sendMessage", fault, times=2)
+    message = await bot.send_message(chat_id=1, text="svar")
+    assert message.text == "svar"
+    assert delivered_texts(standin) == ["svar"]
+    assert len(standin.calls("sendMessage")) == 3
+
+
+async def test_a_persistent_failure_gives_up_after_the_last_attempt(
+    standin: BotApiStandIn, bot: Bot
+) -> None:
+    standin.inject("sendMessage", BadGateway(), times=10)
+    with pytest.raises(NetworkError):
+        await bot.send_message(chat_id=1, text="svar")
+    assert len(standin.calls("sendMessage")) == 4
+    assert delivered_texts(standin) == []
+
+
+async def test_a_slow_answer_is_not_sent_twice(standin: BotApiStandIn, bot: Bot) -> None:
+    standin.inject("sendMessage", Delay(1.0))
+    with pytest.raises(TimedOut):
+        await bot.send_message(chat_id=1, text="svar")
+    standin.wait_for("sendMessage", lambda call: call.delivered, timeout=5)
+    assert delivered_texts(standin) == ["svar"]
+    assert len(standin.calls("sendMessage")) == 1
