@@ -41,6 +41,7 @@ def write_config(folder: Path, name: str, overall_max_rate: int, concurrent: int
     path.write_text(
         f"telegram:\n  overall_max_rate: {overall_max_rate}\n"
         f"  concurrent_updates: {concurrent}\n"
+        "  flood_messages: 1000000\n"
         f"knowledge:\n  directory: {PROJECT_ROOT / 'knowledge'}\n"
         f"database:\n  path: {folder / name}.sqlite3\n",
         encoding="utf-8",

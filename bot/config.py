@@ -52,6 +52,8 @@ class TelegramConfig:
     webhook: WebhookConfig = field(default_factory=WebhookConfig)
     concurrent_updates: int = 1
     overall_max_rate: float = 30.0
+    flood_messages: int = 20
+    flood_seconds: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -248,6 +250,9 @@ def _check_values(config: Config, source: str) -> list[str]:
         )
     if not 1 <= config.telegram.concurrent_updates <= 256:
         problems.append(f"{source}: 'telegram.concurrent_updates' must be between 1 and 256")
+    if config.telegram.flood_messages < 1 or config.telegram.flood_seconds <= 0:
+        problems.append(f"{source}: 'telegram.flood_messages' and 'telegram.flood_seconds' "
+                        "must be positive")
     if config.telegram.overall_max_rate < 0:
         problems.append(f"{source}: 'telegram.overall_max_rate' must be 0 (no limit) or more")
     if not 1 <= matching.max_suggestions <= 5:

@@ -143,6 +143,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Thank you! Then I do not know the answer yet. Your question is passed on to the "
               "editors.",
     },
+    "flood": {
+        "nb": "Du sender veldig mange meldinger på kort tid. Vent litt, så svarer jeg igjen.",
+        "nn": "Du sender svært mange meldingar på kort tid. Vent litt, så svarer eg igjen.",
+        "en": "You are sending a lot of messages in a short time. Please wait a little, and I "
+              "will answer again.",
+    },
     "apology": {
         "nb": "Beklager, noe gikk galt hos meg. Prøv igjen om litt.",
         "nn": "Orsak, noko gjekk gale hjå meg. Prøv igjen om litt.",

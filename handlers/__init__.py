@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
-from handlers import browse, buttons, contacts, errors, inline, media, questions, start
+from handlers import (
+    browse,
+    buttons,
+    contacts,
+    errors,
+    inline,
+    media,
+    questions,
+    start,
+    throttle,
+)
 
 NOT_TEXT = (
     filters.PHOTO | filters.Sticker.ALL | filters.VOICE | filters.AUDIO | filters.VIDEO
@@ -23,6 +35,7 @@ NOT_TEXT = (
 def register(application: Application) -> None:
     """Add every handler, in the order they are tried."""
     private = filters.ChatType.PRIVATE
+    application.add_handler(TypeHandler(Update, throttle.throttle), group=-1)
     application.add_handlers([
         CommandHandler("start", start.start),
         CommandHandler(["hjelp", "help"], start.help_command),
