@@ -272,3 +272,28 @@ def test_webhook_mode_checks_the_secret_token(tmp_path: Path) -> None:
             output, _ = process.communicate(timeout=10)
         assert process.returncode == 0, output
         assert TOKEN not in output and secret not in output
+
+
+def test_the_token_is_in_no_output_even_at_debug_level(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("logging:\n  level: DEBUG\n", encoding="utf-8")
+    with BotApiStandIn(expected_token=TOKEN) as standin:
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN,
+               "TELEGRAM_API_BASE_URL": standin.base_url,
+               "BOT_DATABASE": str(tmp_path / "questions.sqlite3"), "PYTHONUNBUFFERED": "1"}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "--config", str(config), "run"], cwd=tmp_path,
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        try:
+            standin.wait_for("getUpdates", timeout=TIMEOUT)
+            standin.push_update(standin.message_update("tlf notodden", user_id=4101))
+            standin.push_update(standin.callback_update("forged", user_id=4101))
+            standin.wait_for("sendMessage", to_chat(4101), timeout=TIMEOUT)
+            standin.wait_for("answerCallbackQuery", timeout=TIMEOUT)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            output, _ = process.communicate(timeout=10)
+    assert process.returncode == 0, output
+    assert "DEBUG" in output  # the level really was DEBUG
+    assert TOKEN not in output and TOKEN.split(":")[1] not in output
