@@ -102,8 +102,10 @@ class QuestionLog:
         *,
         buffer_limit: int = BUFFER_LIMIT,
         flush_interval: float = FLUSH_INTERVAL,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
     ) -> None:
         self.path = path
+        self.busy_timeout_ms = busy_timeout_ms
         self.retention_days = retention_days
         self.flush_interval = flush_interval
         self._hash_secret = hash_secret
@@ -166,11 +168,13 @@ class QuestionLog:
             return self._connection
         await self._close()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = await aiosqlite.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+        if self.path.exists() and not self.path.is_file():
+            raise OSError(f"{self.path} is not a database file")
+        connection = await aiosqlite.connect(self.path, timeout=self.busy_timeout_ms / 1000)
         try:
+            await connection.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
             await connection.execute("PRAGMA journal_mode=WAL")
             await connection.execute("PRAGMA synchronous=NORMAL")
-            await connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             await self._migrate(connection)
         except BaseException:
             await connection.close()
