@@ -14,7 +14,7 @@ from bot.knowledge import Entry, KnowledgeBase
 from bot.texts import COUNCIL_WEBSITE, say
 
 TELEGRAM_LIMIT = 4096
-_PHONE = re.compile(r"(?<![\d+])(\d{2}) ?(\d{2}) ?(\d{2}) ?(\d{2})(?![\d])")
+_PHONE = re.compile(r"(?<![\d+])(?<!\+47 )(\d{2}) ?(\d{2}) ?(\d{2}) ?(\d{2})(?![\d])")
 
 
 def checked_date(entry: Entry) -> str:

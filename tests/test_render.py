@@ -1,0 +1,72 @@
+"""Tests for bot/render.py, bot/callbacks.py and bot/vcard.py."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bot import callbacks
+from bot.engine import Engine
+from bot.knowledge import Contact
+from bot.render import entry_html, entry_plain, split_message, with_country_code
+from bot.vcard import vcard
+
+
+def test_split_message_keeps_every_piece_within_the_limit() -> None:
+    text = "\n\n".join(f"Avsnitt {n}: " + "ord " * 300 for n in range(20))
+    pieces = split_message(text, limit=4096)
+    assert all(len(piece) <= 4096 for piece in pieces)
+    assert " ".join(" ".join(pieces).split()) == " ".join(text.split())
+    assert split_message("kort") == ["kort"]
+    assert all(len(p) <= 10 for p in split_message("x" * 35, limit=10))
+
+
+def test_phone_numbers_get_the_country_code() -> None:
+    assert with_country_code("Ring 35 01 50 00 eller 31024000.") == (
+        "Ring +47 35 01 50 00 eller +47 31 02 40 00."
+    )
+    assert with_country_code("Ring 113 eller 116 117, +47 35 01 50 00") == (
+        "Ring 113 eller 116 117, +47 35 01 50 00"
+    )
+
+
+def test_entry_html_escapes_knowledge_and_shows_the_source(engine: Engine) -> None:
+    entry = engine.knowledge.entries["contact.notodden"]
+    tricky = dataclasses.replace(entry, answer={"nb": "<script>&</script> 35 01 50 00"})
+    html = entry_html(tricky, "nb")
+    assert "&lt;script&gt;&amp;&lt;/script&gt; +47 35 01 50 00" in html
+    assert html.startswith("<b>") and '<a href="https://' in html and "Kilde" in html
+
+
+def test_small_talk_has_no_source_line(engine: Engine) -> None:
+    greeting = next(e for e in engine.knowledge.entries.values() if e.kind == "smalltalk")
+    assert "Kilde" not in entry_plain(greeting, "nb")
+    assert "Kilde" not in entry_html(greeting, "nb")
+
+
+def test_callbacks_round_trip_and_reject_forgeries() -> None:
+    data = callbacks.encode("feedback", "nn", "contact.nore_og_uvdal", "-123456789012")
+    assert len(data.encode()) <= 64
+    pressed = callbacks.decode(data)
+    assert pressed == callbacks.Callback("feedback", "nn", "contact.nore_og_uvdal",
+                                         "-123456789012")
+    assert pressed.vote == -1 and pressed.question_ref == 123456789012
+    for forged in ("", "2:e:nb:x", "1:e:nb:x:y:z", "1:e:xx:x", "1:q:nb:x", "1:e:nb:X!",
+                   "1:f:nb:x:+1e5", "1:e:nb:" + "a" * 70):
+        assert callbacks.decode(forged) is None, forged
+    with pytest.raises(ValueError):
+        callbacks.encode("open", "nb", "Not An Id")
+
+
+def test_vcard_holds_what_is_known() -> None:
+    card = vcard(Contact(name="Nore og Uvdal kommune", phone="31 02 40 00",
+                         email="post@noreoguvdal.kommune.no",
+                         website="https://www.noreoguvdal.kommune.no",
+                         address="Sentrum 16, 3630 Rødberg"))
+    lines = card.split("\r\n")
+    assert lines[0] == "BEGIN:VCARD" and lines[-1] == "END:VCARD"
+    assert "TEL;TYPE=WORK,VOICE:+4731024000" in lines
+    assert "EMAIL;TYPE=INTERNET,WORK:post@noreoguvdal.kommune.no" in lines
+    assert "ADR;TYPE=WORK:;;Sentrum 16\\, 3630 Rødberg;;;;Norge" in lines
+    assert "TEL" not in vcard(Contact(name="Tinn kommune"))
