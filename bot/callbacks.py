@@ -10,6 +10,19 @@ Format: `1:<action>:<language>:<entry id>[:<extra>]`, at most 64 bytes (Telegram
 
 Anything else, including data from an older version of the bot or a forged press, decodes to
 None, and the handler answers politely without acting.
+
+Editors' buttons have a namespace and version of their own, `e1`, and are acted on only when an
+editor presses them (`handlers/editors.py`); for anyone else they get the same polite answer
+as a stale button. Format: `e1:<action>:<days>:<question id>[:<entry id>]`, where the days are
+the review list's period and the question id names a group of the list (any of its questions).
+
+    e1:pg:30:2                      page 2 of the review list of the last 30 days
+    e1:bk:30:1203                   back to the page holding question 1203's group
+    e1:ok:30:1203                   mark 1203's group resolved
+    e1:ig:30:1203                   ignore 1203's group
+    e1:ad:30:1203                   "add as variant": choose the entry that should have answered
+    e1:sk:30:1203                   search for that entry by typing
+    e1:to:30:1203:contact.tinn      add 1203's group's question to entry contact.tinn
 """
 
 from __future__ import annotations
@@ -70,3 +83,57 @@ def decode(data: str | None) -> Callback | None:
     if not _EXTRA.match(extra):
         return None
     return Callback(ACTIONS[code], language, entry_id, extra)
+
+
+EDITOR_VERSION = "e1"
+EDITOR_ACTIONS = {
+    "pg": "page", "bk": "back", "ok": "resolve", "ig": "ignore", "ad": "variant",
+    "sk": "search", "to": "add",
+}
+MAX_DAYS = 3650
+_NUMBER = re.compile(r"^\d{1,13}$")
+_ENTRY_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
+
+
+@dataclass(frozen=True)
+class EditorCallback:
+    """A decoded editor's button press."""
+
+    action: str
+    days: int
+    number: int
+    entry_id: str = ""
+
+
+def is_editor_data(data: str | None) -> bool:
+    """Whether callback data claims to be an editor's button (valid or not)."""
+    return bool(data) and data.startswith(EDITOR_VERSION + ":")
+
+
+def encode_editor(action: str, days: int, number: int, entry_id: str = "") -> str:
+    """Callback data for an editor's button; raises ValueError if it would not be valid."""
+    code = next(code for code, name in EDITOR_ACTIONS.items() if name == action)
+    parts = [EDITOR_VERSION, code, str(days), str(number)] + ([entry_id] if entry_id else [])
+    data = ":".join(parts)
+    if decode_editor(data) is None:
+        raise ValueError(f"invalid editor callback data: {data!r}")
+    return data
+
+
+def decode_editor(data: str | None) -> EditorCallback | None:
+    """The editor's button press, or None for anything malformed, stale or forged."""
+    if not data or len(data.encode("utf-8")) > MAX_BYTES:
+        return None
+    parts = data.split(":")
+    if len(parts) not in (4, 5) or parts[0] != EDITOR_VERSION:
+        return None
+    _, code, days, number, *rest = parts
+    action = EDITOR_ACTIONS.get(code)
+    if action is None or not _NUMBER.match(days) or not _NUMBER.match(number):
+        return None
+    if not 1 <= int(days) <= MAX_DAYS:
+        return None
+    entry_id = rest[0] if rest else ""
+    if (action == "add") != bool(entry_id) or (entry_id and not _ENTRY_ID.match(entry_id)):
+        return None
+    return EditorCallback(action, int(days), int(number), entry_id)

@@ -10,7 +10,9 @@ Environment variables win over the file, for deployment:
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
+import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,6 +98,14 @@ class EditorsConfig:
     user_ids: tuple[int, ...] = ()
     digest_time: str = ""
 
+    @property
+    def digest_clock(self) -> dt.time | None:
+        """The daily digest's time of day ("HH:MM"), None when there is no digest."""
+        match = _CLOCK.match(self.digest_time.strip())
+        if match is None:
+            return None
+        return dt.time(int(match["hour"]), int(match["minute"]))
+
 
 @dataclass(frozen=True)
 class LoggingConfig:
@@ -126,6 +136,7 @@ class Config:
         return PROJECT_ROOT / directory
 
 
+_CLOCK = re.compile(r"^(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)$")
 _CHOICES: dict[str, tuple[str, ...]] = {
     "telegram.mode": ("polling", "webhook"),
     "logging.level": ("DEBUG", "INFO", "WARNING", "ERROR"),
@@ -259,6 +270,9 @@ def _check_values(config: Config, source: str) -> list[str]:
         problems.append(f"{source}: 'matching.max_suggestions' must be between 1 and 5")
     if config.privacy.retention_days < 1:
         problems.append(f"{source}: 'privacy.retention_days' must be at least 1")
+    digest = config.editors.digest_time.strip()
+    if digest and config.editors.digest_clock is None:
+        problems.append(f"{source}: 'editors.digest_time' must be HH:MM (24-hour), or empty")
     if config.telegram.mode == "webhook" and not config.telegram.webhook.url:
         problems.append(f"{source}: 'telegram.webhook.url' is required in webhook mode")
     return problems

@@ -166,7 +166,234 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
+# What editors read: /ubesvart, /statistikk, /eksport, /oppdater, the digest and the CLI.
+EDITOR_TEXTS: dict[str, dict[str, str]] = {
+    "review_title": {
+        "nb": "Ubesvarte spørsmål – siste {days} dager",
+        "nn": "Ubesvarte spørsmål – siste {days} dagar",
+        "en": "Unanswered questions – last {days} days",
+    },
+    "review_summary": {
+        "nb": "{groups} grupper, {questions} spørsmål.",
+        "nn": "{groups} grupper, {questions} spørsmål.",
+        "en": "{groups} groups, {questions} questions.",
+    },
+    "review_page": {
+        "nb": "Side {page} av {pages}.",
+        "nn": "Side {page} av {pages}.",
+        "en": "Page {page} of {pages}.",
+    },
+    "review_empty": {
+        "nb": "Ingen åpne ubesvarte spørsmål de siste {days} dagene. 🎉",
+        "nn": "Ingen opne ubesvarte spørsmål dei siste {days} dagane. 🎉",
+        "en": "No open unanswered questions in the last {days} days. 🎉",
+    },
+    "review_line": {
+        "nb": "{times} · {people} · sist {when}",
+        "nn": "{times} · {people} · sist {when}",
+        "en": "{times} · {people} · last {when}",
+    },
+    "times_one": {"nb": "{count} gang", "nn": "{count} gong", "en": "{count} time"},
+    "times_many": {"nb": "{count} ganger", "nn": "{count} gonger", "en": "{count} times"},
+    "people_one": {"nb": "{count} person", "nn": "{count} person", "en": "{count} person"},
+    "people_many": {"nb": "{count} personer", "nn": "{count} personar", "en": "{count} people"},
+    "review_also": {"nb": "Også: {variants}", "nn": "Òg: {variants}", "en": "Also: {variants}"},
+    "review_ref": {"nb": "ID {ref}", "nn": "ID {ref}", "en": "ID {ref}"},
+    "reason_unanswered": {"nb": "ubesvart", "nn": "ubesvart", "en": "unanswered"},
+    "reason_disliked": {"nb": "👎", "nn": "👎", "en": "👎"},
+    "reason_none": {"nb": "ingen passet", "nn": "ingen passa", "en": "none fitted"},
+    "status_open": {"nb": "åpne", "nn": "opne", "en": "open"},
+    "status_resolved": {"nb": "løst", "nn": "løyst", "en": "resolved"},
+    "status_ignored": {"nb": "ignorert", "nn": "ignorert", "en": "ignored"},
+    "button_resolve": {"nb": "✅ {number}. Løst", "nn": "✅ {number}. Løyst",
+                       "en": "✅ {number}. Resolved"},
+    "button_ignore": {"nb": "🙈 {number}. Ignorer", "nn": "🙈 {number}. Ignorer",
+                      "en": "🙈 {number}. Ignore"},
+    "button_variant": {
+        "nb": "➕ {number}. Legg til som variant…",
+        "nn": "➕ {number}. Legg til som variant…",
+        "en": "➕ {number}. Add as a variant…",
+    },
+    "button_search": {"nb": "🔎 Søk", "nn": "🔎 Søk", "en": "🔎 Search"},
+    "button_back": {"nb": "↩ Tilbake til listen", "nn": "↩ Tilbake til lista",
+                    "en": "↩ Back to the list"},
+    "marked_resolved": {
+        "nb": "Markert som løst ({count} spørsmål).",
+        "nn": "Markert som løyst ({count} spørsmål).",
+        "en": "Marked as resolved ({count} questions).",
+    },
+    "marked_ignored": {
+        "nb": "Ignorert ({count} spørsmål).",
+        "nn": "Ignorert ({count} spørsmål).",
+        "en": "Ignored ({count} questions).",
+    },
+    "group_gone": {
+        "nb": "Denne gruppen er allerede behandlet.",
+        "nn": "Denne gruppa er alt behandla.",
+        "en": "This group has already been handled.",
+    },
+    "variant_title": {"nb": "Legg til som variant", "nn": "Legg til som variant",
+                      "en": "Add as a variant"},
+    "variant_prompt": {
+        "nb": "Hvilken oppføring burde ha svart? De nærmeste står under. Finnes den ikke der, "
+              "trykk «Søk» og skriv et søkeord.",
+        "nn": "Kva oppføring burde ha svart? Dei næraste står under. Finst ho ikkje der, "
+              "trykk «Søk» og skriv eit søkjeord.",
+        "en": "Which entry should have answered? The closest are below. If it is not there, "
+              "press “Search” and type a search.",
+    },
+    "search_prompt": {
+        "nb": "Skriv et søkeord for oppføringen som burde ha svart på {question}, for eksempel "
+              "«kontakt tinn».",
+        "nn": "Skriv eit søkjeord for oppføringa som burde ha svart på {question}, til dømes "
+              "«kontakt tinn».",
+        "en": "Type a search for the entry that should have answered {question}, for example "
+              "“contact tinn”.",
+    },
+    "search_results": {"nb": "Treff for {query}:", "nn": "Treff for {query}:",
+                       "en": "Results for {query}:"},
+    "search_none": {
+        "nb": "Ingen oppføringer passet {query}. Trykk «Søk» og prøv et annet ord.",
+        "nn": "Ingen oppføringar passa {query}. Trykk «Søk» og prøv eit anna ord.",
+        "en": "No entries matched {query}. Press “Search” and try another word.",
+    },
+    "variant_added": {
+        "nb": "Lagt til som variant av {entry} ({entry_id}) i {file}, og kunnskapsbasen er "
+              "lastet på nytt. {count} spørsmål er markert som løst.",
+        "nn": "Lagt til som variant av {entry} ({entry_id}) i {file}, og kunnskapsbasen er "
+              "lasta på nytt. {count} spørsmål er markerte som løyste.",
+        "en": "Added as a variant of {entry} ({entry_id}) in {file}, and the knowledge base was "
+              "reloaded. {count} questions marked as resolved.",
+    },
+    "variant_exists": {
+        "nb": "{entry} ({entry_id}) har allerede dette spørsmålet; filen er ikke endret. "
+              "{count} spørsmål er markert som løst.",
+        "nn": "{entry} ({entry_id}) har alt dette spørsmålet; fila er ikkje endra. "
+              "{count} spørsmål er markerte som løyste.",
+        "en": "{entry} ({entry_id}) already has this question; the file is unchanged. "
+              "{count} questions marked as resolved.",
+    },
+    "now_answered": {
+        "nb": "Nå svarer boten på {question} med {entry}.",
+        "nn": "No svarer boten på {question} med {entry}.",
+        "en": "The bot now answers {question} with {entry}.",
+    },
+    "now_not_answered": {
+        "nb": "Merk: boten svarer fortsatt ikke direkte på {question} (utfall: {outcome}). "
+              "En annen oppføring ligner kanskje for mye, eller spørsmålet nevner en annen "
+              "kommune.",
+        "nn": "Merk: boten svarer framleis ikkje direkte på {question} (utfall: {outcome}). "
+              "Ei anna oppføring liknar kanskje for mykje, eller spørsmålet nemner ein annan "
+              "kommune.",
+        "en": "Note: the bot still does not answer {question} directly (outcome: {outcome}). "
+              "Another entry may be too similar, or the question names another municipality.",
+    },
+    "variant_failed": {
+        "nb": "Kunne ikke legge til varianten: kunnskapsbasen fikk {count} feil, og endringen "
+              "er angret.",
+        "nn": "Kunne ikkje leggje til varianten: kunnskapsbasen fekk {count} feil, og endringa "
+              "er angra.",
+        "en": "Could not add the variant: the knowledge base had {count} errors, and the change "
+              "was undone.",
+    },
+    "variant_unreadable": {
+        "nb": "Kunne ikke legge til varianten: {error}",
+        "nn": "Kunne ikkje leggje til varianten: {error}",
+        "en": "Could not add the variant: {error}",
+    },
+    "reload_ok": {
+        "nb": "Kunnskapsbasen er lastet på nytt: {entries} oppføringer, {questions} "
+              "spørsmålsvarianter.",
+        "nn": "Kunnskapsbasen er lasta på nytt: {entries} oppføringar, {questions} "
+              "spørsmålsvariantar.",
+        "en": "The knowledge base was reloaded: {entries} entries, {questions} question "
+              "variants.",
+    },
+    "reload_failed": {
+        "nb": "Kunnskapsbasen har {count} feil, så boten bruker fortsatt den forrige versjonen. "
+              "Rett feilene og skriv /oppdater igjen:",
+        "nn": "Kunnskapsbasen har {count} feil, så boten brukar framleis den førre versjonen. "
+              "Rett feila og skriv /oppdater igjen:",
+        "en": "The knowledge base has {count} errors, so the bot keeps using the previous "
+              "version. Fix them and send /reload again:",
+    },
+    "usage_days": {
+        "nb": "Bruk: /{command} [dager], for eksempel /{command} 7 (1–3650).",
+        "nn": "Bruk: /{command} [dagar], til dømes /{command} 7 (1–3650).",
+        "en": "Usage: /{command} [days], for example /{command} 7 (1–3650).",
+    },
+    "export_caption": {
+        "nb": "Spørsmålsloggen {first}–{last}: {count} spørsmål. CSV med semikolon (UTF-8), "
+              "som Excel åpner med æøå i behold.",
+        "nn": "Spørsmålsloggen {first}–{last}: {count} spørsmål. CSV med semikolon (UTF-8), "
+              "som Excel opnar med æøå i behald.",
+        "en": "The question log {first}–{last}: {count} questions. Semicolon-separated CSV "
+              "(UTF-8) that Excel opens with æøå intact.",
+    },
+    "stats_title": {
+        "nb": "Statistikk – siste {days} dager",
+        "nn": "Statistikk – siste {days} dagar",
+        "en": "Statistics – last {days} days",
+    },
+    "stats_questions": {
+        "nb": "Spørsmål: {total} fra {people}",
+        "nn": "Spørsmål: {total} frå {people}",
+        "en": "Questions: {total} from {people}",
+    },
+    "stats_outcomes": {
+        "nb": "Besvart {answered} · forslag {suggested} · ubesvart {unanswered}",
+        "nn": "Svart {answered} · forslag {suggested} · ubesvart {unanswered}",
+        "en": "Answered {answered} · suggested {suggested} · unanswered {unanswered}",
+    },
+    "stats_feedback": {
+        "nb": "👍 {up} · 👎 {down} · «Ingen av disse» {none}",
+        "nn": "👍 {up} · 👎 {down} · «Ingen av desse» {none}",
+        "en": "👍 {up} · 👎 {down} · “None of these” {none}",
+    },
+    "stats_top_entries": {"nb": "Mest brukte svar:", "nn": "Mest brukte svar:",
+                          "en": "Most used answers:"},
+    "stats_top_groups": {"nb": "Største ubesvarte grupper:", "nn": "Største ubesvarte grupper:",
+                         "en": "Largest unanswered groups:"},
+    "stats_nothing": {"nb": "ingen ennå", "nn": "ingen enno", "en": "none yet"},
+    "percent": {"nb": "{value} %", "nn": "{value} %", "en": "{value}%"},
+    "chart_title": {
+        "nb": "Spørsmål per dag, siste {days} dager",
+        "nn": "Spørsmål per dag, siste {days} dagar",
+        "en": "Questions per day, last {days} days",
+    },
+    "chart_answered": {"nb": "Besvart", "nn": "Svart", "en": "Answered"},
+    "chart_suggested": {"nb": "Forslag", "nn": "Forslag", "en": "Suggested"},
+    "chart_unanswered": {"nb": "Ubesvart", "nn": "Ubesvart", "en": "Unanswered"},
+    "digest_title": {
+        "nb": "Nye ubesvarte spørsmål siden {since}",
+        "nn": "Nye ubesvarte spørsmål sidan {since}",
+        "en": "New unanswered questions since {since}",
+    },
+    "digest_more": {
+        "nb": "Skriv /ubesvart for å behandle dem.",
+        "nn": "Skriv /ubesvart for å behandle dei.",
+        "en": "Send /unanswered to handle them.",
+    },
+    "resolved_cli": {
+        "nb": "{count} spørsmål markert som {status}.",
+        "nn": "{count} spørsmål markerte som {status}.",
+        "en": "{count} questions marked as {status}.",
+    },
+    "not_found_cli": {
+        "nb": "Fant ikke ID {ref} blant spørsmålene som trenger gjennomgang (siste {days} "
+              "dager).",
+        "nn": "Fann ikkje ID {ref} blant spørsmåla som treng gjennomgang (siste {days} dagar).",
+        "en": "ID {ref} is not among the questions that need review (last {days} days).",
+    },
+}
+TEXTS.update(EDITOR_TEXTS)
+
 COUNCIL_WEBSITE = "https://www.kongsbergregionen.no"
+
+
+def counted(key: str, count: int, language: str) -> str:
+    """`key`_one or `key`_many with the count filled in: "1 gang", "3 ganger"."""
+    return say(f"{key}_{'one' if count == 1 else 'many'}", language, count=str(count))
 
 
 def say(key: str, language: str, **values: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -24,6 +25,8 @@ TEST_TOKEN = "123456:TEST-token-not-real-0000000000000000"
 # Questions of which at least one the engine should meet with "Mente du …?" (tests take the
 # first that does, so that tuning the matcher does not break them).
 AMBIGUOUS = ("kongsberg notodden", "utvikling", "region", "tinn telefon nettside", "strategi")
+# The Telegram user id configured as an editor in `editor_config`.
+EDITOR_ID = 4711
 
 
 @pytest.fixture(scope="session")
@@ -68,3 +71,37 @@ async def offline_bot(config: Config, engine: Engine) -> AsyncIterator[OfflineBo
         yield OfflineBot(application, request)
         if application.post_shutdown:
             await application.post_shutdown(application)
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped knowledge base that tests may change (learned.yaml, broken files)."""
+    return Path(shutil.copytree(PROJECT_ROOT / "knowledge", tmp_path / "knowledge"))
+
+
+@pytest.fixture
+def editor_config(config: Config, knowledge_copy: Path) -> Config:
+    """The test configuration with EDITOR_ID as editor and the knowledge copy."""
+    return dataclasses.replace(
+        config,
+        knowledge=dataclasses.replace(config.knowledge, directory=str(knowledge_copy)),
+        editors=dataclasses.replace(config.editors, user_ids=(EDITOR_ID,)),
+    )
+
+
+@pytest.fixture
+def editor_engine(editor_config: Config) -> Engine:
+    """An engine of its own on the knowledge copy (adding variants reloads it)."""
+    return Engine.from_directory(editor_config.knowledge_dir, editor_config.matching)
+
+
+@pytest.fixture
+async def editor_bot(editor_config: Config, editor_engine: Engine) -> AsyncIterator[OfflineBot]:
+    """The production application with an editor configured, on the knowledge copy."""
+    request = RecordingRequest()
+    application = build_application(editor_config, editor_engine, request=request)
+    async with application:
+        await application.post_init(application)
+        request.clear()
+        yield OfflineBot(application, request)
+        await application.post_shutdown(application)

@@ -77,3 +77,17 @@ def test_environment_overrides_the_file(tmp_path: Path) -> None:
 def test_editor_ids_must_be_numbers(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="BOT_EDITOR_IDS"):
         load_config(write(tmp_path, ""), environ={"BOT_EDITOR_IDS": "alice"})
+
+
+@pytest.mark.parametrize(("value", "expected"), [("08:00", (8, 0)), ("7:05", (7, 5)),
+                                                  ("23:59", (23, 59)), ("", None)])
+def test_digest_time_is_a_time_of_day(tmp_path: Path, value: str, expected) -> None:
+    config = load_config(write(tmp_path, f"editors:\n  digest_time: '{value}'\n"), environ={})
+    clock = config.editors.digest_clock
+    assert (None if clock is None else (clock.hour, clock.minute)) == expected
+
+
+@pytest.mark.parametrize("value", ["8", "24:00", "08:60", "kl 8", "8.00"])
+def test_a_malformed_digest_time_is_an_error(tmp_path: Path, value: str) -> None:
+    with pytest.raises(ConfigError, match="digest_time"):
+        load_config(write(tmp_path, f"editors:\n  digest_time: '{value}'\n"), environ={})
