@@ -210,6 +210,11 @@ class Engine:
         """The knowledge base in use."""
         return self._state.knowledge
 
+    @property
+    def normalizer(self) -> Normalizer:
+        """The normaliser of the knowledge base in use (its language data)."""
+        return self._state.normalizer
+
     def reload(self, directory: Path | None = None) -> list[Problem]:
         """Load the knowledge base again; on problems keep the current one and return them."""
         try:
@@ -356,6 +361,7 @@ class Engine:
     def municipalities_named(self, text: str) -> list[str]:
         """The member municipalities `text` names, misspellings included, in order."""
         state = self._state
+        text = text[: self.matching.max_question_chars]
         return self._named(state, state.index.query_tokens(state.index.analyse(text)))
 
     @staticmethod

@@ -36,6 +36,7 @@ UNKNOWN_FULL_LENGTH = 5
 ENTRY_FACTOR = 0.9
 MIN_SCORE = 0.25
 MIN_FUZZY_LENGTH = 5
+MAX_WORD_LENGTH = 40  # longer "words" are not language: no typo, compound or ending search
 MIN_COMPOUND_PART = 3
 LINKING_LETTERS = ("s", "e")
 COMPOUND_HEAD_SIMILARITY = 0.9
@@ -84,6 +85,7 @@ class _Query:
         self.gains = [token.weight * token.similarity for token in tokens]
         self.total = sum(token.weight for token in tokens)
         self.bits = {token.token: 1 << bit for bit, token in enumerate(tokens) if token.known}
+        self.names = 0
         self.context = {token.token: token.weight * token.similarity for token in context}
         self._gain_of: dict[int, float] = {}
 
@@ -261,7 +263,10 @@ class Index:
         corrections: dict[str, tuple[str, float]] = {}
         for token in analysis.content:
             word = analysis.spelled.get(token, token)
-            if word in corrections or self.lookup(token)[0][0] in self.idf or token.isdigit():
+            if (
+                word in corrections or len(word) > MAX_WORD_LENGTH or token.isdigit()
+                or self.lookup(token)[0][0] in self.idf
+            ):
                 continue
             fixed = self.speller.correct(word)
             if fixed is not None:
@@ -317,7 +322,7 @@ class Index:
         return cached
 
     def _lookup_uncached(self, token: str) -> tuple[tuple[str, float], ...]:
-        if token in self.idf or token.isdigit():
+        if token in self.idf or token.isdigit() or len(token) > MAX_WORD_LENGTH:
             return ((token, 1.0),)
         base = self._strip_ending(token)
         if base:
@@ -370,6 +375,8 @@ class Index:
         query = _Query(tokens, context or [])
         if not query.total:
             return []
+        municipalities = self.normalizer.municipality_tokens
+        query.names = sum(bit for token, bit in query.bits.items() if token in municipalities)
         entry_mask: dict[str, int] = defaultdict(int)
         for bit, token in enumerate(tokens):
             if token.known:
@@ -413,12 +420,20 @@ class Index:
     def _together(
         self, by_mask: dict[int, tuple[float, int]], start: int, query: _Query
     ) -> float:
-        """The value of the alternates that, added greedily to `start`, explain the most."""
+        """The value of the alternates that, added greedily to `start`, explain the most.
+
+        Names do not join alternates: "legevakt kongsberg" and "legevakt notodden" do not make
+        the legevakt entry the answer to "Kongsberg Notodden". Neither the start nor an added
+        alternate may explain only a municipality's name.
+        """
+        names = query.names
+        if not start & ~names:
+            return 0.0
         covered_mask = start
         chosen = set(self.alt_tokens[by_mask[start][1]])
         while True:
-            extra = max(by_mask, key=lambda mask: query.gain(mask & ~covered_mask))
-            if not extra & ~covered_mask:
+            extra = max(by_mask, key=lambda mask: query.gain(mask & ~covered_mask & ~names))
+            if not extra & ~covered_mask & ~names:
                 break
             covered_mask |= extra
             chosen |= self.alt_tokens[by_mask[extra][1]]

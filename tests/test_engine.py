@@ -1,0 +1,226 @@
+"""Tests for bot/engine.py: the three outcomes, municipalities, emergencies, reload, odd input."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.config import PROJECT_ROOT, MatchingConfig
+from bot.engine import Engine, Outcome, emergency_focus, sentence_windows
+from bot.matcher import Scored
+
+KNOWLEDGE = PROJECT_ROOT / "knowledge"
+MUNICIPALITIES = ("kongsberg", "notodden", "rollag", "nore_og_uvdal", "flesberg", "hjartdal",
+                  "tinn")
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    """The engine on the shipped knowledge base with the default thresholds."""
+    return Engine.from_directory(KNOWLEDGE, MatchingConfig())
+
+
+def answered(engine: Engine, question: str) -> str | None:
+    result = engine.ask(question)
+    return result.entry.id if result.outcome is Outcome.ANSWERED and result.entry else None
+
+
+def test_a_clear_question_is_answered(engine: Engine) -> None:
+    result = engine.ask("Når ble regionrådet stiftet?")
+    assert result.outcome is Outcome.ANSWERED
+    assert result.entry is not None and result.entry.id == "council.founded"
+    assert result.score == 100.0
+    assert result.suggestions == ()
+
+
+def test_an_ambiguous_question_gets_suggestions(engine: Engine) -> None:
+    result = engine.ask("kongsberg notodden")
+    assert result.outcome is Outcome.SUGGESTED
+    assert result.entry is None
+    ids = {candidate.entry.id for candidate in result.suggestions}
+    assert {"municipality.kongsberg", "municipality.notodden"} <= ids
+    assert 1 <= len(result.suggestions) <= engine.matching.max_suggestions
+
+
+@pytest.mark.parametrize(
+    "question", ["xyzzy plugh", "Hva blir været i morgen?", "hvem vant eurovision i år", ""]
+)
+def test_an_unknown_question_is_unanswered(engine: Engine, question: str) -> None:
+    result = engine.ask(question)
+    assert result.outcome is Outcome.UNANSWERED
+    assert result.entry is None and result.suggestions == ()
+
+
+def test_tlf_notodden_is_notoddens_contact(engine: Engine) -> None:
+    result = engine.ask("tlf notodden")
+    assert answered(engine, "tlf notodden") == "contact.notodden"
+    assert result.municipality == "notodden"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [("Tinn", "municipality.tinn"), ("Notodden kommune", "municipality.notodden"),
+     ("Rjukan", "municipality.tinn"), ("nore og uvdal", "municipality.nore_og_uvdal")],
+)
+def test_a_bare_municipality_name_is_its_card(
+    engine: Engine, question: str, entry_id: str
+) -> None:
+    assert answered(engine, question) == entry_id
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [("hvordan får jeg tak i Flesberg kommune", "contact.flesberg"),
+     ("koss får æ tak i dokker", "contact.council"),
+     ("hva er nødtelefonene", "emergency.overview"),
+     ("FNs bærekraftsmål", "council.strategy_2019_2030"),
+     ("Kva er føremålet med regionrådet?", "council.purpose"),
+     ("What is the phone number of Hjartdal municipality?", "contact.hjartdal")],
+)
+def test_phrasings_people_use_reach_their_entry(
+    engine: Engine, question: str, entry_id: str
+) -> None:
+    assert answered(engine, question) == entry_id
+
+
+@pytest.mark.parametrize("municipality", MUNICIPALITIES)
+def test_a_message_naming_one_municipality_never_gets_anothers_entry(
+    engine: Engine, municipality: str
+) -> None:
+    name = municipality.replace("_", " ")
+    for question in (f"tlf {name}", f"hva er adressen til {name} kommune",
+                     f"fortell om {name}", f"hvor mange bor i {name}"):
+        ranking = engine.rank(question)
+        assert ranking.municipality == municipality
+        for candidate in ranking.candidates:
+            assert candidate.entry.municipality in (None, municipality), (question, candidate)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [("det brenner", "emergency.fire"), ("brann i kjøkkenet!", "emergency.fire"),
+     ("ring ambulanse", "emergency.ambulance"), ("han er bevisstløs", "emergency.ambulance"),
+     ("politiet", "emergency.police"), ("innbrudd i garasjen i natt", "emergency.police"),
+     ("legevakt", "emergency.legevakt"), ("nummer til legevakta i helga", "emergency.legevakt"),
+     ("There is a fire in my house", "emergency.fire"), ("call the police", "emergency.police"),
+     ("nødnummer for døve", "emergency.hearing")],
+)
+def test_emergencies_are_answered(engine: Engine, question: str, entry_id: str) -> None:
+    assert answered(engine, question) == entry_id
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["brann, politi og ambulanse: hvilke nummer gjelder", "det brenner og noen er skadet",
+     "blablabla brann blablabla xyzzy", "Kongsberg politi", "ambulanse Notodden takk"],
+)
+def test_a_message_with_an_emergency_keyword_is_never_unanswered(
+    engine: Engine, question: str
+) -> None:
+    result = engine.ask(question)
+    assert result.outcome is Outcome.ANSWERED
+    assert result.entry is not None and result.entry.kind == "emergency"
+
+
+def test_several_emergencies_named_together_get_the_overview(engine: Engine) -> None:
+    assert answered(engine, "nummer til brann, politi og ambulanse") == "emergency.overview"
+
+
+def test_emergency_focus_prefers_one_specific_emergency() -> None:
+    scores = {"emergency.overview": Scored("emergency.overview", 60.0, "")}
+    everything = frozenset({"emergency.overview", "emergency.fire", "emergency.police"})
+    assert emergency_focus({"emergency.overview", "emergency.fire"}, scores, everything) == (
+        "emergency.fire"
+    )
+    assert emergency_focus({"emergency.fire", "emergency.police"}, scores, everything) == (
+        "emergency.overview"
+    )
+    assert emergency_focus(set(), scores, everything) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["de fire kommunene i Buskerud", "hvilke fire kommuner ligger i Buskerud",
+     "søknad om barnehageplass", "Hvordan søker jeg skjenkebevilling?"],
+)
+def test_no_false_emergencies(engine: Engine, question: str) -> None:
+    result = engine.ask(question)
+    assert not (result.outcome is Outcome.ANSWERED and result.entry
+                and result.entry.kind == "emergency"), result
+
+
+def test_a_long_message_is_answered_from_its_question_sentence(engine: Engine) -> None:
+    message = (
+        "Hei! Vi flyttet til Flesberg i fjor og har fått en regning vi ikke forstår. "
+        "Men det jeg egentlig lurer på: hva er telefonnummeret til Flesberg kommune? "
+        "Takk for hjelpen."
+    )
+    assert answered(engine, message) == "contact.flesberg"
+    assert len(sentence_windows(message)) == 4
+    assert sentence_windows("Brann! Hva ringer jeg?") == []
+
+
+def test_search_returns_entries_from_the_suggestion_threshold(engine: Engine) -> None:
+    found = engine.search("telefon", limit=5)
+    assert 1 <= len(found) <= 5
+    assert all(candidate.score >= engine.matching.suggest_threshold for candidate in found)
+
+
+def test_municipalities_named_finds_misspelt_names_in_order(engine: Engine) -> None:
+    assert engine.municipalities_named("Kongsbreg og Notoden") == ["kongsberg", "notodden"]
+    assert engine.municipalities_named("Kongsbergregionen") == []
+
+
+def test_reload_keeps_the_old_knowledge_on_a_broken_file(tmp_path: Path) -> None:
+    directory = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, directory)
+    engine = Engine.from_directory(directory, MatchingConfig())
+    before = engine.knowledge
+    council = directory / "council.yaml"
+    council.write_text(council.read_text(encoding="utf-8").replace(
+        "  - id: council.founded\n", "  - id: council.about\n", 1), encoding="utf-8")
+    problems = engine.reload()
+    assert problems and any(problem.file.endswith("council.yaml") for problem in problems)
+    assert engine.knowledge is before
+    assert answered(engine, "når ble regionrådet stiftet") == "council.founded"
+    shutil.copy(KNOWLEDGE / "council.yaml", council)
+    assert engine.reload(directory) == []
+    assert engine.knowledge is not before
+
+
+ODD_INPUT = [
+    "", " ", "\n\n", "\x00\x1b\x7f", "😀🚒🔥", "🔥" * 500, "?" * 50, "1234567890",
+    "a" * 10_000, "ab " * 3000, "Hva\rer\ttlf?", "\u202eNotodden\u202c", "ﬁre ﬂesberg",
+    "ǅ ẞ İ ı", "Ḱ̷̛̞o̴n̵g̶s̷b̶e̷r̵g̷", "..." * 100, "hei. " * 400,
+]
+
+
+@pytest.mark.parametrize("question", ODD_INPUT)
+def test_odd_input_never_raises(engine: Engine, question: str) -> None:
+    result = engine.ask(question)
+    assert result.outcome in Outcome
+    assert result.question == question
+    engine.search(question)
+    engine.municipalities_named(question)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_gets_an_outcome(question: str) -> None:
+    engine = _shared_engine()
+    result = engine.ask(question)
+    assert result.outcome in Outcome
+    assert 0.0 <= result.score <= 100.0
+
+
+_ENGINE: list[Engine] = []
+
+
+def _shared_engine() -> Engine:
+    if not _ENGINE:
+        _ENGINE.append(Engine.from_directory(KNOWLEDGE, MatchingConfig()))
+    return _ENGINE[0]
