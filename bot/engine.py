@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,15 +128,14 @@ def sentence_windows(text: str) -> list[str]:
     return sentences[:MAX_SENTENCES] if len(sentences) > 1 else []
 
 
-def window_weight(window: str, text: str) -> float:
-    """How much a sentence window's matches count: less if it asks nothing and others do.
-
-    In "We argued about whether Notodden is a member. Which municipalities are members?" the
-    question is the second sentence; the first is only its background.
-    """
-    if "?" in window or "?" not in text:
-        return 1.0
-    return STATEMENT_WEIGHT
+def _has_topic(
+    tokens: list[QueryToken], places: Mapping[str, str], courtesy: frozenset[str]
+) -> bool:
+    """Whether a sentence's tokens hold a known word other than a name or a courtesy."""
+    return any(
+        token.known and token.token not in places and token.token not in courtesy
+        for token in tokens
+    )
 
 
 def _best_of(ranked: list[Scored], window: list[Scored], knowledge: KnowledgeBase) -> list[Scored]:
@@ -253,21 +253,12 @@ class Engine:
         )
         ranked = state.index.score(tokens, excluded)
         bonus = self._bonus_entries(tokens, excluded)
-        names = [token for token in tokens if token.token in state.normalizer.municipality_tokens]
         windows = sentence_windows(text)
-        if named and not windows:
+        if windows:
+            ranked, sentence_bonus = self._score_sentences(windows, tokens, excluded, ranked)
+            bonus |= sentence_bonus
+        elif named:
             ranked = self._doubt_regional(ranked)
-        for window in windows:
-            window_tokens = state.index.query_tokens(state.index.analyse(window))
-            present = {token.token for token in window_tokens}
-            context = [name for name in names if name.token not in present]
-            weight = window_weight(window, text)
-            window_ranked = [
-                Scored(scored.entry_id, scored.score * weight, scored.question)
-                for scored in state.index.score(window_tokens, excluded, context)
-            ]
-            ranked = _best_of(ranked, window_ranked, state.knowledge)
-            bonus |= self._bonus_entries(window_tokens, excluded)
         if not named:
             ranked = _discount_local(ranked, state.knowledge)
         hits = state.index.keyword_entries(tokens, FUZZY_KEYWORD) - excluded
@@ -277,6 +268,47 @@ class Engine:
             language=language,
             municipality=named[0] if len(named) == 1 else None,
         )
+
+    def _score_sentences(
+        self,
+        windows: list[str],
+        tokens: list[QueryToken],
+        excluded: frozenset[str],
+        ranked: list[Scored],
+    ) -> tuple[list[Scored], set[str]]:
+        """Each entry's best score over the whole message and each sentence with a topic of
+        its own, and the entries a sentence earns the keyword bonus for.
+
+        A sentence that names only a municipality ("Jeg bor i Kongsberg.") is background, and
+        a municipality named in one sentence counts for the others. When some sentence with a
+        topic asks something ("?"), the sentences that ask nothing count at STATEMENT_WEIGHT:
+        in "We argued about whether Notodden is a member. Which municipalities are members?"
+        the first is only background.
+        """
+        state = self._state
+        places = state.normalizer.municipality_tokens
+        names = [token for token in tokens if token.token in places]
+        with_topic = [
+            (window, window_tokens)
+            for window in windows
+            if _has_topic(
+                window_tokens := state.index.query_tokens(state.index.analyse(window)),
+                places, state.normalizer.courtesy_tokens,
+            )
+        ]
+        asking = any("?" in window for window, _ in with_topic)
+        bonus: set[str] = set()
+        for window, window_tokens in with_topic:
+            weight = STATEMENT_WEIGHT if asking and "?" not in window else 1.0
+            present = {token.token for token in window_tokens}
+            context = [name for name in names if name.token not in present]
+            window_ranked = [
+                Scored(scored.entry_id, scored.score * weight, scored.question)
+                for scored in state.index.score(window_tokens, excluded, context)
+            ]
+            ranked = _best_of(ranked, window_ranked, state.knowledge)
+            bonus |= self._bonus_entries(window_tokens, excluded)
+        return ranked, bonus
 
     def _doubt_regional(self, ranked: list[Scored]) -> list[Scored]:
         """Keep entries about the whole region below answering, unless nearly certain, when a

@@ -298,7 +298,20 @@ class Index:
                 previous = resolved.get(found)
                 if previous is None or previous.similarity < similarity:
                     resolved[found] = QueryToken(found, similarity, weight, known)
-        return list(resolved.values())
+        return self._courtesy_in_full(list(resolved.values()))
+
+    def _courtesy_in_full(self, tokens: list[QueryToken]) -> list[QueryToken]:
+        """Courtesy words at full weight when nothing else known is said: "takk ska du ha" is
+        small talk even with a word the knowledge base does not know.
+        """
+        courtesy = self.normalizer.courtesy_tokens
+        if any(token.known and token.token not in courtesy for token in tokens):
+            return tokens
+        return [
+            dataclasses.replace(token, weight=token.weight / COURTESY_WEIGHT)
+            if token.known and token.token in courtesy else token
+            for token in tokens
+        ]
 
     def unknown_weight_of(self, word: str) -> float:
         """The weight of a word the knowledge base has never seen, as written.
