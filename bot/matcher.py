@@ -301,11 +301,15 @@ class Index:
         return self._courtesy_in_full(list(resolved.values()))
 
     def _courtesy_in_full(self, tokens: list[QueryToken]) -> list[QueryToken]:
-        """Courtesy words at full weight when nothing else known is said: "takk ska du ha" is
-        small talk even with a word the knowledge base does not know.
+        """Courtesy words at full weight when nothing else known, and no long unknown word, is
+        said: "takk ska du ha" is small talk, "hva blir været i morgen" is not.
         """
         courtesy = self.normalizer.courtesy_tokens
-        if any(token.known and token.token not in courtesy for token in tokens):
+        if any(
+            (token.known and token.token not in courtesy)
+            or (not token.known and token.weight >= self.unknown_weight)
+            for token in tokens
+        ):
             return tokens
         return [
             dataclasses.replace(token, weight=token.weight / COURTESY_WEIGHT)
