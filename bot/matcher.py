@@ -118,12 +118,13 @@ class _Query:
 
 def _plausible_typo(word: str, near: str, tier: int) -> bool:
     """Whether `word` is a misspelling of the content or courtesy word `near`. Short words and
-    courtesy words only by a letter left out, added or swapped ("halo", "rbot"): one letter
-    replaced turns too many real words into others ("kino" - "kind", "flytt" - "flott").
+    courtesy words only by a letter left out or swapped ("halo", "rbot", "tnin"): one letter
+    replaced or added turns too many real words into others ("kino" - "kind", "read" - "rad",
+    "flytt" - "flott").
     """
-    replaced = len(word) == len(near) and sorted(word) != sorted(near)
+    swapped = sorted(word) == sorted(near)
     short = len(word) < MIN_FUZZY_LENGTH or (tier == 2 and len(word) < COURTESY_FUZZY_LENGTH)
-    return not (replaced and short)
+    return not short or swapped or len(near) > len(word)
 
 
 def _plausible_stop_typo(word: str, stop_word: str) -> bool:
@@ -149,7 +150,7 @@ class Speller:
         self._tiers: list[dict[str, list[str]]] = [defaultdict(list) for _ in range(4)]
         self._cache: dict[str, tuple[str, float] | None] = {}
         every = {
-            *words, *normalizer.synonyms, *normalizer.phrase_words, *normalizer.stopwords,
+            *words, *normalizer.variants, *normalizer.phrase_words, *normalizer.stopwords,
             *normalizer.courtesy,
         }
         for word in sorted(every, key=lambda word: (-words[word], word)):
