@@ -13,8 +13,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from telegram import BotCommand, LinkPreviewOptions, Message, Update
+from telegram import Bot, BotCommand, BotCommandScopeChat, LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
@@ -54,6 +55,21 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("about", "About the regional council"),
     ],
 }
+# Shown only in editors' own chats (BotCommandScopeChat), after the public commands.
+EDITOR_COMMANDS: dict[str, list[tuple[str, str]]] = {
+    "nb": [
+        ("ubesvart", "Redaksjon: ubesvarte spørsmål, f.eks. /ubesvart 7"),
+        ("statistikk", "Redaksjon: statistikk med graf"),
+        ("eksport", "Redaksjon: spørsmålsloggen som CSV, f.eks. /eksport 30"),
+        ("oppdater", "Redaksjon: last kunnskapsbasen på nytt"),
+    ],
+    "en": [
+        ("unanswered", "Editors: unanswered questions, e.g. /unanswered 7"),
+        ("stats", "Editors: statistics with a chart"),
+        ("export", "Editors: the question log as CSV, e.g. /export 30"),
+        ("reload", "Editors: reload the knowledge base"),
+    ],
+}
 
 
 @dataclass
@@ -63,6 +79,10 @@ class Services:
     config: Config
     engine: Engine
     question_log: QuestionLog
+
+    def is_editor(self, user_id: int | None) -> bool:
+        """Whether `user_id` is one of the configured editors."""
+        return user_id is not None and user_id in self.config.editors.user_ids
 
     def record_question(self, result: EngineResult, message: Message) -> int:
         """Log a question (masked, user hashed); its id, for the buttons that refer to it."""
@@ -110,7 +130,26 @@ async def _post_init(application: Application) -> None:
     await bot.set_my_commands(
         [BotCommand(name, text) for name, text in COMMANDS["en"]], language_code="en"
     )
+    for editor_id in application.bot_data[SERVICES_KEY].config.editors.user_ids:
+        await register_editor_menus(bot, editor_id)
     log.info("Bot @%s ready", bot.username)
+
+
+async def register_editor_menus(bot: Bot, editor_id: int) -> bool:
+    """Public and editors' commands in one editor's chat only; False if Telegram refused
+    (the editor has not started a chat with the bot yet: /oppdater sets them later)."""
+    scope = BotCommandScopeChat(chat_id=editor_id)
+    try:
+        for language, code in (("nb", None), ("en", "en")):
+            commands = COMMANDS[language] + EDITOR_COMMANDS[language]
+            await bot.set_my_commands(
+                [BotCommand(name, text) for name, text in commands], scope=scope,
+                language_code=code,
+            )
+    except TelegramError as error:
+        log.warning("Could not set the editors' command menu for an editor: %s", error)
+        return False
+    return True
 
 
 async def _post_shutdown(application: Application) -> None:
@@ -149,7 +188,8 @@ def build_application(
     else:
         builder = builder.request(RetryingRequest(
             connection_pool_size=max(8, 2 * telegram.concurrent_updates),
-            connect_timeout=5, read_timeout=10, write_timeout=10, pool_timeout=5,
+            connect_timeout=5, read_timeout=telegram.read_timeout, write_timeout=10,
+            pool_timeout=5,
         ))
         builder = builder.get_updates_request(HTTPXRequest(
             connection_pool_size=1, connect_timeout=5, read_timeout=POLL_TIMEOUT + 5,

@@ -269,11 +269,23 @@ def render_list(
 
 
 async def digest_groups(
-    question_log: QuestionLog, since: dt.datetime, now: dt.datetime | None = None
-) -> list[Group]:
-    """The open groups with questions asked since `since` (the previous digest)."""
+    question_log: QuestionLog,
+    since: dt.datetime,
+    seen_up_to: int | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[list[Group], int]:
+    """The open groups with questions new since the previous digest, and the highest question
+    id seen (pass it as `seen_up_to` next time). New means a higher id than `seen_up_to`, or,
+    for the first digest, asked since `since`.
+    """
     groups = await review_groups(question_log, REVIEW_DAYS, now=now)
-    return [group for group in groups if group.last_asked >= since]
+
+    def new(question: LoggedQuestion) -> bool:
+        return question.id > seen_up_to if seen_up_to is not None else question.asked_at >= since
+
+    fresh = [group for group in groups if any(new(q) for q in group.questions)]
+    highest = max((q.id for group in groups for q in group.questions), default=0)
+    return fresh, max(highest, seen_up_to or 0)
 
 
 def render_digest(

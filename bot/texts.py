@@ -317,6 +317,11 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "en": "The knowledge base has {count} errors, so the bot keeps using the previous "
               "version. Fix them and send /reload again:",
     },
+    "more_problems": {
+        "nb": "… og {count} til. `python -m bot check` viser alle.",
+        "nn": "… og {count} til. `python -m bot check` viser alle.",
+        "en": "… and {count} more. `python -m bot check` lists them all.",
+    },
     "usage_days": {
         "nb": "Bruk: /{command} [dager], for eksempel /{command} 7 (1–3650).",
         "nn": "Bruk: /{command} [dagar], til dømes /{command} 7 (1–3650).",

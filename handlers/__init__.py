@@ -17,6 +17,7 @@ from handlers import (
     browse,
     buttons,
     contacts,
+    editors,
     errors,
     inline,
     media,
@@ -33,8 +34,13 @@ NOT_TEXT = (
 
 
 def register(application: Application) -> None:
-    """Add every handler, in the order they are tried."""
+    """Add every handler, in the order they are tried.
+
+    Editors' commands pass only for editors in a private chat; for anyone else they fall
+    through to the unknown-command reply, as any unknown command does.
+    """
     private = filters.ChatType.PRIVATE
+    editor = editors.editor_filter(application)
     application.add_handler(TypeHandler(Update, throttle.throttle), group=-1)
     application.add_handlers([
         CommandHandler("start", start.start),
@@ -43,8 +49,15 @@ def register(application: Application) -> None:
         CommandHandler(["kommuner", "municipalities"], browse.municipalities),
         CommandHandler(["satsinger", "focus"], browse.focus_areas),
         CommandHandler(["kontakt", "contact"], contacts.contact),
+        CommandHandler(["ubesvart", "unanswered"], editors.unanswered, filters=editor),
+        CommandHandler(["statistikk", "stats"], editors.statistics, filters=editor),
+        CommandHandler(["eksport", "export"], editors.export_log, filters=editor),
+        CommandHandler(["oppdater", "reload"], editors.reload_knowledge, filters=editor),
+        CallbackQueryHandler(editors.button, pattern=editors.BUTTON_PATTERN),
         CallbackQueryHandler(buttons.button),
         InlineQueryHandler(inline.inline_query),
+        MessageHandler(editor & editors.AwaitingSearch(application) & filters.TEXT
+                       & ~filters.COMMAND, editors.search_text),
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, questions.private_text),
         MessageHandler(filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,
                        questions.group_text),
@@ -52,3 +65,4 @@ def register(application: Application) -> None:
         MessageHandler(private & NOT_TEXT, media.not_text),
     ])
     application.add_error_handler(errors.on_error)
+    editors.schedule_digest(application)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.request import BaseRequest, RequestData
@@ -28,10 +28,11 @@ BOT_USER = {
 
 @dataclass
 class Call:
-    """One Bot API call the bot made."""
+    """One Bot API call the bot made; uploaded files by field: (file name, bytes, MIME type)."""
 
     method: str
     params: dict[str, Any]
+    files: dict[str, tuple[str, bytes, str]] = field(default_factory=dict)
 
 
 def _decode(json_parameters: dict[str, str]) -> dict[str, Any]:
@@ -78,7 +79,8 @@ class RecordingRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         params = _decode(request_data.json_parameters) if request_data else {}
-        self.calls.append(Call(api_method, params))
+        files = request_data.multipart_data if request_data and request_data.contains_files else {}
+        self.calls.append(Call(api_method, params, dict(files or {})))
         result = self._result(api_method, params)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 

@@ -1,0 +1,500 @@
+"""Editors' commands and buttons: /ubesvart, /statistikk, /eksport, /oppdater, the daily digest.
+
+Only the Telegram user ids in `editors.user_ids` (or BOT_EDITOR_IDS) may use them, and only in
+a private chat with the bot. Nobody else can tell that they exist: the commands are registered
+with a filter on those ids, so anyone else's /ubesvart falls through to the reply every
+unknown command gets, and an editor's button pressed (or forged) by anyone else gets the
+answer every stale button gets. What users typed is always HTML-escaped (`bot.markup`).
+
+The content comes from plain-Python modules shared with `python -m bot log ...`: the review
+list from `bot.review`, statistics and the chart from `bot.stats`, the CSV from `bot.export`,
+and adding a question as an alternate question from `bot.learned`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from pathlib import Path
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, ContextTypes, filters
+
+from bot import callbacks, export, stats
+from bot.app import SERVICES_KEY, Services, register_editor_menus, services
+from bot.callbacks import EditorCallback, encode_editor
+from bot.engine import Candidate, Outcome
+from bot.knowledge import Problem
+from bot.learned import LearnedFileError, add_question
+from bot.localtime import OSLO, local_date, parse_days, utc_now
+from bot.markup import HTML
+from bot.render import split_message
+from bot.review import (
+    PAGE_SIZE,
+    REVIEW_DAYS,
+    Group,
+    digest_groups,
+    find_group,
+    page_count,
+    page_of,
+    render_digest,
+    render_group,
+    render_list,
+    review_groups,
+)
+from bot.texts import say
+from handlers.common import client_language
+
+log = logging.getLogger(__name__)
+
+BUTTON_PATTERN = f"^{callbacks.EDITOR_VERSION}:"
+SEARCH_KEY = "editor_search"
+DIGEST_KEY = "editor_digest"
+DIGEST_JOB = "editor-digest"
+KNOWLEDGE_LOCK_KEY = "knowledge_lock"
+MAX_CANDIDATES = 6
+MAX_PROBLEMS_SHOWN = 60
+
+
+def editor_filter(application: Application) -> filters.BaseFilter:
+    """Messages from a configured editor in a private chat."""
+    ids = application.bot_data[SERVICES_KEY].config.editors.user_ids
+    return filters.ChatType.PRIVATE & filters.User(user_id=ids)
+
+
+class AwaitingSearch(filters.MessageFilter):
+    """A message from a user whose «Søk» for a variant's entry is pending."""
+
+    def __init__(self, application: Application) -> None:
+        super().__init__(name="AwaitingSearch")
+        self._user_data = application.user_data
+
+    def filter(self, message: Message) -> bool:
+        """Whether the sender has a pending search."""
+        user = message.from_user
+        return user is not None and SEARCH_KEY in self._user_data.get(user.id, {})
+
+
+def _knowledge_lock(context: ContextTypes.DEFAULT_TYPE) -> asyncio.Lock:
+    """One knowledge-base change at a time (adding a variant, reloading)."""
+    return context.application.bot_data.setdefault(KNOWLEDGE_LOCK_KEY, asyncio.Lock())
+
+
+def _is_editor_press(update: Update, bot_services: Services) -> bool:
+    chat = update.effective_chat
+    user = update.effective_user
+    private = chat is not None and chat.type == ChatType.PRIVATE
+    return private and bot_services.is_editor(user.id if user else None)
+
+
+def _days_argument(context: ContextTypes.DEFAULT_TYPE, default: int) -> int | None:
+    """The command's number of days (`default` without one), or None if it is invalid."""
+    args = context.args or []
+    if len(args) > 1:
+        return None
+    return parse_days(args[0] if args else None, default)
+
+
+def _command_name(message: Message) -> str:
+    return (message.text or "/").split()[0].lstrip("/").split("@")[0]
+
+
+async def _usage(update: Update) -> None:
+    message = update.effective_message
+    await message.reply_text(
+        HTML.text(say("usage_days", client_language(update), command=_command_name(message)))
+    )
+
+
+async def _edit(update: Update, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
+    """Replace the pressed message's text and buttons (unchanged is fine)."""
+    try:
+        await update.callback_query.edit_message_text(text, reply_markup=keyboard)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
+
+
+def _button(
+    text: str, action: str, days: int, number: int, entry_id: str = ""
+) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=encode_editor(action, days, number, entry_id))
+
+
+# --- the review list ----------------------------------------------------------------------------
+
+
+def review_keyboard(
+    groups: list[Group], days: int, page: int, language: str
+) -> InlineKeyboardMarkup | None:
+    """Løst / Ignorer / Legg til som variant… for each group on the page, and ◀ ▶."""
+    first = (page - 1) * PAGE_SIZE
+    rows = []
+    for number, group in enumerate(groups[first : first + PAGE_SIZE], start=first + 1):
+        rows.append([
+            _button(say("button_resolve", language, number=str(number)), "resolve", days,
+                    group.ref),
+            _button(say("button_ignore", language, number=str(number)), "ignore", days,
+                    group.ref),
+        ])
+        rows.append([_button(say("button_variant", language, number=str(number)), "variant",
+                             days, group.ref)])
+    navigation = []
+    if page > 1:
+        navigation.append(_button("◀", "page", days, page - 1))
+    if page < page_count(groups):
+        navigation.append(_button("▶", "page", days, page + 1))
+    if navigation:
+        rows.append(navigation)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def review_view(
+    groups: list[Group], days: int, page: int, language: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One page of the review list: text and buttons."""
+    page = min(max(page, 1), page_count(groups))
+    text = render_list(groups, days, language, HTML, page=page)
+    return text, review_keyboard(groups, days, page, language)
+
+
+async def unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ubesvart [dager]: open unanswered questions, grouped, most frequent first."""
+    days = _days_argument(context, REVIEW_DAYS)
+    if days is None:
+        await _usage(update)
+        return
+    groups = await review_groups(services(context).question_log, days)
+    text, keyboard = review_view(groups, days, 1, client_language(update))
+    await update.effective_message.reply_text(text, reply_markup=keyboard)
+
+
+async def _show_page(update: Update, context: ContextTypes.DEFAULT_TYPE, days: int,
+                     page: int) -> None:
+    groups = await review_groups(services(context).question_log, days)
+    text, keyboard = review_view(groups, days, page, client_language(update))
+    await _edit(update, text, keyboard)
+
+
+# --- buttons ------------------------------------------------------------------------------------
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An editor's button: acted on for editors; anyone else gets the stale-button answer."""
+    query = update.callback_query
+    pressed = callbacks.decode_editor(query.data)
+    if pressed is None or not _is_editor_press(update, services(context)):
+        await query.answer(say("stale_button", client_language(update)), show_alert=False)
+        return
+    actions = {
+        "page": _page, "back": _back, "resolve": _mark, "ignore": _mark,
+        "variant": _variant, "search": _search, "add": _add,
+    }
+    await actions[pressed.action](update, context, pressed)
+
+
+async def _page(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                pressed: EditorCallback) -> None:
+    await update.callback_query.answer()
+    await _show_page(update, context, pressed.days, pressed.number)
+
+
+async def _back(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                pressed: EditorCallback) -> None:
+    await update.callback_query.answer()
+    if context.user_data is not None:
+        context.user_data.pop(SEARCH_KEY, None)
+    groups = await review_groups(services(context).question_log, pressed.days)
+    found = find_group(groups, pressed.number)
+    page = page_of(found[0]) if found else 1
+    text, keyboard = review_view(groups, pressed.days, page, client_language(update))
+    await _edit(update, text, keyboard)
+
+
+async def _open_group(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, pressed: EditorCallback
+) -> tuple[list[Group], int, Group] | None:
+    """The pressed group, still open; else say it was handled and show the list."""
+    groups = await review_groups(services(context).question_log, pressed.days)
+    found = find_group(groups, pressed.number)
+    if found is None:
+        language = client_language(update)
+        await update.callback_query.answer(say("group_gone", language))
+        text, keyboard = review_view(groups, pressed.days, 1, language)
+        await _edit(update, text, keyboard)
+        return None
+    return groups, found[0], found[1]
+
+
+async def _mark(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                pressed: EditorCallback) -> None:
+    """Løst / Ignorer: mark the whole group and show the same page again."""
+    opened = await _open_group(update, context, pressed)
+    if opened is None:
+        return
+    _, position, group = opened
+    status = "resolved" if pressed.action == "resolve" else "ignored"
+    await services(context).question_log.set_status(group.ids, status)
+    language = client_language(update)
+    await update.callback_query.answer(
+        say(f"marked_{status}", language, count=str(group.count))
+    )
+    await _show_page(update, context, pressed.days, page_of(position))
+
+
+def candidate_keyboard(
+    candidates: list[Candidate], group: Group, days: int, language: str
+) -> InlineKeyboardMarkup:
+    """One button per candidate entry, then Søk and back."""
+    rows = []
+    for candidate in candidates[:MAX_CANDIDATES]:
+        label = f"{candidate.entry.title_in(language)} ({candidate.score:.0f})"
+        with contextlib.suppress(ValueError):  # an entry id too long for a button
+            rows.append([_button(label, "add", days, group.ref, candidate.entry.id)])
+    rows.append([
+        _button(say("button_search", language), "search", days, group.ref),
+        _button(say("button_back", language), "back", days, group.ref),
+    ])
+    return InlineKeyboardMarkup(rows)
+
+
+async def _variant(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                   pressed: EditorCallback) -> None:
+    """Legg til som variant…: the engine's closest entries for the group's question."""
+    opened = await _open_group(update, context, pressed)
+    if opened is None:
+        return
+    await update.callback_query.answer()
+    _, position, group = opened
+    language = client_language(update)
+    candidates = services(context).engine.rank(group.text).candidates
+    text = "\n\n".join([
+        HTML.bold(say("variant_title", language)),
+        render_group(group, position + 1, language, HTML),
+        HTML.text(say("variant_prompt", language)),
+    ])
+    await _edit(update, text,
+                candidate_keyboard(candidates, group, pressed.days, language))
+
+
+async def _search(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                  pressed: EditorCallback) -> None:
+    """Søk: the editor's next text message is a search for the entry."""
+    opened = await _open_group(update, context, pressed)
+    if opened is None:
+        return
+    await update.callback_query.answer()
+    group = opened[2]
+    if context.user_data is not None:
+        context.user_data[SEARCH_KEY] = (pressed.days, group.ref)
+    language = client_language(update)
+    text = say("search_prompt", language, question=HTML.quote(group.text))
+    back = InlineKeyboardMarkup([[_button(say("button_back", language), "back", pressed.days,
+                                          group.ref)]])
+    await _edit(update, text, back)
+
+
+def search_entries(bot_services: Services, text: str) -> list[Candidate]:
+    """Entries for an editor's search: an exact id, titles containing it, then the engine's."""
+    engine = bot_services.engine
+    entries = engine.knowledge.entries
+    wanted = text.strip().casefold()
+    found = [Candidate(entries[text.strip()], 100.0)] if text.strip() in entries else []
+    found += [Candidate(entry, 100.0) for entry in entries.values()
+              if wanted and any(wanted in title.casefold() for title in entry.title.values())]
+    found += engine.search(text, limit=MAX_CANDIDATES)
+    unique: dict[str, Candidate] = {}
+    for candidate in found:
+        unique.setdefault(candidate.entry.id, candidate)
+    return list(unique.values())[:MAX_CANDIDATES]
+
+
+async def search_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An editor's text after «Søk»: the entries it finds, to add the variant to."""
+    days, ref = context.user_data.pop(SEARCH_KEY)
+    message = update.effective_message
+    language = client_language(update)
+    bot_services = services(context)
+    found = find_group(await review_groups(bot_services.question_log, days), ref)
+    if found is None:
+        await message.reply_text(HTML.text(say("group_gone", language)))
+        return
+    query = message.text or ""
+    candidates = search_entries(bot_services, query)
+    key = "search_results" if candidates else "search_none"
+    await message.reply_text(
+        say(key, language, query=HTML.quote(query, limit=60)),
+        reply_markup=candidate_keyboard(candidates, found[1], days, language),
+    )
+
+
+async def _add(update: Update, context: ContextTypes.DEFAULT_TYPE,
+               pressed: EditorCallback) -> None:
+    """Add the group's question to the chosen entry, reload, mark the group resolved."""
+    opened = await _open_group(update, context, pressed)
+    if opened is None:
+        return
+    group = opened[2]
+    bot_services = services(context)
+    language = client_language(update)
+    query = update.callback_query
+    if pressed.entry_id not in bot_services.engine.knowledge.entries:
+        await query.answer(say("stale_button", language), show_alert=False)
+        return
+    await query.answer()
+    try:
+        async with _knowledge_lock(context):
+            addition = await asyncio.to_thread(
+                add_question, bot_services.engine, pressed.entry_id, group.text
+            )
+    except (LearnedFileError, OSError) as error:
+        text = HTML.text(say("variant_unreadable", language, error=str(error)))
+    else:
+        if addition.ok:
+            await bot_services.question_log.set_status(group.ids, "resolved")
+        text = variant_outcome(bot_services, addition.entry_id, group, addition.added,
+                               addition.problems, language)
+    back = InlineKeyboardMarkup([[_button(say("button_back", language), "back", pressed.days,
+                                          group.ref)]])
+    pieces = split_message(text)
+    await _edit(update, pieces[0], back if len(pieces) == 1 else None)
+    for number, piece in enumerate(pieces[1:], start=2):
+        await context.bot.send_message(chat_id=update.effective_chat.id, text=piece,
+                                       reply_markup=back if number == len(pieces) else None)
+
+
+def variant_outcome(
+    bot_services: Services, entry_id: str, group: Group, added: bool,
+    problems: list[Problem], language: str,
+) -> str:
+    """What adding did, and how the bot now answers the question."""
+    engine = bot_services.engine
+    if problems:
+        failed = HTML.text(say("variant_failed", language, count=str(len(problems))))
+        return failed + "\n" + problem_lines(problems, engine.knowledge.directory, language)
+    entry = engine.knowledge.entries[entry_id]
+    values = {
+        "entry": HTML.quote(entry.title_in(language)), "entry_id": HTML.code(entry_id),
+        "file": HTML.code("learned.yaml"), "count": str(group.count),
+    }
+    done = say("variant_added" if added else "variant_exists", language, **values)
+    result = engine.ask(group.text)
+    question = HTML.quote(group.text)
+    if result.outcome is Outcome.ANSWERED and result.entry is not None:
+        now = say("now_answered", language, question=question,
+                  entry=HTML.quote(result.entry.title_in(language)))
+    else:
+        now = say("now_not_answered", language, question=question,
+                  outcome=HTML.text(result.outcome.value))
+    return f"{done}\n\n{now}"
+
+
+def problem_lines(problems: list[Problem], directory: Path, language: str) -> str:
+    """The knowledge base's problems, one per line as file:line: message, escaped; at most
+    MAX_PROBLEMS_SHOWN of them."""
+    lines = []
+    for problem in problems[:MAX_PROBLEMS_SHOWN]:
+        path = Path(problem.file)
+        name = path.name if path.parent == directory else problem.file
+        lines.append("• " + HTML.text(f"{name}:{problem.line}: {problem.message}"))
+    hidden = len(problems) - MAX_PROBLEMS_SHOWN
+    if hidden > 0:
+        lines.append(HTML.text(say("more_problems", language, count=str(hidden))))
+    return "\n".join(lines)
+
+
+# --- statistics, export, reload -------------------------------------------------------------
+
+
+async def statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/statistikk: the last 7 and 30 days as text, and questions per day as a chart."""
+    bot_services = services(context)
+    language = client_language(update)
+    report = await stats.collect(bot_services.question_log)
+    message = update.effective_message
+    text = stats.render_report(report, bot_services.engine.knowledge, language, HTML)
+    for piece in split_message(text):
+        await message.reply_text(piece)
+    png = await asyncio.to_thread(stats.chart_png, report.daily, language)
+    caption = HTML.text(say("chart_title", language, days=str(len(report.daily))))
+    await message.reply_photo(photo=png, caption=caption)
+
+
+async def export_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/eksport [dager]: the question log as a CSV document (semicolons, UTF-8 with BOM)."""
+    days = _days_argument(context, export.EXPORT_DAYS)
+    if days is None:
+        await _usage(update)
+        return
+    now = utc_now()
+    data, name, count = await export.export(services(context).question_log, days, now)
+    first = local_date(now - dt.timedelta(days=days)).strftime("%d.%m.%Y")
+    caption = say("export_caption", client_language(update), first=first,
+                  last=local_date(now).strftime("%d.%m.%Y"), count=str(count))
+    await update.effective_message.reply_document(
+        document=data, filename=name, caption=HTML.text(caption)
+    )
+
+
+async def reload_knowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/oppdater: reload the knowledge base; on errors keep the old one and list them."""
+    bot_services = services(context)
+    engine = bot_services.engine
+    language = client_language(update)
+    async with _knowledge_lock(context):
+        problems = await asyncio.to_thread(engine.reload)
+    if problems:
+        text = HTML.text(say("reload_failed", language, count=str(len(problems))))
+        text += "\n" + problem_lines(problems, engine.knowledge.directory, language)
+    else:
+        knowledge = engine.knowledge
+        text = HTML.text(say("reload_ok", language, entries=str(len(knowledge.entries)),
+                             questions=str(knowledge.question_count)))
+    for piece in split_message(text):
+        await update.effective_message.reply_text(piece)
+    if update.effective_user is not None:
+        await register_editor_menus(context.bot, update.effective_user.id)
+
+
+# --- the daily digest ---------------------------------------------------------------------------
+
+
+def schedule_digest(application: Application) -> None:
+    """Run the digest daily at editors.digest_time (Europe/Oslo), if configured."""
+    editors = application.bot_data[SERVICES_KEY].config.editors
+    clock = editors.digest_clock
+    if clock is None or not editors.user_ids:
+        return
+    if application.job_queue is None:
+        log.warning("editors.digest_time is set, but the job queue is not installed")
+        return
+    application.job_queue.run_daily(digest, time=clock.replace(tzinfo=OSLO), name=DIGEST_JOB)
+
+
+async def digest(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The daily job: send editors the groups with questions new since the last digest."""
+    await send_digest(context.application)
+
+
+async def send_digest(application: Application, now: dt.datetime | None = None) -> int:
+    """Send the digest to every editor if there is anything new; how many got it."""
+    bot_services: Services = application.bot_data[SERVICES_KEY]
+    now = now or utc_now()
+    since, seen = application.bot_data.get(DIGEST_KEY, (now - dt.timedelta(days=1), None))
+    groups, highest = await digest_groups(bot_services.question_log, since, seen, now)
+    application.bot_data[DIGEST_KEY] = (now, highest)
+    if not groups:
+        return 0
+    text = split_message(render_digest(groups, since, "nb", HTML))[0]
+    sent = 0
+    for editor_id in bot_services.config.editors.user_ids:
+        try:
+            await application.bot.send_message(chat_id=editor_id, text=text)
+            sent += 1
+        except TelegramError as error:
+            log.warning("Could not send the digest to an editor: %s", error)
+    return sent

@@ -1,0 +1,114 @@
+"""The question log as the running bot uses it: nothing personal on disk, never a lost answer.
+
+tests/test_storage.py tests the log on its own; these tests go through the production
+application (`offline_bot`), as residents and editors use it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_application
+from bot.config import Config
+from bot.engine import Engine
+from tests import updates
+from tests.conftest import AMBIGUOUS, OfflineBot
+from tests.recording_request import RecordingRequest, button_data
+
+PRIVATE_USER = 555_123_987
+GROUP_USER = 555_777_321
+PERSONAL = {
+    "phone": ("+47 912 34 567", ("91234567", "912 34 567", "+47 912")),
+    "email": ("kari.nordmann@example.com", ("kari.nordmann", "example.com")),
+    "national id": ("01017012345", ("01017012345", "010170")),
+    "card": ("4111 1111 1111 1111", ("4111 1111", "4111111111111111")),
+}
+
+
+def database_bytes(path: Path) -> bytes:
+    """The database file and its WAL and shared-memory files, as they are on disk."""
+    return b"".join(Path(f"{path}{suffix}").read_bytes()
+                    for suffix in ("", "-wal", "-shm") if Path(f"{path}{suffix}").exists())
+
+
+def assert_nothing_personal(data: bytes) -> None:
+    for user_id in (PRIVATE_USER, GROUP_USER):
+        assert str(user_id).encode() not in data, f"raw user id {user_id} on disk"
+    for what, (_, leaks) in PERSONAL.items():
+        for leak in leaks:
+            assert leak.encode() not in data, f"{what} ({leak}) on disk"
+
+
+async def test_no_user_id_or_personal_data_reaches_the_database_files(
+    offline_bot: OfflineBot, config: Config, engine: Engine
+) -> None:
+    for what, (value, _) in PERSONAL.items():
+        await offline_bot.send(updates.message(f"tlf notodden, min {what} er {value}",
+                                               user_id=PRIVATE_USER))
+        await offline_bot.send(updates.message(
+            f"@kongsbergregionen_bot hva er {what} {value}", user_id=GROUP_USER,
+            chat_id=-100200, chat_type="supergroup",
+        ))
+    question = next(q for q in AMBIGUOUS if engine.ask(q).outcome == "suggested")
+    await offline_bot.send(updates.message(question, user_id=PRIVATE_USER))
+    pick = button_data(offline_bot.request.last("sendMessage"))[0]
+    await offline_bot.send(updates.callback(pick, user_id=PRIVATE_USER))
+    await offline_bot.send(updates.message("tlf notodden", user_id=PRIVATE_USER))
+    dislike = button_data(offline_bot.request.last("sendMessage"))[-1]
+    await offline_bot.send(updates.callback(dislike, user_id=PRIVATE_USER))
+    question_log = offline_bot.application.bot_data["services"].question_log
+    assert await question_log.flush()
+    path = Path(config.database.path)
+    data = database_bytes(path)
+    assert b"[telefon]" in data and b"[e-post]" in data
+    assert "[fødselsnummer]".encode() in data and b"[kortnummer]" in data
+    assert_nothing_personal(data)
+    rows = await question_log.questions(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    assert len(rows) == 10 and all(row.user_hash for row in rows)
+    assert len({row.user_hash for row in rows}) == 2
+    assert rows[-2].choice == "picked" and rows[-1].feedback == -1
+    await question_log.shutdown()
+    assert_nothing_personal(database_bytes(path))
+
+
+@pytest.fixture
+async def blocked_bot(config: Config, engine: Engine, tmp_path: Path
+                      ) -> AsyncIterator[tuple[OfflineBot, Path]]:
+    """The bot with its database under a path that cannot be created (a file is in the way)."""
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a folder", encoding="utf-8")
+    database = dataclasses.replace(config.database, path=str(blocker / "questions.sqlite3"))
+    request = RecordingRequest()
+    application = build_application(dataclasses.replace(config, database=database), engine,
+                                    request=request)
+    async with application:
+        await application.post_init(application)
+        request.clear()
+        yield OfflineBot(application, request), blocker
+        await application.post_shutdown(application)
+
+
+async def test_answers_go_out_while_the_database_is_unusable_and_rows_follow(
+    blocked_bot: tuple[OfflineBot, Path],
+) -> None:
+    bot, blocker = blocked_bot
+    for text in ("tlf notodden", "Qwerty zxcvb asdfg?", "tlf tinn"):
+        await bot.send(updates.message(text))
+    replies = [call.params["text"] for call in bot.request.of("sendMessage")]
+    assert len(replies) == 3
+    assert "35 01 50 00" in replies[0] and "vet jeg dessverre ikke" in replies[1]
+    question_log = bot.application.bot_data["services"].question_log
+    assert not await question_log.flush()
+    assert question_log.pending == 3
+    blocker.unlink()
+    assert await question_log.flush()
+    rows = await question_log.questions(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    assert [row.text for row in rows] == ["tlf notodden", "Qwerty zxcvb asdfg?", "tlf tinn"]
+    shutil.rmtree(blocker)
+    blocker.write_text("in the way again", encoding="utf-8")
