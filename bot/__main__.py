@@ -5,6 +5,7 @@
     python -m bot [--config FILE] check
     python -m bot [--config FILE] run
     python -m bot [--config FILE] start      (run with a token, otherwise chat)
+    python -m bot [--config FILE] log list|export|stats|resolve ...   (editors; see bot.log_cli)
 
 Exit codes: 0 done, 1 invalid knowledge base or configuration, 2 wrong usage or missing token.
 """
@@ -23,6 +24,7 @@ from bot.config import Config, ConfigError, load_config
 from bot.engine import Engine, Result
 from bot.evaluate import Decision, evaluate, load_labelled
 from bot.knowledge import KnowledgeError, load_knowledge
+from bot.log_cli import add_log_parser, run_log_command
 from bot.render import entry_plain, result_plain
 
 EXIT_INVALID = 1
@@ -84,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="What `make run` does: the Telegram bot when a token is configured, "
         "otherwise the terminal chat.",
     )
+    add_log_parser(commands)
     return parser
 
 
@@ -97,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INVALID
     if args.command == "check":
         return check(config)
+    if args.command == "log":
+        return run_log_command(args, config)
     try:
         engine = Engine.from_directory(config.knowledge_dir, config.matching)
     except KnowledgeError as error:
