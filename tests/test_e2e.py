@@ -3,13 +3,17 @@
 One bot process serves every test in this module (start-up is paid once); each test uses its
 own chat, pushes updates the way Telegram would deliver them by long polling, and asserts on
 the Bot API calls the bot made. The last test stops the process with SIGTERM and checks a
-clean, quick exit with no token in its output.
+clean, quick exit with no token in its output. The process has one editor (BOT_EDITOR_IDS)
+and, through --config, a temporary copy of knowledge/ that the editors' flows may change.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,12 +26,16 @@ from pathlib import Path
 
 import pytest
 
+from bot import callbacks
+from bot.config import PROJECT_ROOT
 from bot.engine import Engine
 from tests.botapi_standin import BotApiStandIn, Call
 from tests.conftest import AMBIGUOUS
+from tests.test_learned import unanswered_with_candidates
 
 TOKEN = "987654:E2E-token-not-real-00000000000000000000"
 TIMEOUT = 15.0
+EDITOR = 2100
 
 
 @pytest.fixture(scope="module")
@@ -38,21 +46,31 @@ def standin() -> Iterator[BotApiStandIn]:
 
 
 @pytest.fixture(scope="module")
-def bot_process(
-    standin: BotApiStandIn, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[subprocess.Popen]:
-    """`python -m bot run` as a real process, polling the stand-in."""
+def e2e_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bot process's folder: its database, config and a copy of knowledge/ it may change."""
     data = tmp_path_factory.mktemp("e2e")
+    shutil.copytree(PROJECT_ROOT / "knowledge", data / "knowledge")
+    (data / "config.yaml").write_text(
+        f"knowledge:\n  directory: {data / 'knowledge'}\n", encoding="utf-8"
+    )
+    return data
+
+
+@pytest.fixture(scope="module")
+def bot_process(standin: BotApiStandIn, e2e_dir: Path) -> Iterator[subprocess.Popen]:
+    """`python -m bot run` as a real process, polling the stand-in, with one editor."""
+    data = e2e_dir
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": standin.base_url,
         "BOT_DATABASE": str(data / "questions.sqlite3"),
         "BOT_HASH_SECRET": "e2e-secret",
+        "BOT_EDITOR_IDS": str(EDITOR),
         "PYTHONUNBUFFERED": "1",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
+        [sys.executable, "-m", "bot", "--config", str(data / "config.yaml"), "run"],
         cwd=data, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
@@ -179,6 +197,75 @@ def test_media_and_groups(standin: BotApiStandIn, bot_process) -> None:
 def test_a_huge_message_is_answered_once(standin: BotApiStandIn, bot_process) -> None:
     reply = send_text(standin, "Hva er Kongsbergregionen? " + "x" * 4000, 2009)
     assert reply.params["text"]
+
+
+def press(standin: BotApiStandIn, data: str, chat_id: int, expect: str) -> Call:
+    """Press a button on the bot's latest message; wait for an edit containing `expect`."""
+    standin.push_update(standin.callback_update(data, user_id=chat_id))
+    edits = standin.wait_for("editMessageText",
+                             lambda c: to_chat(chat_id)(c) and expect in c.params["text"],
+                             timeout=TIMEOUT)
+    return edits[-1]
+
+
+def button_for(call: Call, label_start: str) -> str:
+    """The callback data of the button whose text starts with `label_start`."""
+    markup = call.params.get("reply_markup") or {}
+    for row in markup.get("inline_keyboard", []):
+        for button in row:
+            if button["text"].startswith(label_start):
+                return button["callback_data"]
+    raise AssertionError(f"no button {label_start!r} in {markup}")
+
+
+def test_editor_commands_are_hidden_from_others(standin: BotApiStandIn, bot_process) -> None:
+    unknown = send_text(standin, "/finnesikke", 2102).params["text"]
+    for command in ("/ubesvart", "/statistikk", "/eksport", "/oppdater"):
+        assert send_text(standin, command, 2102).params["text"] == unknown
+    editor_menu = [c["command"] for c in standin.commands(scope={"type": "chat",
+                                                                 "chat_id": EDITOR})]
+    assert "ubesvart" in editor_menu and "start" in editor_menu
+    assert "ubesvart" not in [c["command"] for c in standin.commands()]
+    assert "unanswered" in [c["command"] for c in standin.commands(
+        "en", scope={"type": "chat", "chat_id": EDITOR})]
+
+
+def test_editor_adds_a_variant_and_the_question_is_then_answered(
+    standin: BotApiStandIn, bot_process, engine: Engine, e2e_dir: Path
+) -> None:
+    shipped = (PROJECT_ROOT / "knowledge" / "learned.yaml").read_bytes()
+    question, _ = unanswered_with_candidates(engine)
+    assert "vet jeg dessverre ikke" in send_text(standin, question, 2103).params["text"]
+    listing = send_text(standin, "/ubesvart", EDITOR)
+    number = re.search(rf"<b>(\d+)\.</b> «{re.escape(html.escape(question, quote=False))}»",
+                       listing.params["text"])
+    assert number, listing.params["text"]
+    variant = button_for(listing, f"➕ {number[1]}.")
+    choices = press(standin, variant, EDITOR, "Legg til som variant")
+    first = next(data for data in buttons(choices) if data.startswith("e1:to:"))
+    chosen = callbacks.decode_editor(first).entry_id
+    assert chosen == engine.rank(question).candidates[0].entry.id
+    done = press(standin, first, EDITOR, "Lagt til som variant")
+    assert "Nå svarer boten på" in done.params["text"]
+    answer = send_text(standin, question, 2104).params["text"]
+    title = engine.knowledge.entries[chosen].title_in("nb")
+    assert answer.startswith(f"<b>{html.escape(title)}</b>")
+    assert question in (e2e_dir / "knowledge" / "learned.yaml").read_text(encoding="utf-8")
+    assert (PROJECT_ROOT / "knowledge" / "learned.yaml").read_bytes() == shipped
+    again = send_text(standin, "/ubesvart", EDITOR).params["text"]
+    assert f"«{html.escape(question, quote=False)}»" not in again
+
+
+def test_editor_statistics_and_export(standin: BotApiStandIn, bot_process) -> None:
+    send_text(standin, "/statistikk", EDITOR)
+    photo = standin.wait_for("sendPhoto", to_chat(EDITOR), timeout=TIMEOUT)[-1]
+    assert photo.files["photo"].data.startswith(b"\x89PNG\r\n\x1a\n")
+    standin.push_update(standin.message_update("/eksport 7", user_id=EDITOR))
+    document = standin.wait_for("sendDocument", to_chat(EDITOR), timeout=TIMEOUT)[-1]
+    upload = document.files["document"]
+    assert upload.filename.endswith(".csv")
+    assert upload.data.startswith(b"\xef\xbb\xbfid;asked_at;text;")
+    assert b"tlf notodden" in upload.data
 
 
 def test_sigterm_stops_cleanly_and_quickly(standin: BotApiStandIn, bot_process) -> None:
