@@ -117,13 +117,19 @@ class _Query:
 
 
 def _plausible_typo(word: str, near: str, tier: int) -> bool:
-    """Whether `word` is a misspelling of the content or courtesy word `near`. Short words and
-    courtesy words only by a letter left out or swapped ("halo", "rbot", "tnin"): one letter
-    replaced or added turns too many real words into others ("kino" - "kind", "read" - "rad",
-    "flytt" - "flott").
+    """Whether `word` is a misspelling of `near`, a name (tier 0), content (1) or courtesy (2)
+    word. Short words, short names and courtesy words only by a letter left out or swapped
+    ("halo", "rbot", "tnin"): one letter replaced or added turns too many real words into
+    others ("kino" - "kind", "read" - "rad", "Norge" - "Nore", "flytt" - "flott").
     """
+    if tier == 3:
+        return True
     swapped = sorted(word) == sorted(near)
-    short = len(word) < MIN_FUZZY_LENGTH or (tier == 2 and len(word) < COURTESY_FUZZY_LENGTH)
+    short = (
+        len(word) < MIN_FUZZY_LENGTH
+        or (tier == 0 and len(near) < MIN_FUZZY_LENGTH)
+        or (tier == 2 and len(word) < COURTESY_FUZZY_LENGTH)
+    )
     return not short or swapped or len(near) > len(word)
 
 
@@ -193,7 +199,7 @@ class Speller:
                 continue
             if tier == 3 and not _plausible_stop_typo(word, found[0]):
                 continue
-            if tier in (1, 2) and not _plausible_typo(word, found[0], tier):
+            if not _plausible_typo(word, found[0], tier):
                 continue
             best = (found[0], found[1])
         if best is None:
