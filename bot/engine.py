@@ -9,7 +9,8 @@ Every question gets exactly one of three outcomes:
 A wrong answer is worse than no answer, so when the two best entries are within
 `ambiguity_margin` of each other the engine asks rather than guesses. A message naming one
 member municipality is never answered with an entry about another. Emergency keywords ("brann",
-"ambulanse") always reach their emergency entry.
+"ambulanse"), spelt right, always reach their emergency entry; other keywords add
+KEYWORD_BONUS. Long messages are scored sentence by sentence too (`_score_sentences`).
 """
 
 from __future__ import annotations
@@ -245,12 +246,7 @@ class Engine:
         language = state.normalizer.language_of(analysis.raw_words, language_hint)
         tokens = state.index.query_tokens(analysis)
         named = self._named(state, tokens)
-        excluded = frozenset(
-            entry_id
-            for municipality, entry_ids in state.local.items()
-            if named and municipality not in named
-            for entry_id in entry_ids
-        )
+        excluded = self._others(named)
         ranked = state.index.score(tokens, excluded)
         bonus = self._bonus_entries(tokens, excluded)
         windows = sentence_windows(text)
@@ -267,6 +263,17 @@ class Engine:
             candidates=[Candidate(state.knowledge.entries[s.entry_id], s.score) for s in ranked],
             language=language,
             municipality=named[0] if len(named) == 1 else None,
+        )
+
+    def _others(self, named: list[str]) -> frozenset[str]:
+        """The entries about member municipalities other than those `named` (none if none)."""
+        if not named:
+            return frozenset()
+        return frozenset(
+            entry_id
+            for municipality, entry_ids in self._state.local.items()
+            if municipality not in named
+            for entry_id in entry_ids
         )
 
     def _score_sentences(
@@ -398,6 +405,7 @@ class Engine:
 
     @staticmethod
     def _named(state: _State, tokens: list[QueryToken]) -> list[str]:
+        """The municipality keys among `tokens`, in order, each once."""
         names = state.normalizer.municipality_tokens
         return list(dict.fromkeys(names[t.token] for t in tokens if t.token in names))
 

@@ -1,17 +1,20 @@
 """Matching a question against every alternate question of the knowledge base.
 
-The index holds each alternate question as a set of tokens (see `bot.text`), an inverted index
-from token to alternates, and an inverse-document-frequency weight per token counted over
-entries, so that words that point to one entry ("stiftet") weigh more than words many entries
-share ("kommune").
+The index holds each alternate question as a set of tokens (see `bot.text`), the entries each
+token occurs in, and an inverse-document-frequency weight per token counted over entries, so
+that words that point to one entry ("stiftet") weigh more than words many entries share
+("kommune").
 
-A question's tokens are looked up exactly, then as a compound of two known words
-("kontaktinformasjon"), then by typo-tolerant distance with rapidfuzz ("Kongsbreg"). Words the
-knowledge base has never seen keep their full weight and count against every candidate: "Hva er
-været i Notodden?" shares only "Notodden" with the knowledge base, which is not enough to answer.
+A message is normalised; a word the knowledge base does not know is first read as a misspelling
+of one it does (`Speller`: "Kongsbreg", "brjtt seg inn") and the message normalised again. A
+token is then looked up exactly, under an inflection the stemmer left ("nødnummeran"), or as a
+compound of two known words ("politinummer"). Words the knowledge base has never seen keep
+their weight and count against every candidate: "Hva er været i Notodden?" shares only
+"Notodden" with the knowledge base, which is not enough to answer.
 
 Each alternate's score (0-100) combines how much of the question it explains (recall, weighted
-more) with how much of the alternate the question covers (precision).
+RECALL_BETA times more) with how much of the alternate the question covers (precision); an
+entry scores by its best alternate, or by a few of its alternates together (`_together`).
 """
 
 from __future__ import annotations
