@@ -146,16 +146,22 @@ def group_questions(
 
 
 def _nearest(key: str, keys: Sequence[str], threshold: float) -> int | None:
-    """The index of the most similar group key, if any is similar enough."""
+    """The index of the most similar group key, if any is similar enough.
+
+    The word-order guard (token_sort_ratio) is the cheaper scorer, so it picks the candidates
+    and token_set_ratio decides among them.
+    """
     if not key:
         return None
-    matches = process.extract(
-        key, keys, scorer=fuzz.token_set_ratio, score_cutoff=threshold, limit=None
+    candidates = process.extract(
+        key, keys, scorer=fuzz.token_sort_ratio, score_cutoff=ORDER_SIMILARITY, limit=None
     )
-    for _, _, index in sorted(matches, key=lambda match: (-match[1], match[2])):
-        if fuzz.token_sort_ratio(key, keys[index]) >= ORDER_SIMILARITY:
-            return index
-    return None
+    best: tuple[float, int] | None = None
+    for _, _, index in candidates:
+        score = fuzz.token_set_ratio(key, keys[index], score_cutoff=threshold)
+        if score and (best is None or score > best[0]):
+            best = (score, index)
+    return best[1] if best else None
 
 
 def needing_review(
