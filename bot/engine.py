@@ -33,6 +33,7 @@ STATEMENT_WEIGHT = 0.85
 UNNAMED_WEIGHT = 0.8
 NAMED_CERTAIN = 85.0
 FUZZY_KEYWORD = 0.8
+LOCAL_ANSWER_EXTRA = 5.0
 MAX_SENTENCES = 12
 MIN_WINDOW_WORDS = 10
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -384,14 +385,21 @@ class Engine:
                 by_id[other_id] = Scored(other_id, ceiling, scored.question)
 
     def _decide(self, candidates: list[Candidate]) -> tuple[Outcome, tuple[Candidate, ...]]:
-        """Answer, suggest or admit not knowing, from the ranked candidates."""
+        """Answer, suggest or admit not knowing, from the ranked candidates.
+
+        An entry about one municipality needs LOCAL_ANSWER_EXTRA points more to be answered:
+        "<something the base does not know> i Notodden" shares the name with Notodden's card.
+        """
         matching = self.matching
         if not candidates or candidates[0].score < matching.suggest_threshold:
             return Outcome.UNANSWERED, ()
         top = candidates[0].score
         runner_up = candidates[1].score if len(candidates) > 1 else 0.0
         clear = top - runner_up >= matching.ambiguity_margin or (top >= 99.9 > runner_up)
-        if top >= matching.answer_threshold and clear:
+        needed = matching.answer_threshold
+        if candidates[0].entry.municipality is not None:
+            needed += LOCAL_ANSWER_EXTRA
+        if top >= needed and clear:
             return Outcome.ANSWERED, ()
         floor = max(matching.suggest_threshold, top - SUGGESTION_SPREAD)
         shown = tuple(c for c in candidates if c.score >= floor)[: matching.max_suggestions]
