@@ -324,6 +324,8 @@ async def test_reload_reports_problems_and_keeps_the_old_knowledge(
 ) -> None:
     await editor_bot.send(updates.message("/oppdater", user_id=EDITOR_ID))
     assert "er lastet på nytt" in editor_bot.request.last("sendMessage").params["text"]
+    menus = editor_bot.request.of("setMyCommands")
+    assert menus and all(m.params["scope"]["chat_id"] == EDITOR_ID for m in menus)
     broken = "".join(f"  - id: <x{n}>\n" for n in range(300))
     (knowledge_copy / "zz_broken.yaml").write_text("entries:\n" + broken, encoding="utf-8")
     editor_bot.request.clear()

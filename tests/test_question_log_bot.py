@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -112,3 +113,35 @@ async def test_answers_go_out_while_the_database_is_unusable_and_rows_follow(
     assert [row.text for row in rows] == ["tlf notodden", "Qwerty zxcvb asdfg?", "tlf tinn"]
     shutil.rmtree(blocker)
     blocker.write_text("in the way again", encoding="utf-8")
+
+
+async def test_rows_past_the_retention_period_are_gone_when_the_bot_starts(
+    config: Config, engine: Engine
+) -> None:
+    path = Path(config.database.path)
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(days=config.privacy.retention_days + 1)
+    recent = dt.datetime.now(dt.UTC) - dt.timedelta(days=config.privacy.retention_days - 1)
+    first = build_application(config, engine, request=RecordingRequest())
+    async with first:
+        await first.post_init(first)
+        question_log = first.bot_data["services"].question_log
+        for text in ("gammelt", "nytt"):
+            question_log.record_question(
+                text=text, language="nb", outcome="unanswered", entry_id=None, score=0.0,
+                suggestions=[], chat_type="private", user_id=1, source="telegram",
+            )
+        await first.post_shutdown(first)
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute("UPDATE questions SET asked_at = ? WHERE text = 'gammelt'",
+                           (old.isoformat(),))
+        connection.execute("UPDATE questions SET asked_at = ? WHERE text = 'nytt'",
+                           (recent.isoformat(),))
+    connection.close()
+    second = build_application(config, engine, request=RecordingRequest())
+    async with second:
+        await second.post_init(second)
+        question_log = second.bot_data["services"].question_log
+        rows = await question_log.questions(old - dt.timedelta(days=1))
+        await second.post_shutdown(second)
+    assert [row.text for row in rows] == ["nytt"]
