@@ -122,18 +122,16 @@ class _Query:
 def _plausible_typo(word: str, near: str, tier: int) -> bool:
     """Whether `word` is a misspelling of `near`, a name (tier 0), content (1) or courtesy (2)
     word. Short words, short names and courtesy words only by a letter left out or swapped
-    ("halo", "rbot", "tnin"): one letter replaced or added turns too many real words into
-    others ("kino" - "kind", "read" - "rad", "Norge" - "Nore", "flytt" - "flott").
+    ("halo", "rbot", "tnin"): one letter replaced or added turns too many real words into others
+    ("kino" - "kind", "read" - "rad", "Norge" - "Nore", "flytt" - "flott").
     """
-    if tier == 3:
+    if tier == 3 or sorted(word) == sorted(near) or len(near) > len(word):
         return True
-    swapped = sorted(word) == sorted(near)
-    short = (
-        len(word) < MIN_FUZZY_LENGTH
-        or (tier == 0 and len(near) < MIN_FUZZY_LENGTH)
-        or (tier == 2 and len(word) < COURTESY_FUZZY_LENGTH)
-    )
-    return not short or swapped or len(near) > len(word)
+    if tier == 0:
+        return len(near) >= MIN_FUZZY_LENGTH
+    if tier == 2:
+        return len(word) >= COURTESY_FUZZY_LENGTH
+    return len(word) >= MIN_FUZZY_LENGTH
 
 
 def _plausible_stop_typo(word: str, stop_word: str) -> bool:
