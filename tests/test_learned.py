@@ -28,6 +28,9 @@ UNANSWERED = (
     "Når åpner svømmehallen i Notodden?",
     "Hvor kan jeg klage på brøytingen i Kongsberg?",
     "Hva koster det å leie Rjukan kino?",
+    "Når er det søppeltømming i Flesberg?",
+    "Hvem er rektor på Rollag skole?",
+    "Hvor mye koster bussbillett fra Kongsberg til Notodden?",
 )
 
 
