@@ -15,15 +15,7 @@ from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
-BOT_USER = {
-    "id": 7000001,
-    "is_bot": True,
-    "first_name": "Kongsbergregionen",
-    "username": "kongsbergregionen_bot",
-    "can_join_groups": True,
-    "can_read_all_group_messages": False,
-    "supports_inline_queries": True,
-}
+from tests.botapi_standin import BOT_USER
 
 
 @dataclass

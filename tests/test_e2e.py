@@ -56,23 +56,35 @@ def e2e_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data
 
 
-@pytest.fixture(scope="module")
-def bot_process(standin: BotApiStandIn, e2e_dir: Path) -> Iterator[subprocess.Popen]:
-    """`python -m bot run` as a real process, polling the stand-in, with one editor."""
-    data = e2e_dir
+def start_bot(
+    standin: BotApiStandIn, folder: Path, config: Path, **environment: str
+) -> subprocess.Popen:
+    """`python -m bot --config CONFIG run` as a real process against the stand-in."""
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": standin.base_url,
-        "BOT_DATABASE": str(data / "questions.sqlite3"),
-        "BOT_HASH_SECRET": "e2e-secret",
-        "BOT_EDITOR_IDS": str(EDITOR),
+        "BOT_DATABASE": str(folder / "questions.sqlite3"),
         "PYTHONUNBUFFERED": "1",
+        **environment,
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "--config", str(data / "config.yaml"), "run"],
-        cwd=data, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "--config", str(config), "run"],
+        cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
+
+
+def stop_bot(process: subprocess.Popen) -> str:
+    """SIGTERM, wait, and return everything the process printed."""
+    process.send_signal(signal.SIGTERM)
+    return process.communicate(timeout=10)[0]
+
+
+@pytest.fixture(scope="module")
+def bot_process(standin: BotApiStandIn, e2e_dir: Path) -> Iterator[subprocess.Popen]:
+    """`python -m bot run` as a real process, polling the stand-in, with one editor."""
+    process = start_bot(standin, e2e_dir, e2e_dir / "config.yaml",
+                        BOT_HASH_SECRET="e2e-secret", BOT_EDITOR_IDS=str(EDITOR))
     try:
         standin.wait_for("getUpdates", timeout=TIMEOUT)
     except TimeoutError:
@@ -333,13 +345,7 @@ def test_webhook_mode_checks_the_secret_token(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with BotApiStandIn(expected_token=TOKEN) as standin:
-        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN,
-               "TELEGRAM_API_BASE_URL": standin.base_url,
-               "BOT_DATABASE": str(tmp_path / "questions.sqlite3"), "PYTHONUNBUFFERED": "1"}
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "--config", str(config), "run"], cwd=tmp_path,
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
+        process = start_bot(standin, tmp_path, config)
         try:
             registered = standin.wait_for("setWebhook", timeout=TIMEOUT)[-1].params
             assert registered["url"] == "https://bot.example.no/telegram"
@@ -355,8 +361,7 @@ def test_webhook_mode_checks_the_secret_token(tmp_path: Path) -> None:
             reply = standin.wait_for("sendMessage", to_chat(4001), timeout=TIMEOUT)[-1]
             assert "35 01 50 00" in reply.params["text"]
         finally:
-            process.send_signal(signal.SIGTERM)
-            output, _ = process.communicate(timeout=10)
+            output = stop_bot(process)
         assert process.returncode == 0, output
         assert TOKEN not in output and secret not in output
 
@@ -365,13 +370,7 @@ def test_the_token_is_in_no_output_even_at_debug_level(tmp_path: Path) -> None:
     config = tmp_path / "config.yaml"
     config.write_text("logging:\n  level: DEBUG\n", encoding="utf-8")
     with BotApiStandIn(expected_token=TOKEN) as standin:
-        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN,
-               "TELEGRAM_API_BASE_URL": standin.base_url,
-               "BOT_DATABASE": str(tmp_path / "questions.sqlite3"), "PYTHONUNBUFFERED": "1"}
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "--config", str(config), "run"], cwd=tmp_path,
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
+        process = start_bot(standin, tmp_path, config)
         try:
             standin.wait_for("getUpdates", timeout=TIMEOUT)
             standin.push_update(standin.message_update("tlf notodden", user_id=4101))
@@ -379,8 +378,7 @@ def test_the_token_is_in_no_output_even_at_debug_level(tmp_path: Path) -> None:
             standin.wait_for("sendMessage", to_chat(4101), timeout=TIMEOUT)
             standin.wait_for("answerCallbackQuery", timeout=TIMEOUT)
         finally:
-            process.send_signal(signal.SIGTERM)
-            output, _ = process.communicate(timeout=10)
+            output = stop_bot(process)
     assert process.returncode == 0, output
     assert "DEBUG" in output  # the level really was DEBUG
     assert TOKEN not in output and TOKEN.split(":")[1] not in output
