@@ -30,6 +30,7 @@ SUGGESTION_SPREAD = 25.0
 EMERGENCY_OVERVIEW = "emergency.overview"
 KEYWORD_BONUS = 10.0
 STATEMENT_WEIGHT = 0.85
+GENERIC_WEIGHT = 1.5
 UNNAMED_WEIGHT = 0.8
 NAMED_CERTAIN = 85.0
 FUZZY_KEYWORD = 0.8
@@ -131,23 +132,30 @@ def sentence_windows(text: str) -> list[str]:
 
 
 def _has_topic(
-    tokens: list[QueryToken], places: Mapping[str, str], courtesy: frozenset[str]
+    tokens: list[QueryToken], places: Mapping[str, str], courtesy: frozenset[str], asks: bool
 ) -> bool:
-    """Whether a sentence's tokens hold a known word other than a name or a courtesy."""
+    """Whether a sentence's tokens hold a known word other than a name or a courtesy, and,
+    for a sentence that asks nothing, other than words most entries share ("Jeg er ny i
+    regionen." is background, "Hva er Kongsbergregionen?" a question).
+    """
     return any(
         token.known and token.token not in places and token.token not in courtesy
+        and (asks or token.weight >= GENERIC_WEIGHT)
         for token in tokens
     )
 
 
-def _best_of(ranked: list[Scored], window: list[Scored], knowledge: KnowledgeBase) -> list[Scored]:
+def _best_of(
+    ranked: list[Scored], window: list[Scored], knowledge: KnowledgeBase, asks: bool
+) -> list[Scored]:
     """Each entry's best score over the whole message and one sentence window.
 
-    A sentence alone never brings in small talk: "Takk!" at the end of a question is courtesy.
+    A sentence that asks nothing never brings in small talk: "Takk!" at the end of a question
+    is courtesy, while "Er du en robot?" is a question about the bot.
     """
     best = {scored.entry_id: scored for scored in ranked}
     for scored in window:
-        if knowledge.entries[scored.entry_id].kind == "smalltalk":
+        if knowledge.entries[scored.entry_id].kind == "smalltalk" and not asks:
             continue
         current = best.get(scored.entry_id)
         if current is None or scored.score > current.score:
@@ -301,7 +309,7 @@ class Engine:
             for window in windows
             if _has_topic(
                 window_tokens := state.index.query_tokens(state.index.analyse(window)),
-                places, state.normalizer.courtesy_tokens,
+                places, state.normalizer.courtesy_tokens, "?" in window,
             )
         ]
         asking = any("?" in window for window, _ in with_topic)
@@ -314,7 +322,7 @@ class Engine:
                 Scored(scored.entry_id, scored.score * weight, scored.question)
                 for scored in state.index.score(window_tokens, excluded, context)
             ]
-            ranked = _best_of(ranked, window_ranked, state.knowledge)
+            ranked = _best_of(ranked, window_ranked, state.knowledge, "?" in window)
             bonus |= self._bonus_entries(window_tokens, excluded)
         return ranked, bonus
 

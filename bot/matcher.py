@@ -37,6 +37,7 @@ COURTESY_WEIGHT = 0.15
 UNKNOWN_WEIGHT_FACTOR = 1.0
 UNKNOWN_FULL_LENGTH = 5
 ENTRY_FACTOR = 0.9
+CONTEXT_FACTOR = 0.9
 MIN_SCORE = 0.25
 MIN_FUZZY_LENGTH = 5
 MAX_WORD_LENGTH = 40  # longer "words" are not language: no typo, compound or ending search
@@ -427,20 +428,29 @@ class Index:
             mask = query.mask(alternates[position])
             if not mask:
                 continue
-            gain = query.gain(mask)
-            if query.context:
-                gain += query.implied(alternates[position])
-            covered = gain / weights[position]
-            if covered > by_mask.get(mask, _NONE)[0]:
-                by_mask[mask] = (covered, position)
-        best_value, best_mask = max(
-            (f_score(covered, query.gain(mask) / query.total), mask)
-            for mask, (covered, _) in by_mask.items()
-        )
+            value = self._alternate_value(mask, alternates[position], weights[position], query)
+            if value > by_mask.get(mask, _NONE)[0]:
+                by_mask[mask] = (value, position)
+        best_value, best_mask = max((value, mask) for mask, (value, _) in by_mask.items())
         best = by_mask[best_mask][1]
         if len(by_mask) > 1:
             best_value = max(best_value, self._together(by_mask, best_mask, query))
         return Scored(entry_id, 100.0 * best_value, self.alt_question[best])
+
+    @staticmethod
+    def _alternate_value(
+        mask: int, alternate: frozenset[str], weight: float, query: _Query
+    ) -> float:
+        """One alternate's value (0-1) for the question tokens in `mask`.
+
+        A municipality named in another sentence (`query.context`) may complete the
+        alternate, but an alternate completed so is worth CONTEXT_FACTOR of its value: the
+        question itself did not say it.
+        """
+        gain = query.gain(mask)
+        implied = query.implied(alternate) if query.context else 0.0
+        value = f_score((gain + implied) / weight, gain / query.total)
+        return value * CONTEXT_FACTOR if implied else value
 
     def _together(
         self, by_mask: dict[int, tuple[float, int]], start: int, query: _Query
@@ -465,8 +475,10 @@ class Index:
         if covered_mask == start:
             return 0.0
         gain = query.gain(covered_mask)
-        covered = (gain + query.implied(chosen)) / sum(self.idf[token] for token in chosen)
-        return ENTRY_FACTOR * f_score(covered, gain / query.total)
+        implied = query.implied(chosen)
+        value = f_score((gain + implied) / sum(self.idf[token] for token in chosen),
+                        gain / query.total)
+        return ENTRY_FACTOR * value * (CONTEXT_FACTOR if implied else 1.0)
 
     def keyword_entries(self, tokens: list[QueryToken], similarity: float = 1.0) -> set[str]:
         """Entries whose keywords appear among the question's tokens, spelt at least this
