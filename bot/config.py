@@ -65,7 +65,7 @@ class MatchingConfig:
     answer_threshold: float = 60.0
     suggest_threshold: float = 45.0
     max_suggestions: int = 3
-    ambiguity_margin: float = 6.0
+    ambiguity_margin: float = 5.0
     max_question_chars: int = 1000
 
 
