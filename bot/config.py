@@ -54,6 +54,7 @@ class TelegramConfig:
     webhook: WebhookConfig = field(default_factory=WebhookConfig)
     concurrent_updates: int = 1
     overall_max_rate: float = 30.0
+    read_timeout: float = 10.0
     flood_messages: int = 20
     flood_seconds: float = 10.0
 
@@ -264,6 +265,8 @@ def _check_values(config: Config, source: str) -> list[str]:
     if config.telegram.flood_messages < 1 or config.telegram.flood_seconds <= 0:
         problems.append(f"{source}: 'telegram.flood_messages' and 'telegram.flood_seconds' "
                         "must be positive")
+    if config.telegram.read_timeout <= 0:
+        problems.append(f"{source}: 'telegram.read_timeout' must be more than 0 seconds")
     if config.telegram.overall_max_rate < 0:
         problems.append(f"{source}: 'telegram.overall_max_rate' must be 0 (no limit) or more")
     if not 1 <= matching.max_suggestions <= 5:
