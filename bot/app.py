@@ -17,14 +17,14 @@ from telegram import Bot, BotCommand, BotCommandScopeChat, LinkPreviewOptions, M
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
 from bot.config import Config
 from bot.engine import Engine
 from bot.engine import Result as EngineResult
 from bot.logs import setup_logging
 from bot.storage import QuestionLog
-from bot.transport import RetryingRequest
+from bot.transport import PollingRequest, RetryingRequest
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +183,7 @@ def build_application(
         builder = builder.rate_limiter(
             AIORateLimiter(overall_max_rate=telegram.overall_max_rate, max_retries=MAX_RETRIES)
         )
+    polling = None
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     else:
@@ -191,10 +192,13 @@ def build_application(
             connect_timeout=5, read_timeout=telegram.read_timeout, write_timeout=10,
             pool_timeout=5,
         ))
-        builder = builder.get_updates_request(HTTPXRequest(
+        polling = PollingRequest(
             connection_pool_size=1, connect_timeout=5, read_timeout=POLL_TIMEOUT + 5,
-        ))
+        )
+        builder = builder.get_updates_request(polling)
     application = builder.build()
+    if polling is not None:  # fetch more only when what was fetched has been handled
+        polling.handled = application.update_queue.join
     application.bot_data[SERVICES_KEY] = Services(
         config=config, engine=engine, question_log=question_log_for(config)
     )

@@ -5,12 +5,20 @@ front of the Bot API is sent again, with backoff. A request that timed out while
 the answer is *not* sent again: Telegram may well have delivered it, and a resident should not
 get the same answer twice. "429 Too Many Requests" is left to the rate limiter, which waits
 the time Telegram asks for.
+
+`PollingRequest` asks Telegram for more updates only when those it fetched have been handled.
+Each getUpdates confirms the previous batch, and python-telegram-bot would otherwise fetch
+ahead into its in-memory queue: a crash (kill -9, out of memory, power) would lose every
+update fetched and not yet handled, as Telegram never sends a confirmed update again. Paced,
+a crash loses none; at worst the updates of the batch in hand that were already answered are
+answered again after the restart, as Telegram sends the unconfirmed batch again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -71,3 +79,24 @@ class RetryingRequest(HTTPXRequest):
             log.warning("%s failed (%s); retrying in %.2f s", endpoint, reason, delay)
             await asyncio.sleep(delay)
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+class PollingRequest(HTTPXRequest):
+    """The getUpdates transport, paced: polls only once `handled()` returns (see above)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.handled: Callable[[], Awaitable[object]] | None = None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> tuple[int, bytes]:
+        """Wait until every fetched update has been handled, then poll."""
+        if self.handled is not None and url.endswith("/getUpdates"):
+            await self.handled()
+        return await super().do_request(url, method, request_data, *args, **kwargs)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 
-from bot.transport import RetryingRequest
+from bot.transport import PollingRequest, RetryingRequest
 from tests.botapi_standin import BadGateway, BotApiStandIn, Delay, DropConnection
 
 TOKEN = "123456:TRANSPORT-token-not-real-000000000000"
@@ -59,3 +60,21 @@ async def test_a_slow_answer_is_not_sent_twice(standin: BotApiStandIn, bot: Bot)
     standin.wait_for("sendMessage", lambda call: call.delivered, timeout=5)
     assert delivered_texts(standin) == ["svar"]
     assert len(standin.calls("sendMessage")) == 1
+
+
+async def test_polling_waits_until_the_fetched_updates_are_handled(
+    standin: BotApiStandIn,
+) -> None:
+    request = PollingRequest(read_timeout=2)
+    handled = asyncio.Event()
+    request.handled = handled.wait
+    async with Bot(TOKEN, base_url=standin.base_url, request=request,
+                   get_updates_request=request) as client:
+        assert (await client.get_me()).username  # other methods are not held back
+        poll = asyncio.create_task(client.get_updates(timeout=0))
+        await asyncio.sleep(0.2)
+        assert not standin.calls("getUpdates") and not poll.done()
+        handled.set()
+        assert await poll == ()
+    assert len(standin.calls("getUpdates")) == 1
+
