@@ -11,17 +11,22 @@ Each getUpdates confirms the previous batch, and python-telegram-bot would other
 ahead into its in-memory queue: a crash (kill -9, out of memory, power) would lose every
 update fetched and not yet handled, as Telegram never sends a confirmed update again. Paced,
 a crash loses none; at worst the updates of the batch in hand that were already answered are
-answered again after the restart, as Telegram sends the unconfirmed batch again.
+answered again after the restart, as Telegram sends the unconfirmed batch again. It also
+replaces an update that python-telegram-bot cannot read (a field it requires is missing, say,
+when Telegram and the library disagree) by its bare id: otherwise the library rejects the whole
+batch, never confirms it, and asks for the same batch again, at full speed, forever.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
+from telegram import Update
 from telegram.error import NetworkError, TimedOut
 from telegram.request import HTTPXRequest, RequestData
 
@@ -97,6 +102,33 @@ class PollingRequest(HTTPXRequest):
         **kwargs: Any,
     ) -> tuple[int, bytes]:
         """Wait until every fetched update has been handled, then poll."""
-        if self.handled is not None and url.endswith("/getUpdates"):
+        polling = url.endswith("/getUpdates")
+        if polling and self.handled is not None:
             await self.handled()
-        return await super().do_request(url, method, request_data, *args, **kwargs)
+        status, body = await super().do_request(url, method, request_data, *args, **kwargs)
+        if polling and status == 200:
+            body = readable_updates(body)
+        return status, body
+
+
+def readable_updates(body: bytes) -> bytes:
+    """A getUpdates answer with each update the library cannot read replaced by its bare id."""
+    try:
+        answer = json.loads(body)
+        updates = answer["result"]
+    except (ValueError, KeyError, TypeError):
+        return body
+    if not isinstance(updates, list):
+        return body
+    unreadable = 0
+    for index, update in enumerate(updates):
+        if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
+            continue
+        try:
+            Update.de_json(update, None)
+        except Exception as error:  # whatever the library raises on data it cannot read
+            log.error("Update %d cannot be read (%s: %s); skipped", update["update_id"],
+                      type(error).__name__, error)
+            updates[index] = {"update_id": update["update_id"]}
+            unreadable += 1
+    return json.dumps(answer).encode() if unreadable else body

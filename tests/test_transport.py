@@ -78,3 +78,16 @@ async def test_polling_waits_until_the_fetched_updates_are_handled(
         assert await poll == ()
     assert len(standin.calls("getUpdates")) == 1
 
+
+async def test_an_update_the_library_cannot_read_is_skipped_not_fetched_forever(
+    standin: BotApiStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A poll without a field python-telegram-bot requires: it would reject the whole batch.
+    unreadable = {"poll": {"id": "1", "question": "?", "options": [], "total_voter_count": 0}}
+    first, second = standin.push_updates([unreadable, standin.message_update("tlf tinn")])
+    request = PollingRequest(read_timeout=2)
+    async with Bot(TOKEN, base_url=standin.base_url, get_updates_request=request) as client:
+        updates = await client.get_updates(timeout=0)
+    assert [update.update_id for update in updates] == [first, second]
+    assert updates[0].poll is None and updates[1].message.text == "tlf tinn"
+    assert f"Update {first} cannot be read" in caplog.text
