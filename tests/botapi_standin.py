@@ -31,7 +31,13 @@ waiting one), message ids per chat, a store of sent messages (edits and deletes 
 bot commands per scope and language, the chat menu button, file uploads (``getFile`` and file
 download work for files sent to the stand-in), and fault injection. What is not simulated:
 webhook delivery (``setWebhook`` is only recorded), ``parse_mode`` parsing (text is echoed
-verbatim), rate limits (use :meth:`BotApiStandIn.inject` with :class:`TooManyRequests`).
+verbatim; ``check_html=True`` only rejects HTML that Telegram could not parse, as Telegram
+does), rate limits (use :meth:`BotApiStandIn.inject` with :class:`TooManyRequests`).
+
+Misbehaving on command: :meth:`BotApiStandIn.inject` makes the next N requests to a method fail
+(429 with ``retry_after``, 502, a delay beyond the client's read timeout, a dropped connection,
+any Bot API error); :meth:`BotApiStandIn.outage` makes every request to a method fail for a
+number of seconds (e.g. ``getUpdates`` answering 502 while a proxy restarts).
 
 All times recorded by the stand-in come from :func:`time.monotonic` in the stand-in's process.
 """
@@ -44,6 +50,7 @@ import contextlib
 import email.message
 import email.parser
 import email.utils
+import html.parser
 import itertools
 import json
 import logging
@@ -385,6 +392,73 @@ def decode_request(
 
 
 # --------------------------------------------------------------------------------------------
+# Telegram's HTML parse mode
+# --------------------------------------------------------------------------------------------
+
+_HTML_TAGS_WORDS = "a b strong i em u ins s strike del span tg-spoiler tg-emoji code pre blockquote"
+_HTML_TAGS = frozenset(_HTML_TAGS_WORDS.split())
+
+
+class _TelegramHtml(html.parser.HTMLParser):
+    """Finds the first thing Telegram's HTML parse mode would refuse."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.open: list[str] = []
+        self.problem = ""
+
+    def _fail(self, problem: str) -> None:
+        self.problem = self.problem or problem
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _HTML_TAGS:
+            self._fail(f'Unsupported start tag "{tag}"')
+        self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._fail(f'Unsupported start tag "{tag}/"')
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open[-1] != tag:
+            self._fail(f'Unexpected end tag "{tag}"')
+        else:
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if "<" in data:
+            self._fail("Unsupported start tag or stray \"<\"")
+
+    def handle_comment(self, data: str) -> None:
+        self._fail("Unsupported start tag \"!--\"")
+
+    def handle_decl(self, decl: str) -> None:
+        self._fail(f'Unsupported start tag "!{decl[:10]}"')
+
+    def handle_pi(self, data: str) -> None:
+        self._fail(f'Unsupported start tag "?{data[:10]}"')
+
+    def unknown_decl(self, data: str) -> None:
+        self._fail(f'Unsupported start tag "!{data[:10]}"')
+
+
+def telegram_html_problem(text: str) -> str:
+    """Why Telegram would refuse ``text`` in HTML parse mode ("" if it would accept it).
+
+    Only the supported tags (b, i, u, s, a, code, pre, blockquote, span, tg-spoiler, ...),
+    properly nested and closed, and no stray ``<``: a user's ``<script>`` or ``<3`` shown back
+    without escaping is refused, as by Telegram.
+    """
+    parser = _TelegramHtml()
+    parser.feed(text)
+    parser.close()
+    if not parser.problem and parser.rawdata:
+        parser._fail("Unsupported start tag or stray \"<\"")
+    if not parser.problem and parser.open:
+        parser._fail(f"Can't find end tag corresponding to start tag \"{parser.open[-1]}\"")
+    return parser.problem
+
+
+# --------------------------------------------------------------------------------------------
 # HTTP plumbing
 # --------------------------------------------------------------------------------------------
 
@@ -544,6 +618,9 @@ class BotApiStandIn:
         host: interface to bind.
         expected_token: when set, requests with another token get ``401 Unauthorized``.
         first_update_id: id given to the first pushed update.
+        check_html: reject ``sendMessage``/``editMessageText`` text with ``parse_mode=HTML``
+            that Telegram could not parse (unsupported or unclosed tags, a stray ``<``) with
+            ``400 Bad Request: can't parse entities``, as Telegram does.
     """
 
     def __init__(
@@ -553,8 +630,10 @@ class BotApiStandIn:
         *,
         expected_token: str | None = None,
         first_update_id: int = 1,
+        check_html: bool = False,
     ) -> None:
         self._host = host
+        self.check_html = check_html
         self._requested_port = port
         self.expected_token = expected_token
         self._lock = threading.RLock()
@@ -577,6 +656,7 @@ class BotApiStandIn:
 
         # Faults
         self._faults: dict[str, deque[Fault]] = {}
+        self._outages: dict[str, tuple[float, Fault]] = {}
 
         # Updates
         self._next_update_id = first_update_id
@@ -715,16 +795,42 @@ class BotApiStandIn:
                 return len(self._faults.get(method.lower(), ()))
             return sum(len(q) for q in self._faults.values())
 
+    def outage(self, method: str, fault: Fault, seconds: float) -> float:
+        """Answer every request to ``method`` with ``fault`` for the next ``seconds``.
+
+        Returns when the outage ends (``time.monotonic()``). Faults queued with :meth:`inject`
+        are taken first. ``method="*"`` applies to any method. A ``getUpdates`` long poll that
+        is waiting when its outage starts returns at once, empty, so that the outage is felt at
+        once. A new outage for the same method replaces the old one; :meth:`clear_faults` ends
+        it at once.
+        """
+        if seconds <= 0:
+            raise ValueError("seconds must be positive")
+        with self._cond:
+            until = time.monotonic() + seconds
+            self._outages[method.lower()] = (until, fault)
+            self._cond.notify_all()
+        return until
+
     def clear_faults(self) -> None:
-        """Drop all injected faults that were not consumed."""
+        """Drop all injected faults that were not consumed, and end every outage."""
         with self._lock:
             self._faults.clear()
+            self._outages.clear()
 
     def _take_fault(self, method: str) -> Fault | None:
         for key in (method.lower(), "*"):
             queue = self._faults.get(key)
             if queue:
                 return queue.popleft()
+        return self._in_outage(method)
+
+    def _in_outage(self, method: str) -> Fault | None:
+        now = time.monotonic()
+        for key in (method.lower(), "*"):
+            outage = self._outages.get(key)
+            if outage is not None and now < outage[0]:
+                return outage[1]
         return None
 
     # ---------------------------------------------------------------- recording
@@ -1050,6 +1156,9 @@ class BotApiStandIn:
         self._confirm(offset)
         deadline = time.monotonic() + timeout
         while True:
+            if self._in_outage(call.method):
+                batch = []  # a poll waiting when an outage starts ends empty; the next fails
+                break
             batch = self._deliverable(limit)
             if batch or self._stopped:
                 break
@@ -1453,12 +1562,21 @@ class BotApiStandIn:
         text = str(text)
         if len(text.encode("utf-16-le")) // 2 > 4096:
             raise ApiError(400, "Bad Request: message is too long")
+        self._check_parse_mode(params, text)
         content: dict[str, Any] = {"text": text}
         if isinstance(params.get("entities"), list):
             content["entities"] = params["entities"]
         if isinstance(params.get("link_preview_options"), dict):
             content["link_preview_options"] = params["link_preview_options"]
         return self._new_bot_message(params, content)
+
+    def _check_parse_mode(self, params: dict[str, Any], text: str) -> None:
+        """With ``check_html``: refuse HTML text that Telegram could not parse."""
+        if not self.check_html or str(params.get("parse_mode") or "").upper() != "HTML":
+            return
+        problem = telegram_html_problem(text)
+        if problem:
+            raise ApiError(400, f"Bad Request: can't parse entities: {problem}")
 
     def _send_contact(self, call: Call) -> dict[str, Any]:
         params = call.params
@@ -1553,6 +1671,7 @@ class BotApiStandIn:
         text = params.get("text")
         if text is None or str(text).strip() == "":
             raise ApiError(400, "Bad Request: message text is empty")
+        self._check_parse_mode(params, str(text))
         markup = self._check_reply_markup(params.get("reply_markup"))
         message = self._find_bot_message(params, "edit")
         if message is None:

@@ -413,6 +413,52 @@ async def test_faults_are_consumed_in_order(standin: BotApiStandIn, bot: Bot) ->
     assert [c.status for c in standin.calls("sendMessage")] == [403, 429, 429, 200]
 
 
+async def test_outage_fails_every_request_for_a_while(standin: BotApiStandIn, bot: Bot) -> None:
+    until = standin.outage("sendMessage", BadGateway(), seconds=0.5)
+    for _ in range(3):
+        with pytest.raises(NetworkError, match="Bad Gateway"):
+            await bot.send_message(DEFAULT_USER_ID, "under utfallet")
+    assert (await bot.get_me()).id == BOT_USER["id"]  # other methods are not affected
+    await asyncio.sleep(max(0.0, until - time.monotonic()))
+    assert (await bot.send_message(DEFAULT_USER_ID, "etterpå")).text == "etterpå"
+    assert [c.status for c in standin.calls("sendMessage")] == [502, 502, 502, 200]
+    standin.outage("*", DropConnection(), seconds=60)
+    standin.clear_faults()
+    assert (await bot.get_me()).id == BOT_USER["id"]
+
+
+async def test_a_get_updates_outage_ends_a_waiting_long_poll(
+    standin: BotApiStandIn, bot: Bot
+) -> None:
+    waiting = asyncio.create_task(bot.get_updates(timeout=5, read_timeout=10))
+    await standin.await_for("getUpdates")
+    started = time.monotonic()
+    standin.outage("getUpdates", BadGateway(), seconds=0.5)
+    standin.push_message("under utfallet")
+    assert await waiting == ()  # it returned at once, empty
+    assert time.monotonic() - started < 2
+    with pytest.raises(NetworkError, match="Bad Gateway"):
+        await bot.get_updates(timeout=0)
+
+
+async def test_check_html_refuses_what_telegram_cannot_parse() -> None:
+    with BotApiStandIn(check_html=True) as strict:
+        async with Bot(TOKEN, base_url=strict.base_url) as strict_bot:
+            sent = await strict_bot.send_message(
+                DEFAULT_USER_ID, "<b>Svar</b> &lt;script&gt; &amp; <a href='x'>lenke</a>",
+                parse_mode="HTML",
+            )
+            for text in ("<script>x</script>", "jeg <3 Tinn", "<b>åpen", "x</i>"):
+                with pytest.raises(BadRequest, match="parse entities"):
+                    await strict_bot.send_message(DEFAULT_USER_ID, text, parse_mode="HTML")
+                with pytest.raises(BadRequest, match="parse entities"):
+                    await strict_bot.edit_message_text(
+                        text, chat_id=DEFAULT_USER_ID, message_id=sent.message_id,
+                        parse_mode="HTML",
+                    )
+            assert (await strict_bot.send_message(DEFAULT_USER_ID, "jeg <3 Tinn")).text
+
+
 # ------------------------------------------------------------------------------ recording
 
 
