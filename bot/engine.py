@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bot.config import MatchingConfig
 from bot.knowledge import Entry, KnowledgeBase, KnowledgeError, Problem, load_knowledge
-from bot.matcher import Index, QueryToken, Scored
+from bot.matcher import MIN_SCORE, Index, QueryToken, Scored
 from bot.text import Normalizer
 
 SUGGESTION_SPREAD = 25.0
@@ -85,6 +85,16 @@ class Result:
     def score(self) -> float:
         """The best entry's score, 0 when nothing matched."""
         return round(self.best.score, 1) if self.best else 0.0
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """Which entries are worth scoring: none that could not reach `floor` (0-1), nor any that
+    could not come within `spread` of the best; everything scorable when `spread` is None.
+    """
+
+    floor: float = MIN_SCORE
+    spread: float | None = None
 
 
 @dataclass(frozen=True)
@@ -247,20 +257,35 @@ class Engine:
             municipality=ranking.municipality,
         )
 
-    def rank(self, question: str, language_hint: str | None = None) -> Ranking:
-        """Every matching entry with its score, best first, before any decision."""
+    def rank(
+        self, question: str, language_hint: str | None = None, *, everything: bool = False
+    ) -> Ranking:
+        """The matching entries with their scores, best first, before any decision.
+
+        Entries that could not reach the suggestion threshold even with a keyword bonus, or
+        could not come within reach of the best (SUGGESTION_SPREAD plus that bonus), are left
+        out unscored: they could change no decision, and skipping them keeps large knowledge
+        bases fast. `everything` scores them all, as editors need when they look for the entry
+        that should have answered.
+        """
         state = self._state
+        limits = _Limits() if everything else _Limits(
+            floor=max(MIN_SCORE, (self.matching.suggest_threshold - KEYWORD_BONUS) / 100),
+            spread=(SUGGESTION_SPREAD + KEYWORD_BONUS) / 100,
+        )
         text = question[: self.matching.max_question_chars]
         analysis = state.index.analyse(text)
         language = state.normalizer.language_of(analysis.raw_words, language_hint)
         tokens = state.index.query_tokens(analysis)
         named = self._named(state, tokens)
         excluded = self._others(named)
-        ranked = state.index.score(tokens, excluded)
+        ranked = state.index.score(tokens, excluded, None, limits.floor, limits.spread)
         bonus = self._bonus_entries(tokens, excluded)
         windows = sentence_windows(text)
         if windows:
-            ranked, sentence_bonus = self._score_sentences(windows, tokens, excluded, ranked)
+            ranked, sentence_bonus = self._score_sentences(
+                windows, tokens, excluded, ranked, limits
+            )
             bonus |= sentence_bonus
         elif named:
             ranked = self._doubt_regional(ranked)
@@ -291,6 +316,7 @@ class Engine:
         tokens: list[QueryToken],
         excluded: frozenset[str],
         ranked: list[Scored],
+        limits: _Limits,
     ) -> tuple[list[Scored], set[str]]:
         """Each entry's best score over the whole message and each sentence with a topic of
         its own, and the entries a sentence earns the keyword bonus for.
@@ -320,7 +346,9 @@ class Engine:
             context = [name for name in names if name.token not in present]
             window_ranked = [
                 Scored(scored.entry_id, scored.score * weight, scored.question)
-                for scored in state.index.score(window_tokens, excluded, context)
+                for scored in state.index.score(
+                    window_tokens, excluded, context, limits.floor, limits.spread
+                )
             ]
             ranked = _best_of(ranked, window_ranked, state.knowledge, "?" in window)
             bonus |= self._bonus_entries(window_tokens, excluded)

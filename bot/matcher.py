@@ -89,8 +89,10 @@ class _Query:
         self.gains = [token.weight * token.similarity for token in tokens]
         self.total = sum(token.weight for token in tokens)
         self.bits = {token.token: 1 << bit for bit, token in enumerate(tokens) if token.known}
+        self.known = frozenset(self.bits)
         self.names = 0
         self.context = {token.token: token.weight * token.similarity for token in context}
+        self.context_total = sum(self.context.values())
         self._gain_of: dict[int, float] = {}
 
     def gain(self, mask: int) -> float:
@@ -101,16 +103,19 @@ class _Query:
             self._gain_of[mask] = found
         return found
 
-    def could_reach(self, mask: int, score: float) -> bool:
-        """Whether an entry holding the tokens in `mask` could score `score` (0-1) at best."""
-        return f_score(1.0, self.gain(mask) / self.total) >= score
+    def best_possible(self, mask: int, lightest: float) -> float:
+        """The best value (0-1) an entry could get that holds the question's tokens in `mask`
+        and whose lightest alternate weighs `lightest`: no alternate can be covered better
+        than by all those tokens and every context token.
+        """
+        gain = self.gain(mask)
+        return f_score((gain + self.context_total) / lightest, gain / self.total)
 
-    def mask(self, alternate: Iterable[str]) -> int:
+    def mask(self, alternate: frozenset[str]) -> int:
         """The question's tokens an alternate holds, as a bit mask."""
-        bits = self.bits
         found = 0
-        for token in alternate:
-            found |= bits.get(token, 0)
+        for token in alternate & self.known:
+            found |= self.bits[token]
         return found
 
     def implied(self, alternate: Iterable[str]) -> float:
@@ -247,6 +252,10 @@ class Index:
         self.alt_weight = array(
             "d", (sum(self.idf[token] for token in tokens) for tokens in self.alt_tokens)
         )
+        self.lightest = {
+            entry_id: min((self.alt_weight[p] for p in positions), default=math.inf)
+            for entry_id, positions in self.entry_positions.items()
+        }
         self.speller = Speller(normalizer, words_used)
         self._keyword_entries = self._index_keywords(knowledge)
         self._lookup_cache: dict[str, tuple[tuple[str, float], ...]] = {}
@@ -389,10 +398,14 @@ class Index:
         tokens: list[QueryToken],
         excluded: frozenset[str] = frozenset(),
         context: list[QueryToken] | None = None,
+        min_score: float = MIN_SCORE,
+        spread: float | None = None,
     ) -> list[Scored]:
         """Every matching entry's best score, best first; entries in `excluded` left out, and
-        entries that explain too little of the question to score MIN_SCORE even if they
-        matched perfectly.
+        entries that explain too little of the question to score `min_score` (0-1) even if
+        they matched perfectly. With `spread`, also the entries that could not come within
+        `spread` of the best: entries are scored best-possible first, so on a large knowledge
+        base a question made of common words scores a few entries, not thousands.
 
         `context` tokens (a municipality named elsewhere in the message) are implied: they
         cover their part of an alternate that the tokens themselves already match, and count
@@ -408,11 +421,20 @@ class Index:
             if token.known:
                 for entry_id in self.entries_with[token.token]:
                     entry_mask[entry_id] |= 1 << bit
-        scored = [
-            self._score_entry(entry_id, query)
-            for entry_id, mask in entry_mask.items()
-            if entry_id not in excluded and query.could_reach(mask, MIN_SCORE)
-        ]
+        bounds = sorted(
+            ((query.best_possible(mask, self.lightest[entry_id]), entry_id)
+             for entry_id, mask in entry_mask.items() if entry_id not in excluded),
+            reverse=True,
+        )
+        scored: list[Scored] = []
+        floor = min_score
+        for bound, entry_id in bounds:
+            if bound < floor:
+                break
+            found = self._score_entry(entry_id, query)
+            scored.append(found)
+            if spread is not None:
+                floor = max(floor, found.score / 100 - spread)
         return sorted(scored, key=lambda item: item.score, reverse=True)
 
     def _score_entry(self, entry_id: str, query: _Query) -> Scored:

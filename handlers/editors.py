@@ -271,7 +271,7 @@ async def _variant(update: Update, context: ContextTypes.DEFAULT_TYPE,
     await update.callback_query.answer()
     _, position, group = opened
     language = client_language(update)
-    candidates = services(context).engine.rank(group.text).candidates
+    candidates = services(context).engine.rank(group.text, everything=True).candidates
     text = "\n\n".join([
         HTML.bold(say("variant_title", language)),
         render_group(group, position + 1, language, HTML),

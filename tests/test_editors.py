@@ -206,7 +206,8 @@ async def test_add_as_variant_round_trip(
     choices = editor_bot.request.last("editMessageText")
     assert "Legg til som variant" in choices.params["text"]
     offered = [b for b in editor_buttons(choices) if b.action == "add"]
-    expected = [c.entry.id for c in editor_engine.rank(question).candidates[:len(offered)]]
+    ranking = editor_engine.rank(question, everything=True)
+    expected = [c.entry.id for c in ranking.candidates[:len(offered)]]
     assert [b.entry_id for b in offered] == expected
     assert {b.action for b in editor_buttons(choices)} == {"add", "search", "back"}
     chosen = offered[0].entry_id
