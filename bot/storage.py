@@ -291,6 +291,7 @@ class QuestionLog:
             if not self._pending:
                 return True
             batch = list(self._pending)
+            dropped = self._dropped
             try:
                 connection = await self._connect()
                 await self._write(connection, batch)
@@ -298,7 +299,9 @@ class QuestionLog:
                 self._report_failure(error)
                 await self._close()
                 return False
-            for _ in batch:
+            # A full buffer drops its oldest rows, which were this batch's: leave the rows
+            # recorded while it was being written.
+            for _ in range(max(0, len(batch) - (self._dropped - dropped))):
                 self._pending.popleft()
             if self._failing:
                 log.warning("Question log is writable again; %d row(s) written", len(batch))

@@ -173,3 +173,31 @@ async def test_without_a_configured_secret_one_is_generated_and_kept(tmp_path: P
     assert hashes[0] == hashes[1]
     secret_file = path.with_name(path.name + ".secret")
     assert secret_file.stat().st_mode & 0o077 == 0
+
+
+async def test_rows_recorded_while_a_full_buffer_is_written_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "q.sqlite3"
+    path.mkdir()  # unusable: the buffer fills
+    log = QuestionLog(path, "secret", 180, buffer_limit=3, flush_interval=60)
+    await log.initialize()
+    for number in range(3):
+        question(log, f"under utfallet {number}")
+    path.rmdir()
+    write = QuestionLog._write
+
+    async def write_while_more_arrive(connection: object, batch: list) -> None:
+        question(log, "under skrivingen 1")  # the buffer is full: the oldest row is dropped
+        question(log, "under skrivingen 2")
+        await write(connection, batch)
+
+    log._write = write_while_more_arrive  # type: ignore[method-assign]
+    try:
+        assert await log.flush()
+        log._write = write  # type: ignore[method-assign]
+        assert log.pending == 2
+    finally:
+        await log.shutdown()
+    assert [row[1] for row in rows(path)] == [
+        "under utfallet 0", "under utfallet 1", "under utfallet 2",
+        "under skrivingen 1", "under skrivingen 2",
+    ]
