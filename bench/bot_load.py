@@ -27,7 +27,7 @@ from bot.config import PROJECT_ROOT
 from bot.evaluate import load_labelled
 from tests.botapi_standin import BotApiStandIn
 
-QUESTIONS = PROJECT_ROOT / "tests" / "data" / "questions.tsv"
+QUESTIONS = PROJECT_ROOT / "tests" / "labelled" / "questions.tsv"
 
 
 def bot_command(config: Path) -> list[str]:

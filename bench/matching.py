@@ -6,7 +6,7 @@ For the shipped knowledge base (knowledge/) and for synthetic knowledge bases of
 numbers of alternate questions (see `bench.synthetic`), side by side in one run, it measures
 
 * latency per question (Engine.ask, or the naive match) over a realistic query set: the
-  labelled questions of tests/data/questions.tsv, plus for a synthetic base questions made
+  labelled questions of tests/labelled/questions.tsv, plus for a synthetic base questions made
   from its own alternates with typos and unrelated words. Each round starts from a freshly
   built engine (and an empty stem cache), as after a restart; p50 and p99 are taken per round
   and the median over the rounds is reported. The questions are shuffled with a fixed seed;
@@ -73,7 +73,7 @@ from bot.knowledge import KnowledgeBase, load_knowledge
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_DIR = REPO_ROOT / "knowledge"
-LABELLED_FILE = REPO_ROOT / "tests" / "data" / "questions.tsv"
+LABELLED_FILE = REPO_ROOT / "tests" / "labelled" / "questions.tsv"
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (500, 2_000)
 FALSE_ANSWER_PENALTY = 2

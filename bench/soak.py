@@ -14,7 +14,7 @@ settings (rate limiter at 30 messages/s with retries after 429, flood guard at 2
 3. stop: SIGTERM, the time it took, and the question log checked: exactly one row per
    question asked, PRAGMA integrity_check ok.
 
-Questions are the labelled set's (tests/data/questions.tsv), so matching does real work.
+Questions are the labelled set's (tests/labelled/questions.tsv), so matching does real work.
 Latency is what the resident waits: from the message reaching the stand-in (Telegram) to the
 arrival of the reply there. At the deployed 30 replies a second, the burst measures the rate
 limiter as much as the bot; the bot's own ceiling is in `python -m bench.bot_load` (and in the
@@ -41,7 +41,7 @@ from bot.evaluate import load_labelled
 from tests.botapi_standin import BotApiStandIn
 from tests.reliability.harness import TOKEN, BotRun, integrity, query
 
-QUESTIONS = PROJECT_ROOT / "tests" / "data" / "questions.tsv"
+QUESTIONS = PROJECT_ROOT / "tests" / "labelled" / "questions.tsv"
 FIRST_USER = 3_000_000
 SAMPLE_EVERY = 10.0
 

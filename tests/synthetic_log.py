@@ -1,6 +1,6 @@
 """A question log with realistic synthetic data, for the editors' tests and the docs' example.
 
-Questions come from the labelled set (tests/data/questions.tsv) and a few things residents ask
+Questions come from the labelled set (tests/labelled/questions.tsv) and a few things residents ask
 that the knowledge base does not cover, in several wordings so that groups form. Each is
 answered by the real engine and recorded through `QuestionLog` (masked, hashed) like the bot
 does, then dated back over the period with more questions on weekdays. Deterministic for a
@@ -26,7 +26,7 @@ from bot.localtime import utc_now
 from bot.storage import QuestionLog
 
 SECRET = "synthetic-secret"
-LABELLED = PROJECT_ROOT / "tests" / "data" / "questions.tsv"
+LABELLED = PROJECT_ROOT / "tests" / "labelled" / "questions.tsv"
 # What residents ask that the knowledge base does not answer, a few wordings each.
 UNCOVERED = (
     ("Når åpner svømmehallen i Kongsberg?", "når åpner svømmehallen i kongsberg",

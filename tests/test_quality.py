@@ -1,7 +1,7 @@
-"""Answer quality on the labelled questions (tests/data/questions.tsv): tuned on the `tune`
+"""Answer quality on the labelled questions (tests/labelled/questions.tsv): tuned on the `tune`
 split, reported on the `heldout` split, which this test holds to the targets.
 
-Run `python -m bot evaluate tests/data/questions.tsv --split tune --failures` while tuning;
+Run `python -m bot evaluate tests/labelled/questions.tsv --split tune --failures` while tuning;
 the held-out failures are listed here only when the targets are missed.
 """
 
@@ -17,7 +17,7 @@ from bot.engine import Engine, Outcome
 from bot.evaluate import Labelled, Report, evaluate, load_labelled
 from bot.text import fold
 
-LABELLED = PROJECT_ROOT / "tests" / "data" / "questions.tsv"
+LABELLED = PROJECT_ROOT / "tests" / "labelled" / "questions.tsv"
 MIN_CORRECT = 0.95
 MAX_WRONG = 0.02
 MAX_OUT_OF_SCOPE_ANSWERED = 0.05
