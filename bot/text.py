@@ -173,7 +173,9 @@ class Normalizer:
                 courtesy.append(token)
             else:
                 content.append(token)
-        return Analysis(tuple(content), tuple(courtesy), tuple(stop), tuple(raw), spelled)
+        return Analysis(
+            tuple(content), tuple(courtesy), tuple(stop), tuple(folded_words), spelled
+        )
 
     def token_for(self, word: str) -> str:
         """The match token of one folded word: its synonym's canonical form, else its stem."""

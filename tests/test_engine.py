@@ -224,3 +224,9 @@ def _shared_engine() -> Engine:
     if not _ENGINE:
         _ENGINE.append(Engine.from_directory(KNOWLEDGE, MatchingConfig()))
     return _ENGINE[0]
+
+
+def test_the_language_is_read_before_phrases_are_joined(engine: Engine) -> None:
+    # "kva kommunar" is also a phrase for the members entry; its nynorsk words still count.
+    assert engine.ask("Kva kommunar er med?").language == "nn"
+    assert engine.ask("Hvilke kommuner er med?").language == "nb"
