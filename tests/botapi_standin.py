@@ -1285,9 +1285,10 @@ class BotApiStandIn:
         """A ``message`` update with ``text`` (not queued; see :meth:`push_update`).
 
         ``chat_id`` defaults to ``user_id`` in private chats (and to a supergroup id
-        otherwise). A leading ``/command`` gets a ``bot_command`` entity unless ``entities``
-        is given. ``reply_to_message`` is a message dict or the id of a known message in the
-        chat. ``extra`` keys are added to the message object.
+        otherwise). A leading ``/command`` gets a ``bot_command`` entity and every ``@username``
+        a ``mention`` entity, as Telegram adds them, unless ``entities`` is given.
+        ``reply_to_message`` is a message dict or the id of a known message in the chat.
+        ``extra`` keys are added to the message object.
         """
         message = self._base_message(
             user_id, chat_id, chat_type, language_code, first_name, reply_to_message, extra

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -60,17 +61,24 @@ class OfflineBot:
         await self.application.process_update(Update.de_json(update, self.application.bot))
 
 
-@pytest.fixture
-async def offline_bot(config: Config, engine: Engine) -> AsyncIterator[OfflineBot]:
-    """The production application, initialised (post_init run), over a recording request."""
+@contextlib.asynccontextmanager
+async def running(config: Config, engine: Engine) -> AsyncIterator[OfflineBot]:
+    """The production application, initialised (post_init run), over a recording request;
+    post_shutdown run on the way out."""
     request = RecordingRequest()
     application = build_application(config, engine, request=request)
     async with application:
         await application.post_init(application)
         request.clear()
         yield OfflineBot(application, request)
-        if application.post_shutdown:
-            await application.post_shutdown(application)
+        await application.post_shutdown(application)
+
+
+@pytest.fixture
+async def offline_bot(config: Config, engine: Engine) -> AsyncIterator[OfflineBot]:
+    """The production application over a recording request."""
+    async with running(config, engine) as bot:
+        yield bot
 
 
 @pytest.fixture
@@ -98,10 +106,5 @@ def editor_engine(editor_config: Config) -> Engine:
 @pytest.fixture
 async def editor_bot(editor_config: Config, editor_engine: Engine) -> AsyncIterator[OfflineBot]:
     """The production application with an editor configured, on the knowledge copy."""
-    request = RecordingRequest()
-    application = build_application(editor_config, editor_engine, request=request)
-    async with application:
-        await application.post_init(application)
-        request.clear()
-        yield OfflineBot(application, request)
-        await application.post_shutdown(application)
+    async with running(editor_config, editor_engine) as bot:
+        yield bot

@@ -33,6 +33,7 @@ from bot.privacy import user_hash
 from tests.botapi_standin import BotApiStandIn, Call
 
 TOKEN = "987654:RELIABILITY-token-not-real-000000000000"
+EDITOR = 8001  # the editor of the bots started by the `bot` fixture
 HASH_SECRET = "reliability-hash-secret"
 READY_TIMEOUT = 30.0
 REPLY_TIMEOUT = 30.0

@@ -12,16 +12,14 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from bot.config import PROJECT_ROOT
 from tests.botapi_standin import BotApiStandIn
-from tests.reliability.harness import BotRun
+from tests.reliability.harness import EDITOR, BotRun
 
-EDITOR = 8001
 RESIDENT = 8002
 NUMBER = "35 01 50 00"  # Notodden's switchboard, from contacts.yaml
 
@@ -49,52 +47,36 @@ BREAKAGES: dict[str, Callable[[Path], None]] = {
 }
 
 
-@pytest.fixture
-def knowledge(tmp_path: Path) -> Path:
-    """A copy of the shipped knowledge base that the test may break."""
-    return Path(shutil.copytree(PROJECT_ROOT / "knowledge", tmp_path / "knowledge"))
-
-
-@pytest.fixture
-def bot(standin: BotApiStandIn, tmp_path: Path, knowledge: Path) -> Iterator[BotRun]:
-    run = BotRun(standin, tmp_path / "bot", {
-        "knowledge": {"directory": str(knowledge)}, "editors": {"user_ids": [EDITOR]},
-    })
-    with run:
-        yield run
-    run.assert_no_secrets()
-
-
 def reload(bot: BotRun, user: int = EDITOR) -> str:
     return bot.ask("/oppdater", user).params["text"]
 
 
 def test_broken_files_under_a_running_bot_keep_the_old_knowledge(
-    bot: BotRun, knowledge: Path, tmp_path: Path
+    bot: BotRun, knowledge_copy: Path, tmp_path: Path
 ) -> None:
     assert NUMBER in bot.ask("tlf notodden", RESIDENT).params["text"]
     pristine = tmp_path / "pristine"
-    shutil.copytree(knowledge, pristine)
+    shutil.copytree(knowledge_copy, pristine)
     for name, breakage in BREAKAGES.items():
-        breakage(knowledge / "contacts.yaml")
+        breakage(knowledge_copy / "contacts.yaml")
         text = reload(bot)
         assert "fortsatt den forrige versjonen" in text, name
         assert "contacts.yaml:" in text or name == "deleted", name
         assert NUMBER in bot.ask("tlf notodden", RESIDENT).params["text"], name
-        shutil.copy(pristine / "contacts.yaml", knowledge / "contacts.yaml")
+        shutil.copy(pristine / "contacts.yaml", knowledge_copy / "contacts.yaml")
     assert "lastet på nytt" in reload(bot)
     assert NUMBER in bot.ask("tlf notodden", RESIDENT).params["text"]
 
 
-def test_a_deleted_file_names_what_is_now_missing(bot: BotRun, knowledge: Path) -> None:
-    (knowledge / "contacts.yaml").unlink()
+def test_a_deleted_file_names_what_is_now_missing(bot: BotRun, knowledge_copy: Path) -> None:
+    (knowledge_copy / "contacts.yaml").unlink()
     text = reload(bot)
     assert "contact.notodden" in text  # entries elsewhere refer to the deleted ones
     assert NUMBER in bot.ask("tlf notodden", RESIDENT).params["text"]
 
 
-def test_only_an_editor_can_reload(bot: BotRun, knowledge: Path) -> None:
-    contacts = knowledge / "contacts.yaml"
+def test_only_an_editor_can_reload(bot: BotRun, knowledge_copy: Path) -> None:
+    contacts = knowledge_copy / "contacts.yaml"
     contacts.write_text(contacts.read_text(encoding="utf-8").replace(
         "35 01 50 00", "35 01 50 99"), encoding="utf-8")
     assert "/hjelp" in reload(bot, RESIDENT)  # an unknown command to a resident
@@ -115,10 +97,10 @@ def start_and_fail(
 
 @pytest.mark.parametrize("name", list(BREAKAGES))
 def test_an_invalid_knowledge_base_at_start_exits_1_before_touching_telegram(
-    standin: BotApiStandIn, tmp_path: Path, knowledge: Path, name: str
+    standin: BotApiStandIn, tmp_path: Path, knowledge_copy: Path, name: str
 ) -> None:
-    BREAKAGES[name](knowledge / "contacts.yaml")
-    config = {"knowledge": {"directory": str(knowledge)}}
+    BREAKAGES[name](knowledge_copy / "contacts.yaml")
+    config = {"knowledge": {"directory": str(knowledge_copy)}}
     result = start_and_fail(standin, tmp_path / "bot", config)
     assert result.returncode == 1, result.stderr
     assert "The knowledge base has" in result.stderr

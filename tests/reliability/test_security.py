@@ -9,20 +9,14 @@ output, the Telegram-fault module at DEBUG level.)
 from __future__ import annotations
 
 import hashlib
-import shutil
 import statistics
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from bot.callbacks import encode_editor
-from bot.config import PROJECT_ROOT
 from tests.botapi_standin import BotApiStandIn
-from tests.reliability.harness import BotRun, figure, to_chat
+from tests.reliability.harness import EDITOR, BotRun, figure, to_chat
 
-EDITOR = 9401
 RESIDENT = 9402
 OUTSIDER = 9403
 GROUP = -9_400_001
@@ -42,26 +36,11 @@ def digest(folder: Path) -> str:
     return sha.hexdigest()
 
 
-@pytest.fixture
-def knowledge(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(PROJECT_ROOT / "knowledge", tmp_path / "knowledge"))
-
-
-@pytest.fixture
-def bot(standin: BotApiStandIn, tmp_path: Path, knowledge: Path) -> Iterator[BotRun]:
-    run = BotRun(standin, tmp_path / "bot", {
-        "knowledge": {"directory": str(knowledge)}, "editors": {"user_ids": [EDITOR]},
-    })
-    with run:
-        yield run
-    run.assert_no_secrets()
-
-
 def test_editor_commands_from_anyone_else_reveal_and_change_nothing(
-    standin: BotApiStandIn, bot: BotRun, knowledge: Path
+    standin: BotApiStandIn, bot: BotRun, knowledge_copy: Path
 ) -> None:
     bot.ask(SECRET_QUESTION, RESIDENT)
-    before = digest(knowledge)
+    before = digest(knowledge_copy)
     for command in EDITOR_COMMANDS:  # in a private chat: the unknown-command reply, only
         assert UNKNOWN_COMMAND in bot.ask(command, OUTSIDER).params["text"], command
     for user in (OUTSIDER, EDITOR):  # in a group: nothing at all, even from an editor
@@ -76,19 +55,19 @@ def test_editor_commands_from_anyone_else_reveal_and_change_nothing(
     assert not [c for c in sent if to_chat(GROUP)(c)]
     assert not [c for c in sent if c.method in ("sendDocument", "sendPhoto")]
     assert not [c for c in sent if "hemmelig" in str(c.params)]
-    assert digest(knowledge) == before
+    assert digest(knowledge_copy) == before
     assert bot.rows("SELECT status FROM questions") == [("open",), ("open",)]
 
 
 def test_editor_buttons_pressed_or_forged_by_anyone_else_do_nothing(
-    standin: BotApiStandIn, bot: BotRun, knowledge: Path
+    standin: BotApiStandIn, bot: BotRun, knowledge_copy: Path
 ) -> None:
     bot.ask(SECRET_QUESTION, RESIDENT)
     deadline = time.monotonic() + 10
     while not bot.rows() and time.monotonic() < deadline:
         time.sleep(0.1)
     [(question_id, _, _)] = bot.rows()
-    before = digest(knowledge)
+    before = digest(knowledge_copy)
     forged = [encode_editor(action, 30, question_id) for action in
               ("page", "back", "resolve", "ignore", "variant", "search")]
     forged += [encode_editor("add", 30, question_id, "contact.tinn"), "e1:ok:30:1:x",
@@ -110,7 +89,7 @@ def test_editor_buttons_pressed_or_forged_by_anyone_else_do_nothing(
     assert not [c for c in standin.calls("*") if c.method in changing
                 and c.params.get("chat_id") in (OUTSIDER, EDITOR, GROUP)]
     assert bot.rows("SELECT status FROM questions WHERE id = ?", [question_id]) == [("open",)]
-    assert digest(knowledge) == before
+    assert digest(knowledge_copy) == before
     assert " ERROR " not in bot.output()
 
 
