@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 from bot.config import Config, ConfigError, load_config
-from bot.engine import Engine, Result
+from bot.engine import Engine, Outcome, Result
 from bot.evaluate import Decision, evaluate, load_labelled
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.log_cli import add_log_parser, run_log_command
 from bot.render import entry_plain, result_plain
+from bot.safety_eval import SafetyReply, evaluate_safety, is_safety_set, load_safety_set
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -71,7 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser(
         "evaluate", help="measure answer quality on a labelled set of questions",
         description="Answer every question of a labelled TSV file (split, category, expected, "
-        "question) and report how many were answered correctly, wrongly or not at all.",
+        "question) and report how many were answered correctly, wrongly or not at all. A "
+        "safety set (style, language, category, message) is reported as emergencies given the "
+        "right number, by category and style, and false alarms.",
     )
     evaluate.add_argument("file", type=Path, help="the labelled questions (TSV)")
     evaluate.add_argument("--split", help="only this split, e.g. tune or heldout")
@@ -156,6 +159,10 @@ def engine_decision(engine: Engine) -> Callable[[str], Decision]:
 
     def decide(question: str) -> Decision:
         result = engine.ask(question)
+        if result.is_safety_reply and result.safety is not None:
+            # An emergency reply stands for the emergency entry of its kind, if it has one.
+            entry_id = result.safety.main.entry or result.safety.id
+            return Decision(outcome=Outcome.ANSWERED.value, entry_id=entry_id)
         return Decision(
             outcome=result.outcome.value,
             entry_id=result.entry.id if result.entry else None,
@@ -165,10 +172,42 @@ def engine_decision(engine: Engine) -> Callable[[str], Decision]:
     return decide
 
 
+def safety_reply(engine: Engine) -> Callable[[str], SafetyReply]:
+    """The engine as the safety set sees it: outcome, the full reply text, its language."""
+
+    def reply_to(message: str) -> SafetyReply:
+        result = engine.ask(message)
+        text = result_plain(result, engine.knowledge)
+        return SafetyReply(result.outcome.value, text, result.language)
+
+    return reply_to
+
+
+def evaluate_safety_command(
+    engine: Engine, path: Path, split: str | None, *, show_failures: bool
+) -> int:
+    """Print the report for a safety set (style, language, category, message)."""
+    try:
+        items = load_safety_set(path, split)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    report = evaluate_safety(safety_reply(engine), items)
+    print(report.summary())
+    if show_failures:
+        for item, reply in report.failures:
+            first_line = reply.text.split("\n", 1)[0]
+            print(f"[{item.category}/{item.style}/{item.language}] {item.message!r}: "
+                  f"got {reply.outcome} ({reply.language}) {first_line!r}")
+    return 0
+
+
 def evaluate_command(
     engine: Engine, path: Path, split: str | None, *, show_failures: bool
 ) -> int:
-    """Print the quality report for a labelled set."""
+    """Print the quality report for a labelled set, or a safety set (told by its header)."""
+    if is_safety_set(path):
+        return evaluate_safety_command(engine, path, split, show_failures=show_failures)
     items = load_labelled(path, split)
     report = evaluate(engine_decision(engine), items)
     print(report.summary())
@@ -189,7 +228,7 @@ def result_json(result: Result, engine: Engine) -> dict:
     return {
         "question": result.question,
         "outcome": result.outcome.value,
-        "entry_id": result.entry.id if result.entry else None,
+        "entry_id": result.logged_id,
         "score": result.score,
         "language": result.language,
         "answer": result_plain(result, knowledge),

@@ -91,7 +91,7 @@ class Services:
             text=result.question,
             language=result.language,
             outcome=result.outcome.value,
-            entry_id=result.entry.id if result.entry else None,
+            entry_id=result.logged_id,
             score=candidate.score if candidate else 0.0,
             suggestions=[c.entry.id for c in result.suggestions],
             chat_type=message.chat.type,

@@ -42,7 +42,7 @@ class TerminalChat:
         result = self.engine.ask(text)
         ref = self.question_log.record_question(
             text=text, language=result.language, outcome=result.outcome.value,
-            entry_id=result.entry.id if result.entry else None, score=result.score,
+            entry_id=result.logged_id, score=result.score,
             suggestions=[c.entry.id for c in result.suggestions], chat_type="terminal",
             user_id=None, source="chat",
         )

@@ -1,6 +1,8 @@
 """The answer engine: normalise a question, match it, and decide what to do with it.
 
-Every question gets exactly one of three outcomes:
+Before anything else, the safety layer (`bot.safety`) reads the message: an emergency or a
+person in crisis gets its reply at once (outcome "emergency" or "crisis"), whatever the
+matcher would have said. Every other question gets exactly one of three outcomes:
 
 - answered: one entry is clearly the best and scores at least `answer_threshold`;
 - suggested: up to `max_suggestions` entries score at least `suggest_threshold` ("Mente du …?");
@@ -24,7 +26,8 @@ from pathlib import Path
 from bot.config import MatchingConfig
 from bot.knowledge import Entry, KnowledgeBase, KnowledgeError, Problem, load_knowledge
 from bot.matcher import MIN_SCORE, Index, QueryToken, Scored
-from bot.text import Normalizer
+from bot.safety import SafetyData, SafetyLayer, SafetyMatch
+from bot.text import Analysis, Normalizer
 
 SUGGESTION_SPREAD = 25.0
 EMERGENCY_OVERVIEW = "emergency.overview"
@@ -46,6 +49,8 @@ class Outcome(enum.StrEnum):
     ANSWERED = "answered"
     SUGGESTED = "suggested"
     UNANSWERED = "unanswered"
+    EMERGENCY = "emergency"
+    CRISIS = "crisis"
 
 
 @dataclass(frozen=True)
@@ -75,11 +80,25 @@ class Result:
     best: Candidate | None
     suggestions: tuple[Candidate, ...]
     municipality: str | None
+    safety: SafetyMatch | None = None
+    """What the safety layer recognised; for outcomes emergency and crisis, the reply."""
 
     @property
     def entry(self) -> Entry | None:
         """The entry answered with, if the outcome is answered."""
         return self.best.entry if self.outcome is Outcome.ANSWERED and self.best else None
+
+    @property
+    def is_safety_reply(self) -> bool:
+        """Whether the reply is the safety layer's (an emergency or a crisis)."""
+        return self.outcome in (Outcome.EMERGENCY, Outcome.CRISIS)
+
+    @property
+    def logged_id(self) -> str | None:
+        """What the question log records as answering: the entry, or "safety.<kind>"."""
+        if self.is_safety_reply and self.safety is not None:
+            return self.safety.id
+        return self.entry.id if self.entry else None
 
     @property
     def score(self) -> float:
@@ -108,6 +127,7 @@ class _State:
     index: Index
     emergencies: frozenset[str]
     local: dict[str, tuple[str, ...]]
+    safety: SafetyLayer
 
     @classmethod
     def build(cls, knowledge: KnowledgeBase) -> _State:
@@ -125,6 +145,7 @@ class _State:
             Index(knowledge, normalizer),
             emergencies,
             {municipality: tuple(ids) for municipality, ids in local.items()},
+            SafetyLayer(knowledge.safety or SafetyData()),
         )
 
 
@@ -245,8 +266,16 @@ class Engine:
         return []
 
     def ask(self, question: str, language_hint: str | None = None) -> Result:
-        """Decide how to answer `question` (any text; never raises on odd input)."""
-        ranking = self.rank(question, language_hint)
+        """Decide how to answer `question` (any text; never raises on odd input): the safety
+        layer first, then the matcher."""
+        state = self._state
+        text = question[: self.matching.max_question_chars]
+        analysis = state.index.analyse(text)
+        language = state.normalizer.language_of(analysis.raw_words, language_hint)
+        safety = state.safety.check(text, language)
+        if safety is not None:
+            return self._safety_result(question, safety)
+        ranking = self._rank(state, text, analysis, language)
         outcome, suggestions = self._decide(ranking.candidates)
         return Result(
             question=question,
@@ -256,6 +285,23 @@ class Engine:
             suggestions=suggestions,
             municipality=ranking.municipality,
         )
+
+    def safety_check(self, question: str, language_hint: str | None = None) -> SafetyMatch | None:
+        """What the safety layer recognises in `question`, if anything (the flood guard asks)."""
+        state = self._state
+        text = question[: self.matching.max_question_chars]
+        raw_words = tuple(state.normalizer.folded_words(text))
+        return state.safety.check(text, state.normalizer.language_of(raw_words, language_hint))
+
+    def _safety_result(self, question: str, safety: SafetyMatch) -> Result:
+        """The result for a message the safety layer recognised: its reply, or for a bare cry
+        for help the entry it names (the list of what the bot can do, emergency line first)."""
+        entry_id = safety.main.answer_with
+        if entry_id is not None and entry_id in self._state.knowledge.entries:
+            best = Candidate(self._state.knowledge.entries[entry_id], 100.0)
+            return Result(question, Outcome.ANSWERED, safety.language, best, (), None, safety)
+        outcome = Outcome.CRISIS if safety.outcome == "crisis" else Outcome.EMERGENCY
+        return Result(question, outcome, safety.language, None, (), None, safety)
 
     def rank(
         self, question: str, language_hint: str | None = None, *, everything: bool = False
@@ -269,13 +315,20 @@ class Engine:
         that should have answered.
         """
         state = self._state
+        text = question[: self.matching.max_question_chars]
+        analysis = state.index.analyse(text)
+        language = state.normalizer.language_of(analysis.raw_words, language_hint)
+        return self._rank(state, text, analysis, language, everything=everything)
+
+    def _rank(
+        self, state: _State, text: str, analysis: Analysis, language: str,
+        *, everything: bool = False,
+    ) -> Ranking:
+        """`rank` on a message already cut, analysed and its language known."""
         limits = _Limits() if everything else _Limits(
             floor=max(MIN_SCORE, (self.matching.suggest_threshold - KEYWORD_BONUS) / 100),
             spread=(SUGGESTION_SPREAD + KEYWORD_BONUS) / 100,
         )
-        text = question[: self.matching.max_question_chars]
-        analysis = state.index.analyse(text)
-        language = state.normalizer.language_of(analysis.raw_words, language_hint)
         tokens = state.index.query_tokens(analysis)
         named = self._named(state, tokens)
         excluded = self._others(named)

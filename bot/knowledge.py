@@ -12,20 +12,25 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    from bot.safety import SafetyData
 
 LANGUAGES = ("nb", "nn", "en")
 REQUIRED_LANGUAGES = ("nb", "en")
 KINDS = ("council", "focus_area", "municipality", "contact", "emergency", "smalltalk")
 LANGUAGE_FILE = "language.yaml"
 LEARNED_FILE = "learned.yaml"
+SAFETY_FILE = "safety.yaml"
+DATA_FILES = (LANGUAGE_FILE, LEARNED_FILE, SAFETY_FILE)
 ENTRY_KEYS = {
     "id", "kind", "title", "answer", "questions", "keywords", "related",
     "municipality", "contact", "source", "checked",
 }
-CONTACT_KEYS = {"name", "phone", "email", "website", "address"}
+CONTACT_KEYS = {"name", "phone", "phone_year", "email", "website", "address"}
 LANGUAGE_KEYS = {"stopwords", "courtesy", "synonyms", "municipalities", "markers"}
 _ID_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 _EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
@@ -60,6 +65,8 @@ class Contact:
     email: str = ""
     website: str = ""
     address: str = ""
+    phone_year: str = ""
+    """The year an old phone number was read (empty when the source is current)."""
 
     @property
     def phone_e164(self) -> str:
@@ -114,6 +121,7 @@ class KnowledgeBase:
     language: LanguageData
     learned: dict[str, tuple[str, ...]]
     directory: Path
+    safety: SafetyData | None = None
 
     def questions_for(self, entry_id: str) -> tuple[str, ...]:
         """The entry's alternate questions, curated and learned."""
@@ -226,7 +234,8 @@ def read_yaml(path: Path, problems: list[Problem]) -> Any:
         loader.dispose()
 
 
-def _line_of(mapping: Any, key: str) -> int:
+def line_of(mapping: Any, key: str) -> int:
+    """The line of `key` in a mapping read by `read_yaml` (the mapping's own line if absent)."""
     if isinstance(mapping, LineDict):
         return mapping.key_lines.get(key, mapping.line)
     return 0
@@ -243,7 +252,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     language = _load_language(directory / LANGUAGE_FILE, problems)
     entries: dict[str, Entry] = {}
     entry_files = sorted(
-        path for path in directory.glob("*.yaml") if path.name not in (LANGUAGE_FILE, LEARNED_FILE)
+        path for path in directory.glob("*.yaml") if path.name not in DATA_FILES
     )
     if not entry_files:
         problems.append(Problem(str(directory), 0, "no knowledge files (*.yaml) found"))
@@ -259,9 +268,14 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
             entries[entry.id] = entry
     _check_references(entries, problems)
     learned = _load_learned(directory / LEARNED_FILE, entries, problems)
+    from bot.safety import load_safety  # the safety layer reads YAML with this module's tools
+
+    safety = load_safety(directory / SAFETY_FILE, entries, problems)
     if problems:
         raise KnowledgeError(problems)
-    return KnowledgeBase(entries=entries, language=language, learned=learned, directory=directory)
+    return KnowledgeBase(
+        entries=entries, language=language, learned=learned, directory=directory, safety=safety
+    )
 
 
 def _load_entry_file(
@@ -276,10 +290,10 @@ def _load_entry_file(
         return
     for key in data:
         if key != "entries":
-            problems.append(Problem(name, _line_of(data, key), f"unknown top-level key '{key}'"))
+            problems.append(Problem(name, line_of(data, key), f"unknown top-level key '{key}'"))
     items = data["entries"]
     if not isinstance(items, list):
-        problems.append(Problem(name, _line_of(data, "entries"), "'entries' must be a list"))
+        problems.append(Problem(name, line_of(data, "entries"), "'entries' must be a list"))
         return
     lines = getattr(items, "item_lines", [0] * len(items))
     for raw, line in zip(items, lines, strict=True):
@@ -298,7 +312,7 @@ def _parse_entry(
     before = len(problems)
 
     def report(key: str, message: str) -> None:
-        problems.append(Problem(file, _line_of(raw, key) or line, message))
+        problems.append(Problem(file, line_of(raw, key) or line, message))
 
     entry_id = raw.get("id")
     label = f"entry '{entry_id}'" if isinstance(entry_id, str) else "entry"
@@ -394,6 +408,11 @@ def _contact(raw: dict, label: str, report: Any, *, allow_short: bool) -> Contac
         kind = "" if allow_short else " (short numbers only in emergency entries)"
         report("contact", f"{label}: malformed phone number {phone!r}: use eight digits, "
                           f"optionally with +47{kind}")
+    year = fields.get("phone_year", "")
+    if year and not (year.isdigit() and len(year) == 4 and int(year) <= dt.date.today().year):
+        report("contact", f"{label}: 'phone_year' must be a year such as 2007, got {year!r}")
+    elif year and not phone:
+        report("contact", f"{label}: 'phone_year' without a 'phone'")
     email = fields.get("email", "")
     if email and not _EMAIL_PATTERN.match(email):
         report("contact", f"{label}: malformed e-mail address {email!r}")
@@ -447,14 +466,14 @@ def _load_language(path: Path, problems: list[Problem]) -> LanguageData:
         return LanguageData()
     for key in data:
         if key not in LANGUAGE_KEYS:
-            problems.append(Problem(name, _line_of(data, key), f"unknown key '{key}' "
+            problems.append(Problem(name, line_of(data, key), f"unknown key '{key}' "
                                     f"(known: {', '.join(sorted(LANGUAGE_KEYS))})"))
     synonyms: dict[str, str] = {}
     for canonical, variants in _mapping_of_lists(data, "synonyms", name, problems):
         for variant in variants:
             previous = synonyms.get(variant.lower())
             if previous is not None and previous != canonical:
-                problems.append(Problem(name, _line_of(data["synonyms"], canonical),
+                problems.append(Problem(name, line_of(data["synonyms"], canonical),
                                         f"synonym '{variant}' is listed under both "
                                         f"'{previous}' and '{canonical}'"))
             synonyms[variant.lower()] = canonical
@@ -471,7 +490,7 @@ def _load_language(path: Path, problems: list[Problem]) -> LanguageData:
 def _word_list(data: dict, key: str, file: str, problems: list[Problem]) -> list[str]:
     value = data.get(key) or []
     if not isinstance(value, list):
-        problems.append(Problem(file, _line_of(data, key), f"'{key}' must be a list of words"))
+        problems.append(Problem(file, line_of(data, key), f"'{key}' must be a list of words"))
         return []
     return [str(word).lower() for word in value]
 
@@ -481,12 +500,12 @@ def _mapping_of_lists(
 ) -> Iterable[tuple[str, tuple[str, ...]]]:
     value = data.get(key) or {}
     if not isinstance(value, dict):
-        problems.append(Problem(file, _line_of(data, key), f"'{key}' must be a mapping"))
+        problems.append(Problem(file, line_of(data, key), f"'{key}' must be a mapping"))
         return []
     pairs = []
     for name, words in value.items():
         if not isinstance(words, list) or not words:
-            problems.append(Problem(file, _line_of(value, name),
+            problems.append(Problem(file, line_of(value, name),
                                     f"'{key}.{name}' must be a non-empty list"))
             continue
         pairs.append((str(name), tuple(str(word) for word in words)))
@@ -509,7 +528,7 @@ def _load_learned(
     learned: dict[str, tuple[str, ...]] = {}
     questions = data.get("questions") or {}
     for entry_id, items in questions.items():
-        line = _line_of(questions, entry_id)
+        line = line_of(questions, entry_id)
         if entry_id not in entries:
             problems.append(Problem(name, line, f"unknown entry id '{entry_id}'"))
         elif not isinstance(items, list) or not all(isinstance(item, str) for item in items):

@@ -11,10 +11,12 @@ import re
 
 from bot.engine import Outcome, Result
 from bot.knowledge import Entry, KnowledgeBase
+from bot.safety import SafetyMatch
 from bot.texts import COUNCIL_WEBSITE, say
 
 TELEGRAM_LIMIT = 4096
 _PHONE = re.compile(r"(?<![\d+])(?<!\+47 )(\d{2}) ?(\d{2}) ?(\d{2}) ?(\d{2})(?![\d])")
+_SHORT_NUMBER = re.compile(r"(?<![\d+ ])(1\d\d(?: \d{3})?|1412|02800)(?![\d])")
 
 
 def checked_date(entry: Entry) -> str:
@@ -49,6 +51,14 @@ def entry_html(entry: Entry, language: str) -> str:
     return text
 
 
+def safety_html(match: SafetyMatch) -> str:
+    """The safety layer's reply as Telegram HTML: the emergency numbers in bold, eight-digit
+    numbers in +47 form (tappable). No title: the number comes first."""
+    text = html.escape(match.text(), quote=False)
+    text = _SHORT_NUMBER.sub(lambda m: f"<b>{m.group(1)}</b>", text)
+    return with_country_code(text)
+
+
 def with_country_code(text: str) -> str:
     """Write Norwegian eight-digit numbers as +47 XX XX XX XX, which Telegram makes tappable."""
     return _PHONE.sub(lambda m: "+47 " + " ".join(m.groups()), text)
@@ -71,9 +81,12 @@ def where_to_turn(result: Result, knowledge: KnowledgeBase) -> str:
         entry = knowledge.municipality_entry(result.municipality, "contact")
         if entry and entry.contact:
             contact = entry.contact
-            how = contact.phone or contact.website or contact.email
-            if contact.phone and contact.website:
-                how = f"{contact.phone}, {contact.website}"
+            phone = contact.phone
+            if phone and contact.phone_year:
+                phone += " " + say("phone_as_of", language, year=contact.phone_year)
+            how = phone or contact.website or contact.email
+            if phone and contact.website:
+                how = f"{phone}, {contact.website}"
             return say("unanswered_municipality", language, name=contact.name, contact=how)
     return say("unanswered_council", language, website=COUNCIL_WEBSITE)
 
@@ -88,6 +101,8 @@ def suggestions_plain(result: Result) -> str:
 
 def result_plain(result: Result, knowledge: KnowledgeBase, *, logged: bool = False) -> str:
     """The full text a user would see for `result`, as plain text."""
+    if result.is_safety_reply and result.safety is not None:
+        return result.safety.text()
     if result.outcome is Outcome.ANSWERED and result.entry:
         return entry_plain(result.entry, result.language)
     if result.outcome is Outcome.SUGGESTED:

@@ -23,8 +23,11 @@ from bot.texts import counted, say
 PERIODS = (7, 30)
 CHART_DAYS = 30
 TOP = 5
-OUTCOMES = ("answered", "suggested", "unanswered")
-COLOURS = {"answered": "#2e7d32", "suggested": "#f9a825", "unanswered": "#c62828"}
+OUTCOMES = ("answered", "suggested", "unanswered", "emergency", "crisis")
+COLOURS = {
+    "answered": "#2e7d32", "suggested": "#f9a825", "unanswered": "#c62828",
+    "emergency": "#1565c0", "crisis": "#6a1b9a",
+}
 
 
 @dataclass(frozen=True)

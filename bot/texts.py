@@ -35,6 +35,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "nn": "I mellomtida kan du kontakte {name} direkte: {contact}",
         "en": "Meanwhile, you can contact {name} directly: {contact}",
     },
+    "phone_as_of": {
+        "nb": "(nummer oppgitt i {year}, kan være endret)",
+        "nn": "(nummer oppgitt i {year}, kan vere endra)",
+        "en": "(number as given in {year}, may have changed)",
+    },
     "unanswered_council": {
         "nb": "I mellomtiden finner du mer om Kongsbergregionen på {website}, og kommunen din "
               "svarer på spørsmål om egne tjenester. Skriv /hjelp for å se hva jeg kan svare på.",
@@ -346,9 +351,12 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "en": "Questions: {total} from {people}",
     },
     "stats_outcomes": {
-        "nb": "Besvart {answered} · forslag {suggested} · ubesvart {unanswered}",
-        "nn": "Svart {answered} · forslag {suggested} · ubesvart {unanswered}",
-        "en": "Answered {answered} · suggested {suggested} · unanswered {unanswered}",
+        "nb": "Besvart {answered} · forslag {suggested} · ubesvart {unanswered}\n"
+              "Nødsvar {emergency} · krisesvar {crisis}",
+        "nn": "Svart {answered} · forslag {suggested} · ubesvart {unanswered}\n"
+              "Naudsvar {emergency} · krisesvar {crisis}",
+        "en": "Answered {answered} · suggested {suggested} · unanswered {unanswered}\n"
+              "Emergency replies {emergency} · crisis replies {crisis}",
     },
     "stats_feedback": {
         "nb": "👍 {up} · 👎 {down} · «Ingen av disse» {none}",
@@ -369,6 +377,8 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
     "chart_answered": {"nb": "Besvart", "nn": "Svart", "en": "Answered"},
     "chart_suggested": {"nb": "Forslag", "nn": "Forslag", "en": "Suggested"},
     "chart_unanswered": {"nb": "Ubesvart", "nn": "Ubesvart", "en": "Unanswered"},
+    "chart_emergency": {"nb": "Nødsvar", "nn": "Naudsvar", "en": "Emergency"},
+    "chart_crisis": {"nb": "Krisesvar", "nn": "Krisesvar", "en": "Crisis"},
     "digest_title": {
         "nb": "Nye ubesvarte spørsmål siden {since}",
         "nn": "Nye ubesvarte spørsmål sidan {since}",

@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.app import services
 from bot.engine import Outcome, Result
-from bot.render import suggestions_plain, unanswered_plain
+from bot.render import safety_html, suggestions_plain, unanswered_plain
 from bot.texts import say
 from handlers.common import client_language, reply_entry
 
@@ -44,7 +44,10 @@ async def answer_question(
     engine = bot_services.engine
     result = engine.ask(text[:MAX_MESSAGE_FOR_MATCHING], language_hint=hint)
     question_ref = bot_services.record_question(result, message)
-    if result.outcome is Outcome.ANSWERED and result.entry is not None:
+    if result.is_safety_reply and result.safety is not None:
+        # Numbers first, nothing to press: no button pushes the person elsewhere.
+        await message.reply_text(safety_html(result.safety))
+    elif result.outcome is Outcome.ANSWERED and result.entry is not None:
         await reply_entry(message, result.entry, engine.knowledge, result.language, question_ref)
     elif result.outcome is Outcome.SUGGESTED:
         await message.reply_text(

@@ -2,8 +2,9 @@
 
 Runs before every other handler. A user who sends more than `telegram.flood_messages`
 messages or button presses within `telegram.flood_seconds` gets one polite notice; further
-updates from them are dropped unanswered until they slow down. User ids are kept in memory
-only, for the length of the window.
+updates from them are dropped unanswered until they slow down. A message the safety layer
+recognises (an emergency or a crisis) is never held back: someone in panic writes many short
+messages. User ids are kept in memory only, for the length of the window.
 """
 
 from __future__ import annotations
@@ -63,9 +64,20 @@ def guard(context: ContextTypes.DEFAULT_TYPE) -> FloodGuard:
     return state
 
 
+def _is_emergency(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether the update is a text the safety layer recognises as an emergency or crisis."""
+    message = update.message or update.edited_message
+    if message is None or not message.text:
+        return False
+    match = services(context).engine.safety_check(message.text, client_language(update))
+    return match is not None and match.outcome in ("emergency", "crisis")
+
+
 async def throttle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Let the update through, or stop it (with one notice) when its sender floods."""
     if update.inline_query is not None or update.effective_user is None:
+        return
+    if _is_emergency(update, context):
         return
     verdict = guard(context).check(update.effective_user.id, time.monotonic())
     if verdict == "ok":

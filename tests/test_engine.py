@@ -29,6 +29,15 @@ def answered(engine: Engine, question: str) -> str | None:
     return result.entry.id if result.outcome is Outcome.ANSWERED and result.entry else None
 
 
+def emergency_entry(engine: Engine, question: str) -> str | None:
+    """The emergency entry a message reaches: through the safety layer's reply of that kind,
+    or through the matcher (questions about the numbers)."""
+    result = engine.ask(question)
+    if result.is_safety_reply and result.safety is not None:
+        return result.safety.main.entry
+    return answered(engine, question)
+
+
 def test_a_clear_question_is_answered(engine: Engine) -> None:
     result = engine.ask("Når ble regionrådet stiftet?")
     assert result.outcome is Outcome.ANSWERED
@@ -110,7 +119,7 @@ def test_a_message_naming_one_municipality_never_gets_anothers_entry(
      ("nødnummer for døve", "emergency.hearing")],
 )
 def test_emergencies_are_answered(engine: Engine, question: str, entry_id: str) -> None:
-    assert answered(engine, question) == entry_id
+    assert emergency_entry(engine, question) == entry_id
 
 
 @pytest.mark.parametrize(
@@ -122,12 +131,16 @@ def test_a_message_with_an_emergency_keyword_is_never_unanswered(
     engine: Engine, question: str
 ) -> None:
     result = engine.ask(question)
-    assert result.outcome is Outcome.ANSWERED
-    assert result.entry is not None and result.entry.kind == "emergency"
+    assert result.is_safety_reply or (
+        result.outcome is Outcome.ANSWERED
+        and result.entry is not None and result.entry.kind == "emergency"
+    )
 
 
 def test_several_emergencies_named_together_get_the_overview(engine: Engine) -> None:
-    assert answered(engine, "nummer til brann, politi og ambulanse") == "emergency.overview"
+    question = "nummer til brann, politi og ambulanse"
+    assert emergency_entry(engine, question) == "emergency.overview"
+    assert all(number in engine.ask(question).safety.text() for number in ("110", "112", "113"))
 
 
 def test_emergency_focus_prefers_one_specific_emergency() -> None:
@@ -149,6 +162,7 @@ def test_emergency_focus_prefers_one_specific_emergency() -> None:
 )
 def test_no_false_emergencies(engine: Engine, question: str) -> None:
     result = engine.ask(question)
+    assert not result.is_safety_reply, result
     assert not (result.outcome is Outcome.ANSWERED and result.entry
                 and result.entry.kind == "emergency"), result
 

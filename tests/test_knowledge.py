@@ -41,9 +41,22 @@ GOOD_ENTRY = """\
 """
 
 
+SAFETY = """\
+categories:
+  - id: fire
+    rank: 1
+    numbers: ["110"]
+    reply: {nb: Ring 110 nå., en: Call 110 now.}
+    terms: ["brenn*"]
+    source: https://example.no/nkom
+    checked: 2026-11-01
+"""
+
+
 def write_base(directory: Path, entries: str, language: str = LANGUAGE) -> Path:
     directory.mkdir(exist_ok=True)
     (directory / "language.yaml").write_text(language, encoding="utf-8")
+    (directory / "safety.yaml").write_text(SAFETY, encoding="utf-8")
     (directory / "council.yaml").write_text("entries:\n" + entries, encoding="utf-8")
     return directory
 

@@ -98,7 +98,9 @@ async def test_collect_reads_the_log(tmp_path: Path, engine: Engine) -> None:
     question_log = QuestionLog(path, "synthetic-secret", 3650)
     await question_log.initialize()
     try:
-        report = await collect(question_log)
+        # 31 chart days: the synthetic days are UTC days, the chart's are Oslo's, and between
+        # 23:00 and midnight UTC the oldest synthetic day is already outside a 30-day chart.
+        report = await collect(question_log, chart_days=31)
     finally:
         await question_log.shutdown()
     week, month = report.periods
