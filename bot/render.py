@@ -16,7 +16,7 @@ from bot.texts import COUNCIL_WEBSITE, say
 
 TELEGRAM_LIMIT = 4096
 _PHONE = re.compile(r"(?<![\d+])(?<!\+47 )(\d{2}) ?(\d{2}) ?(\d{2}) ?(\d{2})(?![\d])")
-_SHORT_NUMBER = re.compile(r"(?<![\d+ ])(1\d\d(?: \d{3})?|1412|02800)(?![\d])")
+_SHORT_NUMBER = re.compile(r"(?<![\d+])(?<!\d )(1\d\d(?: \d{3})?|1412|02800)(?!\d)(?! \d)")
 
 
 def checked_date(entry: Entry) -> str:

@@ -315,7 +315,11 @@ class _Found:
 
 
 class SafetyLayer:
-    """Recognises emergencies and crises in messages; built once per knowledge base."""
+    """Recognises emergencies and crises in messages; built once per knowledge base.
+
+    Terms are indexed by the patterns of their first word, so that a message is tried only
+    against the terms its words could begin, not against every term of every category.
+    """
 
     def __init__(self, data: SafetyData) -> None:
         self.data = data
@@ -326,6 +330,12 @@ class SafetyLayer:
             for pattern in term.patterns
         ] + [pattern for term in data.exceptions for pattern in term.patterns]
         self._vocabulary = _Vocabulary(patterns, data.ordinary_words)
+        self._terms = _index((category, term) for category in data.categories
+                             for term in category.terms)
+        self._exceptions = _index(
+            [(None, term) for term in data.exceptions]
+            + [(category, term) for category in data.categories for term in category.exceptions]
+        )
 
     def check(self, text: str, language: str) -> SafetyMatch | None:
         """The emergency, crisis or bare cry for help in `text`, or None; `language` is the
@@ -335,32 +345,62 @@ class SafetyLayer:
         if not folded:
             return None
         fits = [self._vocabulary.match(word) for word in folded]
-        excepted = self._excepted(self.data.exceptions, fits, language)
+        present = frozenset().union(*fits)
+        if not present:
+            return None
+        excepted = self._excepted(present, fits, language)
         found: list[_Found] = []
-        for category in self.data.categories:
-            own = excepted | self._excepted(category.exceptions, fits, language)
-            for term in category.terms:
-                if not _speaks(term, language):
-                    continue
-                for positions in _occurrences(term, fits):
-                    if not positions & own:
-                        found.append(_Found(category, term, positions))
-                        break
+        for category, term in _candidates(self._terms, present):
+            if not _speaks(term, language):
+                continue
+            own = excepted.get(None, frozenset()) | excepted.get(category.id, frozenset())
+            for positions in _occurrences(term, fits):
+                if not positions & own:
+                    found.append(_Found(category, term, positions))
+                    break
         found = [f for f in found if not f.category.whole or _is_whole(f, found, folded)]
         if not found:
             return None
         return _decide(found, language, self.data.categories)
 
     def _excepted(
-        self, exceptions: Iterable[Term], fits: list[frozenset[Pattern]], language: str
-    ) -> frozenset[int]:
-        """The word positions that exceptions cover."""
-        covered: set[int] = set()
-        for term in exceptions:
+        self, present: frozenset[Pattern], fits: list[frozenset[Pattern]], language: str
+    ) -> dict[str | None, frozenset[int]]:
+        """The word positions that exceptions cover: for every category (key None) and for
+        each category's own exceptions (key: its id)."""
+        covered: dict[str | None, set[int]] = {}
+        for category, term in _candidates(self._exceptions, present):
             if _speaks(term, language):
+                key = category.id if category is not None else None
                 for positions in _occurrences(term, fits):
-                    covered |= positions
-        return frozenset(covered)
+                    covered.setdefault(key, set()).update(positions)
+        return {key: frozenset(positions) for key, positions in covered.items()}
+
+
+_Indexed = tuple["Category | None", Term]
+
+
+def _index(items: Iterable[_Indexed]) -> dict[Pattern, list[tuple[int, _Indexed]]]:
+    """Terms by the patterns of their first word (of their first part, for `a & b`), each
+    with its place in the file, so that candidates keep the file's order."""
+    index: dict[Pattern, list[tuple[int, _Indexed]]] = {}
+    for order, item in enumerate(items):
+        term = item[1]
+        first = term.together[0].slots[0] if term.together else term.slots[0]
+        for pattern in first:
+            index.setdefault(pattern, []).append((order, item))
+    return index
+
+
+def _candidates(
+    index: dict[Pattern, list[tuple[int, _Indexed]]], present: frozenset[Pattern]
+) -> list[_Indexed]:
+    """The terms whose first word some word of the message fits, in the file's order."""
+    found: dict[int, _Indexed] = {}
+    for pattern in present:
+        for order, item in index.get(pattern, ()):
+            found[order] = item
+    return [found[order] for order in sorted(found)]
 
 
 def message_words(text: str) -> list[str]:

@@ -230,6 +230,44 @@ def button_for(call: Call, label_start: str) -> str:
     raise AssertionError(f"no button {label_start!r} in {markup}")
 
 
+def logged_outcomes(folder: Path, chat_id: int) -> list[tuple[str, str]]:
+    """(outcome, entry id) of every logged question; the log is written shortly after."""
+    import sqlite3
+
+    deadline = time.monotonic() + TIMEOUT
+    rows: list[tuple[str, str]] = []
+    while time.monotonic() < deadline:
+        with sqlite3.connect(folder / "questions.sqlite3") as connection:
+            rows = connection.execute(
+                "SELECT outcome, entry_id FROM questions WHERE entry_id LIKE 'safety.%' "
+                "ORDER BY id"
+            ).fetchall()
+        if rows:
+            return rows
+        time.sleep(0.1)
+    return rows
+
+
+def test_emergencies_are_answered_at_once_logged_and_never_throttled(
+    standin: BotApiStandIn, bot_process, e2e_dir: Path
+) -> None:
+    chat = 2300
+    for number in range(25):  # past the flood limit of 20 messages in 10 seconds
+        standin.push_update(standin.message_update(f"tlf notodden {number}", user_id=chat))
+    standin.wait_for("sendMessage", to_chat(chat), count=21, timeout=TIMEOUT)
+    crisis = send_text(standin, "jeg orker ikke mer, vil ikke leve", chat)
+    assert crisis.params["text"].startswith("Ring <b>113</b> nå")
+    assert "<b>116 123</b>" in crisis.params["text"] and not crisis.params.get("reply_markup")
+    fire = send_text(standin, "FIRE in our cabin at Gaustatoppen!!", chat)
+    assert fire.params["text"].startswith("Call <b>110</b> now")
+    bleeding = send_text(standin, "det blør kraftig, vi er på Rødberg", chat)
+    assert "<b>113</b>" in bleeding.params["text"]
+    assert "31 02 40 00" not in bleeding.params["text"]
+    assert logged_outcomes(e2e_dir, chat)[-3:] == [
+        ("crisis", "safety.crisis"), ("emergency", "safety.fire"), ("emergency", "safety.medical")
+    ]
+
+
 def test_editor_commands_are_hidden_from_others(standin: BotApiStandIn, bot_process) -> None:
     unknown = send_text(standin, "/finnesikke", 2102).params["text"]
     for command in ("/ubesvart", "/statistikk", "/eksport", "/oppdater"):

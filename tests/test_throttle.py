@@ -29,3 +29,15 @@ async def test_a_flood_gets_one_notice_and_others_are_still_served(
     assert len(notices) == 1
     to_other = [c for c in offline_bot.request.of("sendMessage") if c.params["chat_id"] == 502]
     assert len(to_other) == 1 and "35 01 50 00" in to_other[0].params["text"]
+
+
+async def test_an_emergency_is_answered_even_in_a_flood(offline_bot: OfflineBot) -> None:
+    """Someone in panic writes many short messages: the safety layer's are never held back."""
+    limit = offline_bot.application.bot_data["services"].config.telegram.flood_messages
+    for _ in range(limit + 5):
+        await offline_bot.send(updates.message("tlf notodden", user_id=503))
+    for message in ("HUSET BRENNER", "mannen min puster ikke", "jeg vil ikke leve mer"):
+        offline_bot.request.clear()
+        await offline_bot.send(updates.message(message, user_id=503))
+        replies = [c.params["text"] for c in offline_bot.request.of("sendMessage")]
+        assert len(replies) == 1 and "<b>11" in replies[0], message

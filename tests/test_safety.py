@@ -1,0 +1,234 @@
+"""Tests for bot/safety.py: terms and patterns, the decision between kinds, the replies in the
+writer's language, validation of safety.yaml with file and line, and the engine's use of it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.config import PROJECT_ROOT, MatchingConfig
+from bot.engine import Engine, Outcome
+from bot.knowledge import KnowledgeError, load_knowledge
+from bot.render import result_plain, safety_html
+from bot.safety import Pattern, SafetyData, SafetyLayer, parse_term
+from bot.safety_eval import SWITCHBOARDS, holds_number
+
+KNOWLEDGE = PROJECT_ROOT / "knowledge"
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    """The engine on the shipped knowledge base."""
+    return Engine.from_directory(KNOWLEDGE, MatchingConfig())
+
+
+def kind(engine: Engine, message: str) -> str | None:
+    match = engine.safety_check(message)
+    return match.main.id if match else None
+
+
+# --- patterns and terms ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "word", "fits"),
+    [("blør", "blor", True), ("blør", "blorstad", False), ("brenn*", "brennende", True),
+     ("*brann", "bilbrann", True), ("*brann", "brannstasjon", False),
+     ("*selvmord*", "selvmordstanker", True), ("Nød-SMS", "nodsms", True)],
+)
+def test_a_pattern_is_a_word_a_beginning_an_ending_or_a_part(
+    written: str, word: str, fits: bool
+) -> None:
+    pattern = Pattern.parse(written)
+    assert pattern is not None and pattern.matches(word) is fits
+
+
+def test_terms_take_groups_wide_gaps_and_parts_anywhere() -> None:
+    groups = {"not": frozenset({Pattern("ikke", "word"), Pattern("ikkje", "word")})}
+    term = parse_term("pust* @not", groups=groups)
+    assert term is not None and len(term.slots) == 2 and Pattern("ikkje", "word") in term.slots[1]
+    wide = parse_term("spist ... tablett*")
+    assert wide is not None and wide.gaps == (8,)
+    both = parse_term("sopp & kaster")
+    assert both is not None and len(both.together) == 2
+    assert parse_term("@missing ord", groups=groups) is None
+    assert parse_term("... ord") is None and parse_term("ord ...") is None
+
+
+def layer_with(terms: list[str], exceptions: list[str] | None = None) -> SafetyLayer:
+    from bot.safety import Category
+
+    category = Category(
+        id="fire", outcome="emergency", rank=1, reply={"nb": "Ring 110.", "en": "Call 110."},
+        line={}, numbers=("110",), terms=tuple(parse_term(t) for t in terms),
+        exceptions=tuple(parse_term(t) for t in exceptions or []),
+    )
+    return SafetyLayer(SafetyData(categories=(category,)))
+
+
+def test_words_may_stand_apart_but_in_order() -> None:
+    layer = layer_with(["puster ikke"])
+    assert layer.check("han puster nesten ikke", "nb") is not None
+    assert layer.check("ikke puster", "nb") is None
+    assert layer.check("puster en to tre fire ikke", "nb") is None
+
+
+def test_misspellings_are_found_in_long_words_only() -> None:
+    layer = layer_with(["bevisstløs", "brann"])
+    assert layer.check("han er bevistløs", "nb") is not None  # one letter wrong
+    assert layer.check("brønn", "nb") is None  # a five-letter word must be spelt right
+
+
+def test_an_exception_takes_back_what_a_term_found_in_the_same_words() -> None:
+    layer = layer_with(["brenn*"], ["brenner for"])
+    assert layer.check("Jeg brenner for Numedal", "nb") is None
+    assert layer.check("det brenner for fullt i garasjen, og jeg brenner", "nb") is not None
+
+
+# --- the shipped safety layer ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [("det brenner i garasjen", "fire"), ("FIRE at the cabin!!", "fire"),
+     ("mannen min pustr ikke", "medical"), ("han er bevistløs", "medical"),
+     ("dattera mi har spist medisinene mine", "poisoning"),
+     ("jeg vil ikke leve lenger", "crisis"), ("i want to die", "crisis"),
+     ("pappa slår meg", "child"), ("noen har brutt seg inn hos oss nå", "police"),
+     ("barnet har høy feber i natt", "nonurgent"), ("det har skjedd en ulykke", "unclear"),
+     ("kan jeg sende sms til 113?", "sms"), ("HJELP!!", "help"), ("SOS", "help")],
+)
+def test_each_kind_is_recognised(engine: Engine, message: str, expected: str) -> None:
+    assert kind(engine, message) == expected
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Hvilke fire kommuner ligger i Buskerud?", "Hvor ligger brannstasjonen i Kongsberg?",
+     "Når ble kommunene slått sammen?", "Hun er gift med ordføreren", "Jeg brenner for Tinn",
+     "Jeg drukner i arbeid", "kan du hjelpe meg med nettsiden til Tinn",
+     "Hva gjør kommunene for å forebygge overgrep mot barn?", "hjelp"],
+)
+def test_ordinary_messages_with_risky_words_are_no_emergency(
+    engine: Engine, message: str
+) -> None:
+    assert not engine.ask(message).is_safety_reply
+
+
+def test_a_crisis_gets_113_first_then_the_helplines(engine: Engine) -> None:
+    result = engine.ask("jeg orker ikke mer, vil ikke leve")
+    assert result.outcome is Outcome.CRISIS
+    text = result_plain(result, engine.knowledge)
+    assert text.startswith("Ring 113")
+    assert holds_number(text, "116 123") and holds_number(text, "22 40 00 40")
+    assert "sidetmedord.no" in text and "soschat.no" in text
+
+
+def test_an_emergency_naming_a_municipality_never_gets_its_switchboard(engine: Engine) -> None:
+    for message in ("det blør kraftig, vi er på Rødberg", "brann i Notodden sentrum nå",
+                    "Hjartdal: mannen min puster ikke", "innbrudd hos oss i Rollag nå"):
+        result = engine.ask(message)
+        assert result.outcome is Outcome.EMERGENCY, message
+        text = result_plain(result, engine.knowledge)
+        assert not any(holds_number(text, number) for number in SWITCHBOARDS), message
+
+
+@pytest.mark.parametrize(
+    ("message", "language", "start"),
+    [("my son is not breathing", "en", "Call 113"),
+     ("det brenn i løa, kva gjer eg", "nn", "Ring 110 no"),
+     ("det brenner i låven", "nb", "Ring 110 nå")],
+)
+def test_the_reply_is_in_the_language_written(
+    engine: Engine, message: str, language: str, start: str
+) -> None:
+    result = engine.ask(message)
+    assert result.language == language
+    assert result_plain(result, engine.knowledge).startswith(start)
+
+
+def test_several_kinds_add_their_lines_and_three_give_every_number(engine: Engine) -> None:
+    text = engine.ask("det brenner og naboen er skadet").safety.text()
+    assert text.startswith("Ring 110") and holds_number(text, "113")
+    overview = engine.ask("brann, innbrudd og noen er bevisstløs").safety
+    assert overview.main.id == "unclear"
+
+
+def test_a_bare_cry_for_help_gets_what_the_bot_does_with_the_emergency_line_first(
+    engine: Engine,
+) -> None:
+    result = engine.ask("HJELP!!")
+    assert result.outcome is Outcome.ANSWERED and result.entry.id == "smalltalk.capabilities"
+    answer = result.entry.answer_in("nb")
+    assert answer.splitlines()[0].count("11") == 3  # 113, 112 and 110 on the first line
+
+
+def test_the_telegram_reply_puts_the_numbers_in_bold(engine: Engine) -> None:
+    html = safety_html(engine.ask("jeg vil ta livet mitt").safety)
+    assert "<b>113</b>" in html and "<b>116 123</b>" in html and "+47 22 40 00 40" in html
+
+
+def test_the_sms_facts_are_right(engine: Engine) -> None:
+    text = engine.ask("kan døve sende sms til 112?").safety.text()
+    assert "nodsms.no" in text and "1412" in text and "teksttelefon" in text
+
+
+def test_odd_input_never_raises(engine: Engine) -> None:
+    for text in ("", "   ", "\x00\u202e", "🔥" * 500, "brann " * 5000, "a'b’c"):
+        engine.safety_check(text)
+        engine.ask(text)
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+def copy_with_safety(tmp_path: Path, text: str) -> Path:
+    directory = tmp_path / "kb"
+    shutil.copytree(KNOWLEDGE, directory)
+    (directory / "safety.yaml").write_text(text, encoding="utf-8")
+    return directory
+
+
+def problems_with(tmp_path: Path, text: str) -> list[str]:
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(copy_with_safety(tmp_path, text))
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_every_problem_in_safety_yaml_is_reported_with_its_line(tmp_path: Path) -> None:
+    problems = problems_with(tmp_path, """\
+categories:
+  - id: fire
+    rank: first
+    numbers: ["110"]
+    reply: {nb: Ring brannvesenet.}
+    terms: ["@nosuchgroup brann"]
+    colour: red
+    source: https://example.no
+    checked: 2026-11-01
+""")
+    joined = "\n".join(problems)
+    assert "safety.yaml:3: category 'fire': 'rank' must be a whole number" in joined
+    assert "safety.yaml:4: category 'fire': every reply must give the number 110" in joined
+    assert "safety.yaml:5: category 'fire': missing 'reply.en'" in joined
+    assert "names a group that does not exist" in joined
+    assert "safety.yaml:7: category 'fire': unknown key 'colour'" in joined
+
+
+def test_a_missing_safety_file_is_a_problem(tmp_path: Path) -> None:
+    directory = copy_with_safety(tmp_path, "")
+    (directory / "safety.yaml").unlink()
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(directory)
+    assert any("safety.yaml:0: file not found" in str(p) for p in caught.value.problems)
+
+
+def test_a_broken_safety_file_on_reload_keeps_the_last_good_layer(tmp_path: Path) -> None:
+    directory = copy_with_safety(tmp_path, (KNOWLEDGE / "safety.yaml").read_text("utf-8"))
+    engine = Engine.from_directory(directory, MatchingConfig())
+    (directory / "safety.yaml").write_text("categories: [unclosed\n", encoding="utf-8")
+    problems = engine.reload()
+    assert problems and "safety.yaml" in str(problems[0])
+    assert engine.ask("det brenner").outcome is Outcome.EMERGENCY
