@@ -32,6 +32,7 @@ counts only when the message holds nothing but its terms and `filler` words.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -53,7 +54,7 @@ OUTCOMES = ("emergency", "crisis", "answered")
 CATEGORY_KEYS = {
     "id", "outcome", "rank", "reply", "line", "numbers", "terms", "terms_en", "terms_no",
     "exceptions", "whole", "filler", "answer_with", "entry", "source", "checked",
-    "when_several",
+    "several_of",
 }
 SEVERAL = 3
 FILE_KEYS = {"groups", "categories", "exceptions", "ordinary_words"}
@@ -198,8 +199,9 @@ class _Vocabulary:
 
     def _near(self, word: str) -> set[Pattern]:
         """Patterns `word` fits with up to `tolerance` letters wrong (a word whole; for a
-        beginning, the word's first letters, one more or fewer, when at most MAX_ENDING letters
-        follow: "brenenr" is a misspelt "brenner", "brannstasjon" no misspelt "brenn*")."""
+        beginning, the word's first letters (one more or fewer for beginnings of seven letters
+        or more), when at most MAX_ENDING letters follow: "brenenr" is a misspelt "brenner",
+        but "brannstasjon" is no misspelt "brenn*" and "kampanje" no "kramp*")."""
         found: set[Pattern] = set()
         cores = [p.core for p in self._fuzzy]
         for pattern_index in _close(word, cores):
@@ -210,7 +212,9 @@ class _Vocabulary:
             if not length - 1 <= len(word) <= length + MAX_ENDING:
                 continue
             starts = [p for p in self._fuzzy if p.kind == "start" and len(p.core) == length]
-            for size in (length - 1, length, length + 1):
+            longer = length > FUZZY_MIN_LENGTH
+            sizes = (length - 1, length, length + 1) if longer else (length,)
+            for size in sizes:
                 head = word[:size]
                 found.update(
                     p for p in starts
@@ -250,7 +254,8 @@ class Category:
     filler: frozenset[str] = frozenset()
     answer_with: str | None = None
     entry: str | None = None
-    when_several: bool = False
+    several_of: frozenset[str] = frozenset()
+    """For the overview of all numbers: the kinds of which SEVERAL found make it answer."""
     source: str = ""
     checked: dt.date = dt.date.min
 
@@ -403,9 +408,14 @@ def _candidates(
     return [found[order] for order in sorted(found)]
 
 
+_CLITIC = re.compile(r"(?<=\w)['\u2019](?=(?:n|en|a|e|u)\b)")
+_APOSTROPHE = re.compile(r"['\u2019]")
+
+
 def message_words(text: str) -> list[str]:
-    """The folded words of a message, contractions joined ("can't" is "cant")."""
-    return words(fold(text).replace("'", "").replace("\u2019", ""))
+    """The folded words of a message: English contractions joined ("can't" is "cant"),
+    Norwegian clitics apart ("slår'n" is "slår n")."""
+    return words(_APOSTROPHE.sub("", _CLITIC.sub(" ", fold(text))))
 
 
 def _speaks(term: Term, language: str) -> bool:
@@ -413,27 +423,30 @@ def _speaks(term: Term, language: str) -> bool:
 
 
 def _occurrences(term: Term, fits: list[frozenset[Pattern]]) -> Iterable[frozenset[int]]:
-    """Each place the term's words stand in order, each within its gap of the one before; for
-    `a & b`, the first place of each part together."""
+    """Each place the term's words stand in order, each within its gap of the one before (every
+    way, not only the nearest); for `a & b`, the first place of each part together."""
     if term.together:
         found = [next(iter(_occurrences(part, fits)), None) for part in term.together]
         if all(positions is not None for positions in found):
             yield frozenset().union(*found)
         return
-    first, rest = term.slots[0], term.slots[1:]
     for start, fit in enumerate(fits):
-        if not first & fit:
-            continue
-        positions = [start]
-        for slot, gap in zip(rest, term.gaps, strict=True):
-            last = positions[-1]
-            following = range(last + 1, min(last + 2 + gap, len(fits)))
-            position = next((i for i in following if slot & fits[i]), None)
-            if position is None:
-                break
-            positions.append(position)
-        else:
-            yield frozenset(positions)
+        if term.slots[0] & fit:
+            yield from _continue(term, fits, [start])
+
+
+def _continue(
+    term: Term, fits: list[frozenset[Pattern]], positions: list[int]
+) -> Iterable[frozenset[int]]:
+    """The places that complete `term` from the words found so far at `positions`."""
+    done = len(positions)
+    if done == len(term.slots):
+        yield frozenset(positions)
+        return
+    last, slot, gap = positions[-1], term.slots[done], term.gaps[done - 1]
+    for position in range(last + 1, min(last + 2 + gap, len(fits))):
+        if slot & fits[position]:
+            yield from _continue(term, fits, [*positions, position])
 
 
 def _is_whole(found: _Found, everything: list[_Found], folded: list[str]) -> bool:
@@ -450,15 +463,15 @@ def _decide(
     found: list[_Found], language: str, categories: Sequence[Category]
 ) -> SafetyMatch:
     """The kinds found, the one that answers first: lowest rank, then most terms found; with
-    SEVERAL kinds or more (not a crisis), the kind marked `when_several`."""
+    SEVERAL of the kinds an overview lists in `several_of` (not a crisis), that overview."""
     terms: dict[str, list[str]] = {}
     by_id: dict[str, Category] = {}
     for item in found:
         terms.setdefault(item.category.id, []).append(item.term.text)
         by_id[item.category.id] = item.category
     ordered = sorted(by_id.values(), key=lambda c: (c.rank, -len(terms[c.id])))
-    several = [c for c in ordered if c.line and not c.whole and c.outcome == "emergency"]
-    overview = next((c for c in categories if c.when_several), None)
+    overview = next((c for c in categories if c.several_of), None)
+    several = [c for c in ordered if overview is not None and c.id in overview.several_of]
     if len(several) >= SEVERAL and overview is not None and ordered[0].outcome != "crisis":
         # "brann, politi og ambulanse": the overview of every number answers.
         ordered = [overview, *(c for c in ordered if c not in several and c is not overview)]
@@ -591,7 +604,8 @@ def _category(
         id=category_id, outcome=outcome, rank=rank, reply=reply, line=line_texts,
         numbers=numbers, terms=terms, exceptions=exceptions, whole=bool(raw.get("whole")),
         filler=filler, answer_with=answer_with, entry=entry,
-        when_several=bool(raw.get("when_several")), source=source.strip(), checked=checked,
+        several_of=frozenset(str(kind) for kind in raw.get("several_of") or []),
+        source=source.strip(), checked=checked,
     )
 
 
