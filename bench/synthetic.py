@@ -1,8 +1,8 @@
 """Synthetic knowledge bases and queries for `bench.matching`, deterministic for a given seed.
 
 A synthetic knowledge base of N alternate questions has N / 10 entries of ten alternates each,
-written as real YAML files (with `language.yaml` copied from the shipped knowledge base) so
-that loading it costs what loading a real one would.
+written as real YAML files (with `language.yaml` and the safety layer's `safety.yaml` copied
+from the shipped knowledge base) so that loading it costs what loading a real one would.
 
 Alternates read like the shipped ones: an optional question word, then 3-10 words drawn
 Zipf-like (s = 1) from a vocabulary that mixes the shipped knowledge base's own words
@@ -86,7 +86,7 @@ def shipped_vocabulary(knowledge_dir: Path) -> list[str]:
     """The words of the shipped alternate questions, most frequent first."""
     counts: Counter[str] = Counter()
     for path in sorted(knowledge_dir.glob("*.yaml")):
-        if path.name in ("language.yaml", "learned.yaml"):
+        if path.name in ("language.yaml", "learned.yaml", "safety.yaml"):
             continue
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for entry in data.get("entries") or []:
@@ -218,9 +218,18 @@ def _alternate(
 def write_knowledge_base(
     directory: Path, entries: list[SyntheticEntry], language_file: Path
 ) -> None:
-    """Write `entries` as valid knowledge files, with a copy of `language_file`."""
+    """Write `entries` as valid knowledge files, with a copy of `language_file` and of the
+    safety layer beside it (without its links to shipped entries, which are not here)."""
     directory.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(language_file, directory / "language.yaml")
+    safety = yaml.safe_load((language_file.parent / "safety.yaml").read_text(encoding="utf-8"))
+    safety["categories"] = [
+        {key: value for key, value in category.items() if key != "entry"}
+        for category in safety["categories"] if "answer_with" not in category
+    ]
+    (directory / "safety.yaml").write_text(
+        yaml.safe_dump(safety, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     for start in range(0, len(entries), ENTRIES_PER_FILE):
         chunk = entries[start:start + ENTRIES_PER_FILE]
         path = directory / f"synthetic_{start // ENTRIES_PER_FILE:04d}.yaml"

@@ -47,7 +47,7 @@ from bot.text import fold, words
 
 MAX_GAP = 3
 WIDE_GAP = 8
-MAX_ENDING = 4
+MAX_ENDING = 3
 FUZZY_MIN_LENGTH = 6
 FUZZY_TWO_LENGTH = 10
 OUTCOMES = ("emergency", "crisis", "answered")
@@ -183,8 +183,15 @@ class _Vocabulary:
                 self._ends.setdefault(pattern.core, []).append(pattern)
             else:
                 self._parts.append(pattern)
-        self._fuzzy = [p for p in self.patterns if p.tolerance and p.kind in ("word", "start")]
-        self._fuzzy_lengths = sorted({len(p.core) for p in self._fuzzy})
+        self._fuzzy_words = [p for p in self.patterns if p.tolerance and p.kind == "word"]
+        self._fuzzy_word_cores = [p.core for p in self._fuzzy_words]
+        self._fuzzy_starts: dict[int, list[Pattern]] = {}
+        for pattern in self.patterns:
+            if pattern.tolerance and pattern.kind == "start":
+                self._fuzzy_starts.setdefault(len(pattern.core), []).append(pattern)
+        self._fuzzy_start_cores = {
+            length: [p.core for p in starts] for length, starts in self._fuzzy_starts.items()
+        }
         self.match = lru_cache(maxsize=CACHE_SIZE)(self._match)
 
     def _match(self, word: str) -> frozenset[Pattern]:
@@ -202,23 +209,20 @@ class _Vocabulary:
         beginning, the word's first letters (one more or fewer for beginnings of seven letters
         or more), when at most MAX_ENDING letters follow: "brenenr" is a misspelt "brenner",
         but "brannstasjon" is no misspelt "brenn*" and "kampanje" no "kramp*")."""
-        found: set[Pattern] = set()
-        cores = [p.core for p in self._fuzzy]
-        for pattern_index in _close(word, cores):
-            pattern = self._fuzzy[pattern_index]
-            if pattern.kind == "word" and _distance(word, pattern.core) <= pattern.tolerance:
-                found.add(pattern)
-        for length in self._fuzzy_lengths:
+        found = {
+            self._fuzzy_words[index] for index in _close(word, self._fuzzy_word_cores)
+            if _distance(word, self._fuzzy_word_cores[index]) <= self._fuzzy_words[index].tolerance
+        }
+        for length, starts in self._fuzzy_starts.items():
             if not length - 1 <= len(word) <= length + MAX_ENDING:
                 continue
-            starts = [p for p in self._fuzzy if p.kind == "start" and len(p.core) == length]
             longer = length > FUZZY_MIN_LENGTH
-            sizes = (length - 1, length, length + 1) if longer else (length,)
-            for size in sizes:
-                head = word[:size]
+            for size in (length - 1, length, length + 1) if longer else (length,):
+                if len(word) < size:
+                    continue
                 found.update(
-                    p for p in starts
-                    if len(head) == size and _distance(head, p.core) <= p.tolerance
+                    starts[index] for index in _close(word[:size], self._fuzzy_start_cores[length])
+                    if _distance(word[:size], starts[index].core) <= starts[index].tolerance
                 )
         return found
 

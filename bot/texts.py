@@ -81,29 +81,30 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "help": {
         "nb": "<b>Dette kan jeg hjelpe med</b>\n"
+              "Ved fare for liv og helse: ring 113 (ambulanse), 112 (politi) eller 110 (brann).\n\n"
               "Skriv et spørsmål med egne ord, for eksempel «Hvilke kommuner er med?», "
               "«tlf notodden» eller «Hva er satsingsområdene?».\n\n"
               "/kommuner – medlemskommunene\n/satsinger – satsingsområdene\n"
               "/kontakt – kontaktinformasjon (f.eks. /kontakt tinn)\n"
               "/om – om regionrådet\n/hjelp – denne hjelpen\n\n"
-              "I andre chatter kan du skrive @{bot} og et navn for å dele et telefonnummer.\n"
-              "Ved fare for liv og helse: ring 113 (ambulanse), 112 (politi) eller 110 (brann).",
+              "I andre chatter kan du skrive @{bot} og et navn for å dele et telefonnummer.",
         "nn": "<b>Dette kan eg hjelpe med</b>\n"
+              "Ved fare for liv og helse: ring 113 (ambulanse), 112 (politi) eller 110 (brann).\n\n"
               "Skriv eit spørsmål med eigne ord, til dømes «Kva kommunar er med?», "
               "«tlf notodden» eller «Kva er satsingsområda?».\n\n"
               "/kommuner – medlemskommunane\n/satsinger – satsingsområda\n"
               "/kontakt – kontaktinformasjon (t.d. /kontakt tinn)\n"
               "/om – om regionrådet\n/hjelp – denne hjelpa\n\n"
-              "I andre chattar kan du skrive @{bot} og eit namn for å dele eit telefonnummer.\n"
-              "Ved fare for liv og helse: ring 113 (ambulanse), 112 (politi) eller 110 (brann).",
+              "I andre chattar kan du skrive @{bot} og eit namn for å dele eit telefonnummer.",
         "en": "<b>What I can help with</b>\n"
+              "If life or health is in danger: call 113 (ambulance), 112 (police) or 110 "
+              "(fire).\n\n"
               "Ask in your own words, for example \"Which municipalities take part?\", "
               "\"phone notodden\" or \"What are the focus areas?\".\n\n"
               "/municipalities – the member municipalities\n/focus – the focus areas\n"
               "/contact – contact details (e.g. /contact tinn)\n"
               "/about – about the regional council\n/help – this help\n\n"
-              "In other chats, type @{bot} and a name to share a phone number.\n"
-              "If life or health is in danger: call 113 (ambulance), 112 (police) or 110 (fire).",
+              "In other chats, type @{bot} and a name to share a phone number.",
     },
     "menu_municipalities": {"nb": "🏘 Kommunene", "nn": "🏘 Kommunane", "en": "🏘 Municipalities"},
     "menu_focus": {"nb": "🎯 Satsingsområder", "nn": "🎯 Satsingsområde", "en": "🎯 Focus areas"},
