@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from bot.answer_eval import AnswerReply, evaluate_answers, is_answer_set, load_answer_set
 from bot.config import Config, ConfigError, load_config
 from bot.engine import Engine, Outcome, Result
 from bot.evaluate import Decision, evaluate, load_labelled
@@ -74,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Answer every question of a labelled TSV file (split, category, expected, "
         "question) and report how many were answered correctly, wrongly or not at all. A "
         "safety set (style, language, category, message) is reported as emergencies given the "
-        "right number, by category and style, and false alarms.",
+        "right number, by category and style, and false alarms; an answer set (style, pattern, "
+        "kind, language, expect, question) by the facts the replies hold, by style and pattern.",
     )
     evaluate.add_argument("file", type=Path, help="the labelled questions (TSV)")
     evaluate.add_argument("--split", help="only this split, e.g. tune or heldout")
@@ -202,12 +204,52 @@ def evaluate_safety_command(
     return 0
 
 
+def answer_reply(engine: Engine) -> Callable[[str], AnswerReply]:
+    """The engine as an answer set sees it: outcome, reply, language, suggestions' answers."""
+
+    def reply_to(question: str) -> AnswerReply:
+        result = engine.ask(question)
+        return AnswerReply(
+            outcome=result.outcome.value,
+            text=result_plain(result, engine.knowledge),
+            language=result.language,
+            suggestions=tuple(entry_plain(c.entry, result.language) for c in result.suggestions),
+        )
+
+    return reply_to
+
+
+def evaluate_answers_command(
+    engine: Engine, path: Path, split: str | None, *, show_failures: bool
+) -> int:
+    """Print the report for an answer set (style, pattern, kind, language, expect, question)."""
+    try:
+        items = load_answer_set(path, split)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    report = evaluate_answers(answer_reply(engine), items)
+    print(report.summary())
+    if show_failures:
+        for item, reply, result in report.failures:
+            first_line = reply.text.split("\n", 1)[0]
+            print(f"[{result} {item.kind}/{item.pattern}/{item.style}] {item.question!r}: "
+                  f"got {reply.outcome} {first_line!r}")
+    return 0
+
+
 def evaluate_command(
     engine: Engine, path: Path, split: str | None, *, show_failures: bool
 ) -> int:
-    """Print the quality report for a labelled set, or a safety set (told by its header)."""
+    """Print the quality report for a labelled set, a safety set or an answer set (told by
+    the file's header)."""
+    if not path.is_file():
+        print(f"{path}: no such file", file=sys.stderr)
+        return EXIT_USAGE
     if is_safety_set(path):
         return evaluate_safety_command(engine, path, split, show_failures=show_failures)
+    if is_answer_set(path):
+        return evaluate_answers_command(engine, path, split, show_failures=show_failures)
     items = load_labelled(path, split)
     report = evaluate(engine_decision(engine), items)
     print(report.summary())

@@ -40,6 +40,7 @@ SWITCHBOARDS = ("35 01 50 00", "32 74 75 00", "31 02 40 00", "35 02 80 00")
 EMERGENCY_OUTCOMES = ("emergency", "crisis")
 SAFETY_HEADER = ("style", "language", "category", "message")
 _DIGIT_GAP = re.compile(r"(?<=\d)[ \u00a0](?=\d)")
+_COUNTRY_CODE = re.compile(r"(?:\+|\b00)47[ \u00a0]?(?=\d)")
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class SafetyReply:
 
 
 def _digits_joined(text: str) -> str:
-    return _DIGIT_GAP.sub("", text)
+    return _DIGIT_GAP.sub("", _COUNTRY_CODE.sub("", text))
 
 
 def holds_number(text: str, number: str) -> bool:
