@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import MatchingConfig
+from bot.facts import FactAnswer, FactData, FactLayer
 from bot.knowledge import Entry, KnowledgeBase, KnowledgeError, Problem, load_knowledge
 from bot.matcher import MIN_SCORE, Index, QueryToken, Scored
 from bot.safety import SafetyData, SafetyLayer, SafetyMatch
-from bot.text import Analysis, Normalizer
+from bot.text import Analysis, Normalizer, fold, words
 
 SUGGESTION_SPREAD = 25.0
 EMERGENCY_OVERVIEW = "emergency.overview"
@@ -82,6 +83,8 @@ class Result:
     municipality: str | None
     safety: SafetyMatch | None = None
     """What the safety layer recognised; for outcomes emergency and crisis, the reply."""
+    fact: FactAnswer | None = None
+    """A precise answer about the member municipalities (facts.yaml), when there is one."""
 
     @property
     def entry(self) -> Entry | None:
@@ -128,6 +131,7 @@ class _State:
     emergencies: frozenset[str]
     local: dict[str, tuple[str, ...]]
     safety: SafetyLayer
+    facts: FactLayer
 
     @classmethod
     def build(cls, knowledge: KnowledgeBase) -> _State:
@@ -146,6 +150,13 @@ class _State:
             emergencies,
             {municipality: tuple(ids) for municipality, ids in local.items()},
             SafetyLayer(knowledge.safety or SafetyData()),
+            FactLayer(
+                knowledge.facts or FactData(),
+                {word: key for key, names in knowledge.language.municipalities.items()
+                 for name in (*names, key.replace("_", " ")) for word in words(fold(name))},
+                {word for stop in (*knowledge.language.stopwords, *knowledge.language.courtesy)
+                 for word in words(fold(stop))},
+            ),
         )
 
 
@@ -275,6 +286,10 @@ class Engine:
         safety = state.safety.check(text, language)
         if safety is not None:
             return self._safety_result(question, safety)
+        named = self._named(state, state.index.query_tokens(analysis))
+        fact = state.facts.answer(text, language, named, sentence_windows(text))
+        if fact is not None:
+            return self._fact_result(question, language, named, fact)
         ranking = self._rank(state, text, analysis, language)
         outcome, suggestions = self._decide(ranking.candidates)
         return Result(
@@ -302,6 +317,17 @@ class Engine:
             return Result(question, Outcome.ANSWERED, safety.language, best, (), None, safety)
         outcome = Outcome.CRISIS if safety.outcome == "crisis" else Outcome.EMERGENCY
         return Result(question, outcome, safety.language, None, (), None, safety)
+
+    def _fact_result(
+        self, question: str, language: str, named: list[str], fact: FactAnswer
+    ) -> Result:
+        """The result for a one-fact question: answered, or unanswered when the fact is not
+        known (the reply says so, and the question reaches the editors)."""
+        entries = self._state.knowledge.entries
+        best = Candidate(entries[fact.entry_id], 100.0) if fact.entry_id in entries else None
+        outcome = Outcome.ANSWERED if fact.known and best else Outcome.UNANSWERED
+        municipality = named[0] if len(named) == 1 else None
+        return Result(question, outcome, language, best, (), municipality, None, fact)
 
     def rank(
         self, question: str, language_hint: str | None = None, *, everything: bool = False

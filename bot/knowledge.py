@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 if TYPE_CHECKING:
+    from bot.facts import FactData
     from bot.safety import SafetyData
 
 LANGUAGES = ("nb", "nn", "en")
@@ -25,7 +26,8 @@ KINDS = ("council", "focus_area", "municipality", "contact", "emergency", "small
 LANGUAGE_FILE = "language.yaml"
 LEARNED_FILE = "learned.yaml"
 SAFETY_FILE = "safety.yaml"
-DATA_FILES = (LANGUAGE_FILE, LEARNED_FILE, SAFETY_FILE)
+FACTS_FILE = "facts.yaml"
+DATA_FILES = (LANGUAGE_FILE, LEARNED_FILE, SAFETY_FILE, FACTS_FILE)
 ENTRY_KEYS = {
     "id", "kind", "title", "answer", "questions", "keywords", "related",
     "municipality", "contact", "source", "checked",
@@ -122,6 +124,7 @@ class KnowledgeBase:
     learned: dict[str, tuple[str, ...]]
     directory: Path
     safety: SafetyData | None = None
+    facts: FactData | None = None
 
     def questions_for(self, entry_id: str) -> tuple[str, ...]:
         """The entry's alternate questions, curated and learned."""
@@ -268,13 +271,17 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
             entries[entry.id] = entry
     _check_references(entries, problems)
     learned = _load_learned(directory / LEARNED_FILE, entries, problems)
-    from bot.safety import load_safety  # the safety layer reads YAML with this module's tools
+    # The safety layer and the facts read YAML with this module's tools, hence imported here.
+    from bot.facts import load_facts
+    from bot.safety import load_safety
 
     safety = load_safety(directory / SAFETY_FILE, entries, problems)
+    facts = load_facts(directory / FACTS_FILE, entries, language.municipalities, problems)
     if problems:
         raise KnowledgeError(problems)
     return KnowledgeBase(
-        entries=entries, language=language, learned=learned, directory=directory, safety=safety
+        entries=entries, language=language, learned=learned, directory=directory, safety=safety,
+        facts=facts,
     )
 
 

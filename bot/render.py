@@ -51,6 +51,38 @@ def entry_html(entry: Entry, language: str) -> str:
     return text
 
 
+MAX_FACT_SOURCES = 2
+
+
+def fact_sources(result: Result) -> list[str]:
+    """The web sources of a precise answer worth showing: for one municipality, at most
+    MAX_FACT_SOURCES addresses; for all seven none (each municipality's card has its own)."""
+    fact = result.fact
+    if fact is None or fact.entry_id is None or fact.entry_id == "council.members":
+        return []
+    return [source for source in fact.sources if source.startswith("http")][:MAX_FACT_SOURCES]
+
+
+def fact_plain(result: Result) -> str:
+    """A precise answer as plain text: the facts, then where they were read."""
+    assert result.fact is not None
+    text = result.fact.text
+    if sources := fact_sources(result):
+        text += f"\n\n{say('source', result.language)}: {', '.join(sources)}"
+    return text
+
+
+def fact_html(result: Result) -> str:
+    """A precise answer as Telegram HTML: no title, the facts first, phone numbers tappable,
+    the sources in italics."""
+    assert result.fact is not None
+    text = with_country_code(html.escape(result.fact.text, quote=False))
+    if sources := fact_sources(result):
+        label = html.escape(say("source", result.language))
+        text += f"\n\n<i>{label}: {html.escape(', '.join(sources), quote=False)}</i>"
+    return text
+
+
 def safety_html(match: SafetyMatch) -> str:
     """The safety layer's reply as Telegram HTML: the emergency numbers in bold, eight-digit
     numbers in +47 form (tappable). No title: the number comes first."""
@@ -103,6 +135,8 @@ def result_plain(result: Result, knowledge: KnowledgeBase, *, logged: bool = Fal
     """The full text a user would see for `result`, as plain text."""
     if result.is_safety_reply and result.safety is not None:
         return result.safety.text()
+    if result.fact is not None:
+        return fact_plain(result)
     if result.outcome is Outcome.ANSWERED and result.entry:
         return entry_plain(result.entry, result.language)
     if result.outcome is Outcome.SUGGESTED:

@@ -163,7 +163,7 @@ def parse_term(
     return Term(text, tuple(slots), tuple(gaps), language)
 
 
-class _Vocabulary:
+class Vocabulary:
     """Finds, for one folded word, every pattern it fits, exactly or with a letter or two
     wrong; answers are cached per word (bounded)."""
 
@@ -338,7 +338,7 @@ class SafetyLayer:
             for term in (*category.terms, *category.exceptions)
             for pattern in term.patterns
         ] + [pattern for term in data.exceptions for pattern in term.patterns]
-        self._vocabulary = _Vocabulary(patterns, data.ordinary_words)
+        self._vocabulary = Vocabulary(patterns, data.ordinary_words)
         self._terms = _index((category, term) for category in data.categories
                              for term in category.terms)
         self._exceptions = _index(
@@ -363,7 +363,7 @@ class SafetyLayer:
             if not _speaks(term, language):
                 continue
             own = excepted.get(None, frozenset()) | excepted.get(category.id, frozenset())
-            for positions in _occurrences(term, fits):
+            for positions in occurrences(term, fits):
                 if not positions & own:
                     found.append(_Found(category, term, positions))
                     break
@@ -381,7 +381,7 @@ class SafetyLayer:
         for category, term in _candidates(self._exceptions, present):
             if _speaks(term, language):
                 key = category.id if category is not None else None
-                for positions in _occurrences(term, fits):
+                for positions in occurrences(term, fits):
                     covered.setdefault(key, set()).update(positions)
         return {key: frozenset(positions) for key, positions in covered.items()}
 
@@ -426,11 +426,11 @@ def _speaks(term: Term, language: str) -> bool:
     return not term.language or (term.language == "en") == (language == "en")
 
 
-def _occurrences(term: Term, fits: list[frozenset[Pattern]]) -> Iterable[frozenset[int]]:
+def occurrences(term: Term, fits: list[frozenset[Pattern]]) -> Iterable[frozenset[int]]:
     """Each place the term's words stand in order, each within its gap of the one before (every
     way, not only the nearest); for `a & b`, the first place of each part together."""
     if term.together:
-        found = [next(iter(_occurrences(part, fits)), None) for part in term.together]
+        found = [next(iter(occurrences(part, fits)), None) for part in term.together]
         if all(positions is not None for positions in found):
             yield frozenset().union(*found)
         return

@@ -39,7 +39,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 SWITCHBOARDS = ("35 01 50 00", "32 74 75 00", "31 02 40 00", "35 02 80 00")
 EMERGENCY_OUTCOMES = ("emergency", "crisis")
 SAFETY_HEADER = ("style", "language", "category", "message")
-_DIGIT_GAP = re.compile(r"(?<=\d)[ \u00a0](?=\d)")
+_DIGIT_GAP = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d)|(?<=\d),(?=\d{3}\b)")
 _COUNTRY_CODE = re.compile(r"(?:\+|\b00)47[ \u00a0]?(?=\d)")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot import callbacks
+from bot.engine import Outcome, Result
 from bot.knowledge import Entry, KnowledgeBase
 from bot.render import entry_html, split_message
 from bot.texts import say
@@ -71,6 +72,27 @@ def entry_keyboard(
             callback_data=callbacks.encode("card", language, entry.id),
         )])
     if feedback:
+        ref = str(question_ref or "")
+        keyboard.append([
+            InlineKeyboardButton("👍", callback_data=callbacks.encode(
+                "feedback", language, entry.id, "+" + ref)),
+            InlineKeyboardButton("👎", callback_data=callbacks.encode(
+                "feedback", language, entry.id, "-" + ref)),
+        ])
+    return InlineKeyboardMarkup(keyboard)
+
+
+def fact_keyboard(
+    result: Result, knowledge: KnowledgeBase, question_ref: int | None
+) -> InlineKeyboardMarkup | None:
+    """For a precise answer: the municipality's card (or the members) as a button, and 👍/👎
+    when it was answered."""
+    entry = knowledge.entries.get(result.fact.entry_id or "") if result.fact else None
+    if entry is None:
+        return None
+    language = result.language
+    keyboard = [[open_button(entry, language)]]
+    if result.outcome is Outcome.ANSWERED:
         ref = str(question_ref or "")
         keyboard.append([
             InlineKeyboardButton("👍", callback_data=callbacks.encode(

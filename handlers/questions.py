@@ -12,9 +12,9 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.app import services
 from bot.engine import Outcome, Result
-from bot.render import safety_html, suggestions_plain, unanswered_plain
+from bot.render import fact_html, safety_html, suggestions_plain, unanswered_plain
 from bot.texts import say
-from handlers.common import client_language, reply_entry
+from handlers.common import client_language, fact_keyboard, reply_entry
 
 MAX_MESSAGE_FOR_MATCHING = 1000
 
@@ -47,6 +47,11 @@ async def answer_question(
     if result.is_safety_reply and result.safety is not None:
         # Numbers first, nothing to press: no button pushes the person elsewhere.
         await message.reply_text(safety_html(result.safety))
+    elif result.fact is not None:
+        await message.reply_text(
+            fact_html(result),
+            reply_markup=fact_keyboard(result, engine.knowledge, question_ref),
+        )
     elif result.outcome is Outcome.ANSWERED and result.entry is not None:
         await reply_entry(message, result.entry, engine.knowledge, result.language, question_ref)
     elif result.outcome is Outcome.SUGGESTED:

@@ -1,0 +1,393 @@
+"""Precise answers about the member municipalities, one fact at a time (`knowledge/facts.yaml`).
+
+"adm senter flesberg", "tlf notodden", "hvilket fylke ligger Tinn i nå", "nettsidene til
+kommunene", "hvem er ordfører i Flesberg": a question that names one or more attributes and
+member municipalities (or all of them) and nothing else is answered from structured facts,
+in one line per fact: "Administrasjonssenteret i Flesberg kommune er Lampeland." A fact the
+fact sheet lacks is said to be unknown, with the municipality's website; an old fact carries
+its year. A question about a place that is not a member, with nothing else in it, is told that
+the bot knows only the seven.
+
+Coverage before confidence: every word of the question must be explained, by an attribute, a
+municipality's name, "alle", or a word from `filler` or the stop words; "hvor mange bedrifter
+er det i Flesberg" has a word left over and goes on to the matcher.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.knowledge import LANGUAGES, Problem, line_of, read_yaml
+from bot.safety import Vocabulary, message_words, occurrences, parse_term
+from bot.text import fold, words
+
+FACTS_FILE = "facts.yaml"
+FILE_KEYS = {"attributes", "all_words", "filler", "other_places", "municipalities"}
+ATTRIBUTE_KEYS = {"id", "card", "words", "answer", "list", "missing"}
+CARDS = ("contact", "municipality", "none")
+MUNICIPALITY_KEYS = {"name", "short", "entry", "contact", "website", "source", "checked", "facts"}
+VALUE_KEYS = {*LANGUAGES, "year", "source"}
+NEVER_MISSPELT = frozenset({"hvilket", "hvilken", "kommunen", "kommune", "kvifor"})
+"""Words close to a term ("hvilke", "kommunene") that mean something else."""
+OLD_SUFFIX = {"nb": "(oppgitt i {year})", "nn": "(oppgitt i {year})", "en": "(as given in {year})"}
+UNKNOWN = {"nb": "ikke kjent", "nn": "ikkje kjent", "en": "not known"}
+NOT_A_MEMBER = {
+    "nb": "Jeg har bare fakta om de sju medlemskommunene i Kongsbergregionen: Kongsberg, "
+          "Notodden, Rollag, Nore og Uvdal, Flesberg, Hjartdal og Tinn. Om {place} vet jeg "
+          "ikke noe.",
+    "nn": "Eg har berre fakta om dei sju medlemskommunane i Kongsbergregionen: Kongsberg, "
+          "Notodden, Rollag, Nore og Uvdal, Flesberg, Hjartdal og Tinn. Om {place} veit eg "
+          "ikkje noko.",
+    "en": "I only have facts about the seven member municipalities of Kongsbergregionen: "
+          "Kongsberg, Notodden, Rollag, Nore og Uvdal, Flesberg, Hjartdal and Tinn. I know "
+          "nothing about {place}.",
+}
+
+
+def _pick(texts: Mapping[str, str], language: str) -> str:
+    return texts.get(language) or texts.get("nb", "")
+
+
+@dataclass(frozen=True)
+class FactValue:
+    """One fact in each language, with the year it was read when it is old."""
+
+    text: dict[str, str]
+    year: int | None = None
+    source: str = ""
+
+    def in_language(self, language: str) -> str:
+        """The fact, with its year when it is old."""
+        value = _pick(self.text, language)
+        if self.year:
+            value += " " + _pick(OLD_SUFFIX, language).format(year=self.year)
+        return value
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """Something people ask about a municipality (phone, county, mayor, …)."""
+
+    id: str
+    card: str
+    terms: tuple
+    answer: dict[str, str]
+    list_title: dict[str, str]
+    missing: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Municipality:
+    """A member municipality's facts."""
+
+    key: str
+    name: dict[str, str]
+    short: str
+    entry: str
+    contact: str
+    website: str
+    source: str
+    checked: dt.date
+    facts: dict[str, FactValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FactData:
+    """facts.yaml as loaded."""
+
+    attributes: tuple[Attribute, ...] = ()
+    municipalities: dict[str, Municipality] = field(default_factory=dict)
+    all_words: tuple = ()
+    filler: frozenset[str] = frozenset()
+    other_places: tuple = ()
+
+
+@dataclass(frozen=True)
+class FactAnswer:
+    """A precise answer: its lines, the card to offer, and where the facts were read."""
+
+    text: str
+    entry_id: str | None
+    sources: tuple[str, ...]
+    known: bool
+    """False when the knowledge base never has what was asked (the mayor): the bot says so,
+    and the question counts as unanswered."""
+
+
+class FactLayer:
+    """Answers one-fact questions from facts.yaml; built once per knowledge base."""
+
+    def __init__(self, data: FactData, names: Mapping[str, str], ignorable: Iterable[str]):
+        self.data = data
+        self._ignorable = frozenset(ignorable) | data.filler
+        self._names = {word: key for word, key in names.items() if word not in self._ignorable}
+        self._name_list = [name for name in self._names if len(name) >= 3]
+        patterns = [p for a in data.attributes for t in a.terms for p in t.patterns]
+        patterns += [p for t in (*data.all_words, *data.other_places) for p in t.patterns]
+        self._vocabulary = Vocabulary(patterns, NEVER_MISSPELT)
+
+    def answer(
+        self, text: str, language: str, named: list[str], sentences: Iterable[str] = ()
+    ) -> FactAnswer | None:
+        """The precise answer to `text`, or None when it is not a one-fact question;
+        `named` are the member municipalities the engine found in it, in order. A long message
+        ("Hei! Jeg er journalist … Hvem er ordfører i Notodden nå? Mvh Kari") is answered from
+        the one of its `sentences` that asks ("?"), with the names of the whole message."""
+        found = self._answer(text, language, named)
+        if found is not None:
+            return found
+        asking = [sentence for sentence in sentences if "?" in sentence]
+        if len(asking) == 1:
+            # The municipality the question sentence names, else the last one named before it.
+            return self._answer(asking[0], language, named[-1:])
+        return None
+
+    def _answer(self, text: str, language: str, named: list[str]) -> FactAnswer | None:
+        folded = message_words(text)
+        if not folded or len(folded) > 40:
+            return None
+        fits = [self._vocabulary.match(word) for word in folded]
+        covered: set[int] = set()
+        asked = [a for a in self.data.attributes if self._found(a.terms, fits, covered)]
+        everyone = self._found(self.data.all_words, fits, covered)
+        elsewhere = [t for t in self.data.other_places if next(occurrences(t, fits), None)]
+        self._found(self.data.other_places, fits, covered)
+        own = {i: key for i, word in enumerate(folded) if (key := self._name_of(word, named))}
+        own_names = set(own)
+        covered |= own_names
+        if any(i not in covered and word not in self._ignorable and not word.isdigit()
+               for i, word in enumerate(folded)):
+            return None
+        if not asked:
+            return None
+        if elsewhere and not own_names:
+            place = elsewhere[0].text.title()
+            return FactAnswer(_pick(NOT_A_MEMBER, language).format(place=place), None, (), False)
+        if everyone and not own_names:
+            return self._list(asked, language)
+        keys = list(dict.fromkeys(own.values())) or named
+        municipalities = [self.data.municipalities[key] for key in keys
+                          if key in self.data.municipalities]
+        if not municipalities:
+            return None
+        return self._single(asked, municipalities, language)
+
+    @staticmethod
+    def _found(terms: Iterable, fits: list, covered: set[int]) -> bool:
+        found = False
+        for term in terms:
+            for positions in occurrences(term, fits):
+                covered |= positions
+                found = True
+        return found
+
+    def _name_of(self, word: str, named: list[str]) -> str | None:
+        """The municipality whose name (or admin centre's) `word` is: as written, or one letter
+        off (two for long names) for a municipality the engine found named ("Tin" when it read
+        Tinn; "nokre" is no Nore)."""
+        if word in self._names:
+            return self._names[word]
+        candidates = [name for name in self._name_list if self._names[name] in named]
+        if len(word) < 3 or not candidates:
+            return None
+        limit = 2 if len(word) >= 7 else 1
+        found = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)
+        return self._names[found[0]] if found else None
+
+    def _single(
+        self, asked: list[Attribute], municipalities: list[Municipality], language: str
+    ) -> FactAnswer:
+        lines, sources = [], []
+        for municipality in municipalities:
+            name = _pick(municipality.name, language)
+            for attribute in asked:
+                value = municipality.facts.get(attribute.id)
+                if value is None:
+                    lines.append(_pick(attribute.missing, language).format(
+                        name=name, website=municipality.website))
+                    continue
+                lines.append(_pick(attribute.answer, language).format(
+                    name=name, value=value.in_language(language)))
+                sources.append(value.source or municipality.source)
+        card = asked[0].card
+        entry = None
+        if len(municipalities) == 1 and card != "none":
+            first = municipalities[0]
+            entry = first.contact if card == "contact" else first.entry
+        known = all(attribute.card != "none" for attribute in asked)
+        return FactAnswer("\n".join(lines), entry, tuple(dict.fromkeys(sources)), known)
+
+    def _list(self, asked: list[Attribute], language: str) -> FactAnswer:
+        blocks, sources = [], []
+        for attribute in asked:
+            lines = [_pick(attribute.list_title, language) + ":"]
+            for municipality in self.data.municipalities.values():
+                value = municipality.facts.get(attribute.id)
+                shown = value.in_language(language) if value else _pick(UNKNOWN, language)
+                if value:
+                    sources.append(value.source or municipality.source)
+                lines.append(f"• {municipality.short}: {shown}")
+            blocks.append("\n".join(lines))
+        return FactAnswer("\n\n".join(blocks), "council.members", tuple(dict.fromkeys(sources)),
+                          True)
+
+
+# --- Loading and validation --------------------------------------------------------------------
+
+
+def load_facts(
+    path: Path, entry_ids: Iterable[str], municipality_keys: Iterable[str],
+    problems: list[Problem],
+) -> FactData:
+    """Load and validate facts.yaml (optional: without it no precise answers are given)."""
+    if not path.exists():
+        return FactData()
+    name = str(path)
+    data = read_yaml(path, problems)
+    if data is None:
+        return FactData()
+    if not isinstance(data, dict):
+        problems.append(Problem(name, 1, "the file must be a mapping with 'attributes' and "
+                                         "'municipalities'"))
+        return FactData()
+
+    def report(where: Any, key: str, message: str) -> None:
+        problems.append(Problem(name, line_of(where, key), message))
+
+    for key in data:
+        if key not in FILE_KEYS:
+            report(data, key, f"unknown top-level key '{key}' (known: "
+                              f"{', '.join(sorted(FILE_KEYS))})")
+    attributes = _attributes(data.get("attributes"), data, report)
+    known_ids = {a.id for a in attributes}
+    municipalities = _municipalities(data.get("municipalities"), data, report, known_ids,
+                                     set(entry_ids), set(municipality_keys))
+    return FactData(
+        attributes=tuple(attributes),
+        municipalities=municipalities,
+        all_words=_terms(data.get("all_words"), data, "all_words", report),
+        filler=frozenset("".join(words(fold(str(w)))) for w in data.get("filler") or []),
+        other_places=_terms(data.get("other_places"), data, "other_places", report),
+    )
+
+
+def _terms(value: Any, where: Any, key: str, report: Any) -> tuple:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        report(where, key, f"'{key}' must be a list of words")
+        return ()
+    terms = []
+    for item in value:
+        term = parse_term(str(item))
+        if term is None:
+            report(where, key, f"'{key}': {item!r} holds no word")
+        else:
+            terms.append(term)
+    return tuple(terms)
+
+
+def _texts(raw: dict, key: str, report: Any, label: str) -> dict[str, str]:
+    value = raw.get(key)
+    if not isinstance(value, dict) or not all(
+        isinstance(text, str) and text.strip() for text in value.values()
+    ) or "nb" not in value or "en" not in value:
+        report(raw, key, f"{label}: '{key}' must give nb and en text")
+        return {}
+    return {language: text.strip() for language, text in value.items()}
+
+
+def _attributes(value: Any, data: dict, report: Any) -> list[Attribute]:
+    if not isinstance(value, list):
+        report(data, "attributes", "'attributes' must be a list")
+        return []
+    attributes = []
+    for raw in value:
+        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+            report(data, "attributes", "each attribute needs an 'id'")
+            continue
+        label = f"attribute '{raw['id']}'"
+        for key in raw:
+            if key not in ATTRIBUTE_KEYS:
+                report(raw, key, f"{label}: unknown key '{key}'")
+        terms = _terms(raw.get("words"), raw, "words", report)
+        if not terms:
+            report(raw, "words", f"{label}: 'words' must list how people ask for it")
+        card = raw.get("card", "municipality")
+        if card not in CARDS:
+            report(raw, "card", f"{label}: 'card' must be one of {', '.join(CARDS)}")
+        attributes.append(Attribute(
+            id=raw["id"], card=card, terms=terms, answer=_texts(raw, "answer", report, label),
+            list_title=_texts(raw, "list", report, label),
+            missing=_texts(raw, "missing", report, label),
+        ))
+    return attributes
+
+
+def _municipalities(
+    value: Any, data: dict, report: Any, attribute_ids: set[str], entry_ids: set[str],
+    keys: set[str],
+) -> dict[str, Municipality]:
+    if not isinstance(value, dict):
+        report(data, "municipalities", "'municipalities' must be a mapping")
+        return {}
+    result = {}
+    for key, raw in value.items():
+        label = f"municipality '{key}'"
+        if key not in keys:
+            report(value, key, f"{label}: not a municipality of language.yaml")
+        if not isinstance(raw, dict):
+            report(value, key, f"{label}: must be a mapping with name, entry, website, facts")
+            continue
+        for field_name in raw:
+            if field_name not in MUNICIPALITY_KEYS:
+                report(raw, field_name, f"{label}: unknown key '{field_name}'")
+        for card in ("entry", "contact"):
+            if raw.get(card) not in entry_ids:
+                report(raw, card, f"{label}: '{card}' names no entry: {raw.get(card)!r}")
+        checked = raw.get("checked")
+        if not isinstance(checked, dt.date) or checked > dt.date.today():
+            report(raw, "checked", f"{label}: 'checked' must be a date, not in the future")
+            checked = dt.date.min
+        if not str(raw.get("source") or "").strip():
+            report(raw, "source", f"{label}: 'source' is required")
+        facts = {}
+        for attribute, fact in (raw.get("facts") or {}).items():
+            if attribute not in attribute_ids:
+                report(raw.get("facts"), attribute, f"{label}: unknown attribute '{attribute}'")
+                continue
+            parsed = _value(fact, raw.get("facts"), attribute, report, label)
+            if parsed is not None:
+                facts[attribute] = parsed
+        result[key] = Municipality(
+            key=key, name=_texts(raw, "name", report, label), short=str(raw.get("short") or key),
+            entry=str(raw.get("entry")), contact=str(raw.get("contact")),
+            website=str(raw.get("website") or ""), source=str(raw.get("source") or ""),
+            checked=checked, facts=facts,
+        )
+    return result
+
+
+def _value(fact: Any, where: Any, attribute: str, report: Any, label: str) -> FactValue | None:
+    if isinstance(fact, str | int):
+        return FactValue({"nb": str(fact)})
+    if not isinstance(fact, dict) or "nb" not in fact:
+        report(where, attribute, f"{label}: fact '{attribute}' needs at least its nb text")
+        return None
+    unknown = set(fact) - VALUE_KEYS
+    if unknown:
+        report(where, attribute, f"{label}: fact '{attribute}' has unknown keys "
+                                 f"{', '.join(sorted(unknown))}")
+    year = fact.get("year")
+    if year is not None and not (isinstance(year, int) and 1900 < year <= dt.date.today().year):
+        report(where, attribute, f"{label}: fact '{attribute}': 'year' must be a year")
+        year = None
+    texts = {lang: str(fact[lang]) for lang in LANGUAGES if lang in fact}
+    return FactValue(texts, year, str(fact.get("source") or ""))
