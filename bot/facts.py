@@ -189,15 +189,20 @@ class FactLayer:
         return found
 
     def _name_of(self, word: str, named: list[str]) -> str | None:
-        """The municipality whose name (or admin centre's) `word` is: as written, or one letter
-        off (two for long names) for a municipality the engine found named ("Tin" when it read
-        Tinn; "nokre" is no Nore)."""
+        """The municipality whose name (or admin centre's) `word` is: as written; one letter
+        off (two for long names) for a municipality the engine found named; or a name with a
+        letter left out or two swapped ("Tin", "Rolag", "Konsgberg"), never one with a letter
+        added ("nokre" is no Nore, "Norge" neither)."""
         if word in self._names:
             return self._names[word]
-        candidates = [name for name in self._name_list if self._names[name] in named]
-        if len(word) < 3 or not candidates:
+        if len(word) < 3:
             return None
         limit = 2 if len(word) >= 7 else 1
+        candidates = [
+            name for name in self._name_list
+            if self._names[name] in named or len(name) > len(word)
+            or sorted(name) == sorted(word)
+        ]
         found = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)
         return self._names[found[0]] if found else None
 

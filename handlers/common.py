@@ -85,13 +85,18 @@ def entry_keyboard(
 def fact_keyboard(
     result: Result, knowledge: KnowledgeBase, question_ref: int | None
 ) -> InlineKeyboardMarkup | None:
-    """For a precise answer: the municipality's card (or the members) as a button, and 👍/👎
-    when it was answered."""
+    """For a precise answer: the municipality's card (or the members) as a button, "📇 Lagre
+    kontakt" where it has a phone number, and 👍/👎 when it was answered."""
     entry = knowledge.entries.get(result.fact.entry_id or "") if result.fact else None
     if entry is None:
         return None
     language = result.language
     keyboard = [[open_button(entry, language)]]
+    if entry.contact and entry.contact.phone:
+        keyboard.append([InlineKeyboardButton(
+            say("save_contact", language),
+            callback_data=callbacks.encode("card", language, entry.id),
+        )])
     if result.outcome is Outcome.ANSWERED:
         ref = str(question_ref or "")
         keyboard.append([

@@ -99,14 +99,25 @@ async def test_contact_with_an_unknown_name_offers_the_choices(offline_bot: Offl
 
 
 async def test_a_clear_question_is_answered_with_buttons(offline_bot: OfflineBot) -> None:
-    await offline_bot.send(updates.message("tlf notodden"))
+    await offline_bot.send(updates.message("Når ble regionrådet stiftet?"))
     call = offline_bot.request.last("sendMessage")
     assert call.params["text"].startswith("<b>")
-    assert "+47 35 01 50 00" in call.params["text"]
-    actions = [b.action for b in decoded_buttons(call)]
-    assert "card" in actions
-    assert actions[-2:] == ["feedback", "feedback"]
+    assert "8. februar 2005" in call.params["text"]
+    assert [b.action for b in decoded_buttons(call)][-2:] == ["feedback", "feedback"]
     assert button_texts(call)[-2:] == ["👍", "👎"]
+
+
+async def test_a_fact_is_answered_in_one_line_with_the_card_and_contact(
+    offline_bot: OfflineBot,
+) -> None:
+    await offline_bot.send(updates.message("tlf notodden"))
+    call = offline_bot.request.last("sendMessage")
+    assert call.params["text"].startswith("Notodden kommune har telefon +47 35 01 50 00.")
+    buttons = decoded_buttons(call)
+    assert [(b.action, b.entry_id) for b in buttons][:2] == [
+        ("open", "contact.notodden"), ("card", "contact.notodden")
+    ]
+    assert [b.action for b in buttons][-2:] == ["feedback", "feedback"]
 
 
 async def test_an_english_question_gets_an_english_answer(offline_bot: OfflineBot) -> None:

@@ -1,0 +1,44 @@
+"""Answers judged by the facts they hold (tests/labelled/answers.tsv), held to the targets of
+first sight on the learnt rounds: answered correctly ≥ 93%, reached ≥ 97%, answered wrongly
+≤ 1%, out-of-scope answered ≤ 3%.
+
+Each round was written from the fact sheet and the issue alone and measured untouched first
+(the README's "first sight" table). `python -m bot evaluate tests/labelled/answers.tsv
+--failures` lists what is not handled right.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.__main__ import answer_reply
+from bot.answer_eval import AnswerReport, evaluate_answers, load_answer_set
+from bot.config import PROJECT_ROOT
+from bot.engine import Engine
+
+ANSWER_SET = PROJECT_ROOT / "tests" / "labelled" / "answers.tsv"
+
+
+@pytest.fixture(scope="module")
+def report(engine: Engine) -> AnswerReport:
+    return evaluate_answers(answer_reply(engine), load_answer_set(ANSWER_SET))
+
+
+def failures(report: AnswerReport) -> str:
+    return "\n".join(f"[{result}] {item.question!r} -> {reply.outcome}: "
+                     f"{reply.text.splitlines()[0] if reply.text else ''!r}"
+                     for item, reply, result in report.failures)
+
+
+def test_the_set_is_large_enough(report: AnswerReport) -> None:
+    assert report.in_scope >= 300 and report.out_of_scope >= 75
+
+
+def test_answers_hold_the_right_facts(report: AnswerReport) -> None:
+    assert report.rate("correct") >= 0.93, failures(report)
+    assert report.rate("correct", "reached") >= 0.97, failures(report)
+
+
+def test_few_wrong_and_no_confident_out_of_scope_answers(report: AnswerReport) -> None:
+    assert report.rate("wrong") <= 0.01, failures(report)
+    assert report.rate("false") <= 0.03, failures(report)

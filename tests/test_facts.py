@@ -1,0 +1,107 @@
+"""Tests for bot/facts.py: precise answers about the member municipalities, lists for all
+seven, what is not known, places that are not members, coverage, and facts.yaml's validation."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.config import PROJECT_ROOT, MatchingConfig
+from bot.engine import Engine, Outcome
+from bot.knowledge import KnowledgeError, load_knowledge
+from bot.render import result_plain
+
+KNOWLEDGE = PROJECT_ROOT / "knowledge"
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.from_directory(KNOWLEDGE, MatchingConfig())
+
+
+def first_line(engine: Engine, question: str) -> str:
+    return result_plain(engine.ask(question), engine.knowledge).splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [("adm senter flesberg", "Administrasjonssenteret i Flesberg kommune er Lampeland."),
+     ("tlf notodden", "Notodden kommune har telefon 35 01 50 00."),
+     ("hvilket fylke ligger Tinn i nå?",
+      "Tinn kommune ligger i Telemark (i 2020–2023 Vestfold og Telemark)."),
+     ("kva er målforma i hjartdal", "Målforma i Hjartdal kommune er nynorsk."),
+     ("største tettsted i Rollag", "Det største tettstedet i Rollag kommune er Veggli."),
+     ("What is the population of Tinn?",
+      "The population of Tinn municipality is 5,533 (2024)."),
+     ("hva er adminstrasjonssenteret i Tin kommune",
+      "Administrasjonssenteret i Tinn kommune er Rjukan.")],
+)
+def test_one_fact_is_answered_in_one_line(engine: Engine, question: str, line: str) -> None:
+    assert engine.ask(question).outcome is Outcome.ANSWERED
+    assert first_line(engine, question) == line
+
+
+def test_an_old_fact_carries_its_year(engine: Engine) -> None:
+    assert first_line(engine, "tlf rollag") == (
+        "Rollag kommune har telefon 32 74 75 00 (oppgitt i 2007).")
+
+
+def test_the_phone_answer_offers_the_contact_card(engine: Engine) -> None:
+    result = engine.ask("sentralbordet i Nore og Uvdal")
+    assert result.fact is not None and result.fact.entry_id == "contact.nore_og_uvdal"
+
+
+def test_a_list_answers_for_all_seven_with_what_is_not_known(engine: Engine) -> None:
+    text = result_plain(engine.ask("telefonnumrene til alle sju kommunene"), engine.knowledge)
+    lines = text.splitlines()
+    assert lines[0] == "Telefonnummer:" and len([ln for ln in lines if ln.startswith("•")]) == 7
+    assert "• Kongsberg: ikke kjent" in lines and "• Notodden: 35 01 50 00" in lines
+
+
+def test_a_fact_the_bot_never_has_is_said_plainly_with_the_website(engine: Engine) -> None:
+    result = engine.ask("hvem er ordfører i Flesberg?")
+    assert result.outcome is Outcome.UNANSWERED  # it reaches the editors
+    assert first_line(engine, "hvem er ordfører i Flesberg?") == (
+        "Hvem som er ordfører, rådmann eller ansatt i Flesberg kommune, vet jeg ikke. "
+        "Se www.flesberg.kommune.no.")
+
+
+@pytest.mark.parametrize("question", ["tlf Drammen kommune", "Hvor mange bor i Sigdal?",
+                                      "hvem er ordfører i Oslo"])
+def test_a_place_that_is_not_a_member_gets_no_facts(engine: Engine, question: str) -> None:
+    result = engine.ask(question)
+    assert result.outcome is Outcome.UNANSWERED
+    assert "bare fakta om de sju medlemskommunene" in first_line(engine, question)
+
+
+@pytest.mark.parametrize(
+    "question", ["hvor mange bedrifter er det i Flesberg", "Sigdal?",
+                 "Hva er Kongsbergregionen?", "hva er nummeret til politiet"],
+)
+def test_a_question_with_words_no_fact_explains_goes_on(engine: Engine, question: str) -> None:
+    assert engine.ask(question).fact is None
+
+
+def test_a_long_message_is_answered_from_the_sentence_that_asks(engine: Engine) -> None:
+    message = ("Hei! Jeg jobber i resepsjonen på rådhuset i Kongsberg. Nå står det en dame her "
+               "som trenger å få tak i Hjartdal kommune. Hvilket telefonnummer skal hun ringe? "
+               "Mvh Kari")
+    assert first_line(engine, message).startswith("Hjartdal kommune har telefon 35 02 80 00")
+
+
+def test_problems_in_facts_yaml_are_reported_with_their_lines(tmp_path: Path) -> None:
+    directory = tmp_path / "kb"
+    shutil.copytree(KNOWLEDGE, directory)
+    path = directory / "facts.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("    entry: municipality.tinn\n", "    entry: municipality.tinnn\n")
+    text = text.replace("      admin_centre: Lampeland\n", "      capital: Lampeland\n")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(directory)
+    problems = [str(p) for p in caught.value.problems]
+    assert any("facts.yaml:" in p and "'entry' names no entry: 'municipality.tinnn'" in p
+               for p in problems), problems
+    assert any("unknown attribute 'capital'" in p for p in problems), problems
