@@ -10,6 +10,7 @@ import asyncio
 from typing import TextIO
 
 from bot.engine import Engine, Outcome, Result
+from bot.facts import Topic
 from bot.render import entry_plain, result_plain
 from bot.storage import QuestionLog
 from bot.texts import say
@@ -26,6 +27,7 @@ class TerminalChat:
         self.stdout = stdout
         self.pending: Result | None = None
         self.pending_ref: int | None = None
+        self.topic: Topic | None = None
 
     def say(self, text: str) -> None:
         """Print a reply."""
@@ -39,7 +41,9 @@ class TerminalChat:
             self.say(entry_plain(chosen, self.pending.language))
             self.pending = None
             return
-        result = self.engine.ask(text)
+        result = self.engine.ask(text, topic=self.topic)
+        if result.fact is not None and result.fact.topic is not None:
+            self.topic = result.fact.topic
         ref = self.question_log.record_question(
             text=text, language=result.language, outcome=result.outcome.value,
             entry_id=result.logged_id, score=result.score,

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import MatchingConfig
-from bot.facts import FactAnswer, FactData, FactLayer
+from bot.facts import FactAnswer, FactData, FactLayer, Topic
 from bot.knowledge import Entry, KnowledgeBase, KnowledgeError, Problem, load_knowledge
 from bot.matcher import MIN_SCORE, Index, QueryToken, Scored
 from bot.safety import SafetyData, SafetyLayer, SafetyMatch
@@ -276,9 +276,12 @@ class Engine:
         self._state = _State.build(knowledge)
         return []
 
-    def ask(self, question: str, language_hint: str | None = None) -> Result:
+    def ask(
+        self, question: str, language_hint: str | None = None, topic: Topic | None = None
+    ) -> Result:
         """Decide how to answer `question` (any text; never raises on odd input): the safety
-        layer first, then the matcher."""
+        layer first, then precise facts (with the conversation's `topic` for follow-ups),
+        then the matcher."""
         state = self._state
         text = question[: self.matching.max_question_chars]
         analysis = state.index.analyse(text)
@@ -287,7 +290,7 @@ class Engine:
         if safety is not None:
             return self._safety_result(question, safety)
         named = self._named(state, state.index.query_tokens(analysis))
-        fact = state.facts.answer(text, language, named, sentence_windows(text))
+        fact = state.facts.answer(text, language, named, sentence_windows(text), topic)
         if fact is not None:
             return self._fact_result(question, language, named, fact)
         ranking = self._rank(state, text, analysis, language)

@@ -119,6 +119,16 @@ class FactAnswer:
     known: bool
     """False when the knowledge base never has what was asked (the mayor): the bot says so,
     and the question counts as unanswered."""
+    topic: Topic | None = None
+    """What was asked about, for a follow-up ("og Tinn da?")."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    """The attributes and municipalities of the last precise answer in a conversation."""
+
+    attributes: tuple[str, ...]
+    municipalities: tuple[str, ...]
 
 
 class FactLayer:
@@ -134,13 +144,17 @@ class FactLayer:
         self._vocabulary = Vocabulary(patterns, NEVER_MISSPELT)
 
     def answer(
-        self, text: str, language: str, named: list[str], sentences: Iterable[str] = ()
+        self, text: str, language: str, named: list[str], sentences: Iterable[str] = (),
+        topic: Topic | None = None,
     ) -> FactAnswer | None:
         """The precise answer to `text`, or None when it is not a one-fact question;
         `named` are the member municipalities the engine found in it, in order. A long message
         ("Hei! Jeg er journalist … Hvem er ordfører i Notodden nå? Mvh Kari") is answered from
-        the one of its `sentences` that asks ("?"), with the names of the whole message."""
-        found = self._answer(text, language, named)
+        the one of its `sentences` that asks ("?"), with the names of the whole message. With
+        the `topic` of the conversation's last precise answer, a follow-up naming only a
+        municipality ("og Tinn da?") asks the same, and one naming only an attribute ("hva med
+        adressen?") asks about the same municipality."""
+        found = self._answer(text, language, named, topic)
         if found is not None:
             return found
         asking = [sentence for sentence in sentences if "?" in sentence]
@@ -149,7 +163,9 @@ class FactLayer:
             return self._answer(asking[0], language, named[-1:])
         return None
 
-    def _answer(self, text: str, language: str, named: list[str]) -> FactAnswer | None:
+    def _answer(
+        self, text: str, language: str, named: list[str], topic: Topic | None = None
+    ) -> FactAnswer | None:
         folded = message_words(text)
         if not folded or len(folded) > 40:
             return None
@@ -165,8 +181,12 @@ class FactLayer:
         if any(i not in covered and word not in self._ignorable and not word.isdigit()
                for i, word in enumerate(folded)):
             return None
+        if not asked and topic and (own_names or everyone):
+            asked = [a for a in self.data.attributes if a.id in topic.attributes]
         if not asked:
             return None
+        if topic and not own_names and not everyone and not elsewhere and not named:
+            named = list(topic.municipalities)
         if elsewhere and not own_names:
             place = elsewhere[0].text.title()
             return FactAnswer(_pick(NOT_A_MEMBER, language).format(place=place), None, (), False)
@@ -227,7 +247,8 @@ class FactLayer:
             first = municipalities[0]
             entry = first.contact if card == "contact" else first.entry
         known = all(attribute.card != "none" for attribute in asked)
-        return FactAnswer("\n".join(lines), entry, tuple(dict.fromkeys(sources)), known)
+        topic = Topic(tuple(a.id for a in asked), tuple(m.key for m in municipalities))
+        return FactAnswer("\n".join(lines), entry, tuple(dict.fromkeys(sources)), known, topic)
 
     def _list(self, asked: list[Attribute], language: str) -> FactAnswer:
         blocks, sources = [], []
@@ -240,8 +261,9 @@ class FactLayer:
                     sources.append(value.source or municipality.source)
                 lines.append(f"• {municipality.short}: {shown}")
             blocks.append("\n".join(lines))
+        topic = Topic(tuple(a.id for a in asked), tuple(self.data.municipalities))
         return FactAnswer("\n\n".join(blocks), "council.members", tuple(dict.fromkeys(sources)),
-                          True)
+                          True, topic)
 
 
 # --- Loading and validation --------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, MessageEntityType
@@ -12,11 +13,14 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.app import services
 from bot.engine import Outcome, Result
+from bot.facts import Topic
 from bot.render import fact_html, safety_html, suggestions_plain, unanswered_plain
 from bot.texts import say
 from handlers.common import client_language, fact_keyboard, reply_entry
 
 MAX_MESSAGE_FOR_MATCHING = 1000
+TOPIC_KEY = "fact_topic"
+TOPIC_SECONDS = 600
 
 
 def suggestion_keyboard(result: Result, question_ref: int | None) -> InlineKeyboardMarkup:
@@ -42,7 +46,11 @@ async def answer_question(
     """Ask the engine and reply according to its outcome."""
     bot_services = services(context)
     engine = bot_services.engine
-    result = engine.ask(text[:MAX_MESSAGE_FOR_MATCHING], language_hint=hint)
+    result = engine.ask(
+        text[:MAX_MESSAGE_FOR_MATCHING], language_hint=hint, topic=_topic(context)
+    )
+    if result.fact is not None and result.fact.topic is not None and context.chat_data is not None:
+        context.chat_data[TOPIC_KEY] = (result.fact.topic, time.monotonic())
     question_ref = bot_services.record_question(result, message)
     if result.is_safety_reply and result.safety is not None:
         # Numbers first, nothing to press: no button pushes the person elsewhere.
@@ -61,6 +69,15 @@ async def answer_question(
         )
     else:
         await message.reply_text(_escape(unanswered_plain(result, engine.knowledge, logged=True)))
+
+
+def _topic(context: ContextTypes.DEFAULT_TYPE) -> Topic | None:
+    """The chat's last precise answer's topic, for ten minutes (in memory only), so that "og
+    Tinn da?" is read as the same question about Tinn."""
+    stored = (context.chat_data or {}).get(TOPIC_KEY)
+    if stored is None or time.monotonic() - stored[1] > TOPIC_SECONDS:
+        return None
+    return stored[0]
 
 
 def _escape(text: str) -> str:

@@ -270,3 +270,16 @@ async def test_a_failing_handler_apologises_and_the_bot_goes_on(
     monkeypatch.undo()
     await offline_bot.send(updates.message("tlf notodden"))
     assert "+47 35 01 50 00" in offline_bot.request.last("sendMessage").params["text"]
+
+
+async def test_a_follow_up_is_read_in_the_conversation(offline_bot: OfflineBot) -> None:
+    await offline_bot.send(updates.message("tlf notodden", user_id=71))
+    await offline_bot.send(updates.message("og Tinn da?", user_id=71))
+    assert offline_bot.request.last("sendMessage").params["text"].startswith(
+        "Telefonnummeret til Tinn kommune har jeg ikke.")
+    await offline_bot.send(updates.message("hva med adressen?", user_id=71))
+    assert offline_bot.request.last("sendMessage").params["text"].startswith(
+        "Adressen til Tinn kommune har jeg ikke.")
+    await offline_bot.send(updates.message("og Tinn da?", user_id=72))  # another chat
+    assert "Tinn kommune har jeg ikke" not in offline_bot.request.last("sendMessage").params[
+        "text"]

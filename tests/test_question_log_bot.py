@@ -49,6 +49,11 @@ def assert_nothing_personal(data: bytes) -> None:
 async def test_no_user_id_or_personal_data_reaches_the_database_files(
     offline_bot: OfflineBot, config: Config, engine: Engine
 ) -> None:
+    # First, while the chat has no topic that could make it a follow-up.
+    question = next(q for q in AMBIGUOUS if engine.ask(q).outcome == "suggested")
+    await offline_bot.send(updates.message(question, user_id=PRIVATE_USER))
+    pick = button_data(offline_bot.request.last("sendMessage"))[0]
+    await offline_bot.send(updates.callback(pick, user_id=PRIVATE_USER))
     for what, (value, _) in PERSONAL.items():
         await offline_bot.send(updates.message(f"tlf notodden, min {what} er {value}",
                                                user_id=PRIVATE_USER))
@@ -56,10 +61,6 @@ async def test_no_user_id_or_personal_data_reaches_the_database_files(
             f"@kongsbergregionen_bot hva er {what} {value}", user_id=GROUP_USER,
             chat_id=-100200, chat_type="supergroup",
         ))
-    question = next(q for q in AMBIGUOUS if engine.ask(q).outcome == "suggested")
-    await offline_bot.send(updates.message(question, user_id=PRIVATE_USER))
-    pick = button_data(offline_bot.request.last("sendMessage"))[0]
-    await offline_bot.send(updates.callback(pick, user_id=PRIVATE_USER))
     await offline_bot.send(updates.message("tlf notodden", user_id=PRIVATE_USER))
     dislike = button_data(offline_bot.request.last("sendMessage"))[-1]
     await offline_bot.send(updates.callback(dislike, user_id=PRIVATE_USER))
@@ -73,7 +74,7 @@ async def test_no_user_id_or_personal_data_reaches_the_database_files(
     rows = await question_log.questions(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
     assert len(rows) == 10 and all(row.user_hash for row in rows)
     assert len({row.user_hash for row in rows}) == 2
-    assert rows[-2].choice == "picked" and rows[-1].feedback == -1
+    assert rows[0].choice == "picked" and rows[-1].feedback == -1
     await question_log.shutdown()
     assert_nothing_personal(database_bytes(path))
 
