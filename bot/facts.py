@@ -29,8 +29,9 @@ from bot.safety import Vocabulary, message_words, occurrences, parse_term
 from bot.text import fold, words
 
 FACTS_FILE = "facts.yaml"
-FILE_KEYS = {"attributes", "all_words", "filler", "other_places", "municipalities"}
-ATTRIBUTE_KEYS = {"id", "card", "words", "answer", "list", "missing"}
+FILE_KEYS = {"attributes", "all_words", "filler", "other_places", "other_bodies",
+             "municipalities"}
+ATTRIBUTE_KEYS = {"id", "card", "also", "words", "answer", "list", "missing"}
 CARDS = ("contact", "municipality", "none")
 MUNICIPALITY_KEYS = {"name", "short", "entry", "contact", "website", "source", "checked", "facts"}
 VALUE_KEYS = {*LANGUAGES, "year", "source"}
@@ -38,6 +39,14 @@ NEVER_MISSPELT = frozenset({"hvilket", "hvilken", "kommunen", "kommune", "kvifor
 """Words close to a term ("hvilke", "kommunene") that mean something else."""
 OLD_SUFFIX = {"nb": "(oppgitt i {year})", "nn": "(oppgitt i {year})", "en": "(as given in {year})"}
 UNKNOWN = {"nb": "ikke kjent", "nn": "ikkje kjent", "en": "not known"}
+OTHER_BODY = {
+    "nb": "Jeg har bare kontaktinformasjon til de sju kommunene og regionrådet, ikke til "
+          "{place}. Se {place} sine egne nettsider.",
+    "nn": "Eg har berre kontaktinformasjon til dei sju kommunane og regionrådet, ikkje til "
+          "{place}. Sjå nettsidene til {place}.",
+    "en": "I only have contact details for the seven municipalities and the regional council, "
+          "not for {place}. Please see {place}'s own website.",
+}
 NOT_A_MEMBER = {
     "nb": "Jeg har bare fakta om de sju medlemskommunene i Kongsbergregionen: Kongsberg, "
           "Notodden, Rollag, Nore og Uvdal, Flesberg, Hjartdal og Tinn. Om {place} vet jeg "
@@ -81,6 +90,7 @@ class Attribute:
     answer: dict[str, str]
     list_title: dict[str, str]
     missing: dict[str, str]
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +117,7 @@ class FactData:
     all_words: tuple = ()
     filler: frozenset[str] = frozenset()
     other_places: tuple = ()
+    other_bodies: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -140,7 +151,8 @@ class FactLayer:
         self._names = {word: key for word, key in names.items() if word not in self._ignorable}
         self._name_list = [name for name in self._names if len(name) >= 3]
         patterns = [p for a in data.attributes for t in a.terms for p in t.patterns]
-        patterns += [p for t in (*data.all_words, *data.other_places) for p in t.patterns]
+        patterns += [p for t in (*data.all_words, *data.other_places, *data.other_bodies)
+                     for p in t.patterns]
         self._vocabulary = Vocabulary(patterns, NEVER_MISSPELT)
 
     def answer(
@@ -174,7 +186,8 @@ class FactLayer:
         asked = [a for a in self.data.attributes if self._found(a.terms, fits, covered)]
         everyone = self._found(self.data.all_words, fits, covered)
         elsewhere = [t for t in self.data.other_places if next(occurrences(t, fits), None)]
-        self._found(self.data.other_places, fits, covered)
+        bodies = [t for t in self.data.other_bodies if next(occurrences(t, fits), None)]
+        self._found((*self.data.other_places, *self.data.other_bodies), fits, covered)
         own = {i: key for i, word in enumerate(folded) if (key := self._name_of(word, named))}
         own_names = set(own)
         covered |= own_names
@@ -187,6 +200,9 @@ class FactLayer:
             return None
         if topic and not own_names and not everyone and not elsewhere and not named:
             named = list(topic.municipalities)
+        if bodies:
+            body = bodies[0].text.upper() if len(bodies[0].text) <= 4 else bodies[0].text.title()
+            return FactAnswer(_pick(OTHER_BODY, language).format(place=body), None, (), False)
         if elsewhere and not own_names:
             place = elsewhere[0].text.title()
             return FactAnswer(_pick(NOT_A_MEMBER, language).format(place=place), None, (), False)
@@ -237,6 +253,7 @@ class FactLayer:
                 if value is None:
                     lines.append(_pick(attribute.missing, language).format(
                         name=name, website=municipality.website))
+                    lines += self._also(attribute, municipality, name, language, asked)
                     continue
                 lines.append(_pick(attribute.answer, language).format(
                     name=name, value=value.in_language(language)))
@@ -249,6 +266,19 @@ class FactLayer:
         known = all(attribute.card != "none" for attribute in asked)
         topic = Topic(tuple(a.id for a in asked), tuple(m.key for m in municipalities))
         return FactAnswer("\n".join(lines), entry, tuple(dict.fromkeys(sources)), known, topic)
+
+    def _also(
+        self, attribute: Attribute, municipality: Municipality, name: str, language: str,
+        asked: list[Attribute],
+    ) -> list[str]:
+        """The lines of the attributes answered beside one that is not known."""
+        lines = []
+        for other in self.data.attributes:
+            value = municipality.facts.get(other.id)
+            if other.id in attribute.also and value is not None and other not in asked:
+                lines.append(_pick(other.answer, language).format(
+                    name=name, value=value.in_language(language)))
+        return lines
 
     def _list(self, asked: list[Attribute], language: str) -> FactAnswer:
         blocks, sources = [], []
@@ -302,6 +332,7 @@ def load_facts(
         all_words=_terms(data.get("all_words"), data, "all_words", report),
         filler=frozenset("".join(words(fold(str(w)))) for w in data.get("filler") or []),
         other_places=_terms(data.get("other_places"), data, "other_places", report),
+        other_bodies=_terms(data.get("other_bodies"), data, "other_bodies", report),
     )
 
 
@@ -354,6 +385,7 @@ def _attributes(value: Any, data: dict, report: Any) -> list[Attribute]:
             id=raw["id"], card=card, terms=terms, answer=_texts(raw, "answer", report, label),
             list_title=_texts(raw, "list", report, label),
             missing=_texts(raw, "missing", report, label),
+            also=tuple(str(other) for other in raw.get("also") or []),
         ))
     return attributes
 
