@@ -173,6 +173,11 @@ def sentence_windows(text: str) -> list[str]:
     return sentences[:MAX_SENTENCES] if len(sentences) > 1 else []
 
 
+def sentences_of(text: str) -> list[str]:
+    """Every sentence of a message, however short ("hvor ligger rådhuset? skal levere noe")."""
+    return [part.strip() for part in _SENTENCE_BREAK.split(text) if part.strip()][:MAX_SENTENCES]
+
+
 def _has_topic(
     tokens: list[QueryToken], places: Mapping[str, str], courtesy: frozenset[str], asks: bool
 ) -> bool:
@@ -290,7 +295,7 @@ class Engine:
         if safety is not None:
             return self._safety_result(question, safety)
         named = self._named(state, state.index.query_tokens(analysis))
-        fact = state.facts.answer(text, language, named, sentence_windows(text), topic)
+        fact = state.facts.answer(text, language, named, sentences_of(text), topic)
         if fact is not None:
             return self._fact_result(question, language, named, fact)
         ranking = self._rank(state, text, analysis, language)
@@ -327,7 +332,8 @@ class Engine:
         """The result for a one-fact question: answered, or unanswered when the fact is not
         known (the reply says so, and the question reaches the editors)."""
         entries = self._state.knowledge.entries
-        best = Candidate(entries[fact.entry_id], 100.0) if fact.entry_id in entries else None
+        entry_id = fact.entry_id or (fact.topic.entry if fact.topic else None)
+        best = Candidate(entries[entry_id], 100.0) if entry_id in entries else None
         outcome = Outcome.ANSWERED if fact.known and best else Outcome.UNANSWERED
         municipality = named[0] if len(named) == 1 else None
         return Result(question, outcome, language, best, (), municipality, None, fact)

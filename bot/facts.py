@@ -35,6 +35,7 @@ ATTRIBUTE_KEYS = {"id", "card", "also", "words", "answer", "list", "missing"}
 CARDS = ("contact", "municipality", "none")
 MUNICIPALITY_KEYS = {"name", "short", "entry", "contact", "website", "source", "checked", "facts"}
 VALUE_KEYS = {*LANGUAGES, "year", "source"}
+FUZZY_FILLER_LENGTH = 6
 NEVER_MISSPELT = frozenset({"hvilket", "hvilken", "kommunen", "kommune", "kvifor"})
 """Words close to a term ("hvilke", "kommunene") that mean something else."""
 OLD_SUFFIX = {"nb": "(oppgitt i {year})", "nn": "(oppgitt i {year})", "en": "(as given in {year})"}
@@ -140,6 +141,8 @@ class Topic:
 
     attributes: tuple[str, ...]
     municipalities: tuple[str, ...]
+    entry: str | None = None
+    """The entry the answer stands for in the question log (the first municipality's)."""
 
 
 class FactLayer:
@@ -150,6 +153,7 @@ class FactLayer:
         self._ignorable = frozenset(ignorable) | data.filler
         self._names = {word: key for word, key in names.items() if word not in self._ignorable}
         self._name_list = [name for name in self._names if len(name) >= 3]
+        self._long_filler = [w for w in self._ignorable if len(w) >= FUZZY_FILLER_LENGTH - 1]
         patterns = [p for a in data.attributes for t in a.terms for p in t.patterns]
         patterns += [p for t in (*data.all_words, *data.other_places, *data.other_bodies)
                      for p in t.patterns]
@@ -191,8 +195,7 @@ class FactLayer:
         own = {i: key for i, word in enumerate(folded) if (key := self._name_of(word, named))}
         own_names = set(own)
         covered |= own_names
-        if any(i not in covered and word not in self._ignorable and not word.isdigit()
-               for i, word in enumerate(folded)):
+        if any(i not in covered and not self._is_filler(word) for i, word in enumerate(folded)):
             return None
         if not asked and topic and (own_names or everyone):
             asked = [a for a in self.data.attributes if a.id in topic.attributes]
@@ -214,6 +217,18 @@ class FactLayer:
         if not municipalities:
             return None
         return self._single(asked, municipalities, language)
+
+    def _is_filler(self, word: str) -> bool:
+        """A word that changes nothing: a number, a filler or stop word, or one of six letters
+        or more that is one letter off one ("komune", "kommunnene")."""
+        if word.isdigit() or word in self._ignorable:
+            return True
+        if len(word) < FUZZY_FILLER_LENGTH:
+            return False
+        limit = 2 if len(word) >= 10 else 1
+        return process.extractOne(
+            word, self._long_filler, scorer=OSA.distance, score_cutoff=limit
+        ) is not None
 
     @staticmethod
     def _found(terms: Iterable, fits: list, covered: set[int]) -> bool:
@@ -264,7 +279,9 @@ class FactLayer:
             first = municipalities[0]
             entry = first.contact if card == "contact" else first.entry
         known = all(attribute.card != "none" for attribute in asked)
-        topic = Topic(tuple(a.id for a in asked), tuple(m.key for m in municipalities))
+        first = municipalities[0]
+        topic = Topic(tuple(a.id for a in asked), tuple(m.key for m in municipalities),
+                      first.contact if card == "contact" else first.entry)
         return FactAnswer("\n".join(lines), entry, tuple(dict.fromkeys(sources)), known, topic)
 
     def _also(

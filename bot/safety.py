@@ -214,10 +214,10 @@ class Vocabulary:
             if _distance(word, self._fuzzy_word_cores[index]) <= self._fuzzy_words[index].tolerance
         }
         for length, starts in self._fuzzy_starts.items():
-            if not length - 1 <= len(word) <= length + MAX_ENDING:
+            if not length - 2 <= len(word) <= length + MAX_ENDING:
                 continue
-            longer = length > FUZZY_MIN_LENGTH
-            for size in (length - 1, length, length + 1) if longer else (length,):
+            spread = 2 if length >= FUZZY_TWO_LENGTH else 1 if length > FUZZY_MIN_LENGTH else 0
+            for size in range(length - spread, length + spread + 1):
                 if len(word) < size:
                     continue
                 found.update(
@@ -413,13 +413,15 @@ def _candidates(
 
 
 _CLITIC = re.compile(r"(?<=\w)['\u2019](?=(?:n|en|a|e|u)\b)")
+_LETTER_PREFIX = re.compile(r"\b([a-z])-(?=[a-z])")
 _APOSTROPHE = re.compile(r"['\u2019]")
 
 
 def message_words(text: str) -> list[str]:
     """The folded words of a message: English contractions joined ("can't" is "cant"),
-    Norwegian clitics apart ("slår'n" is "slår n")."""
-    return words(_APOSTROPHE.sub("", _CLITIC.sub(" ", fold(text))))
+    Norwegian clitics apart ("slår'n" is "slår n"), a letter prefix joined ("e-post")."""
+    folded = _LETTER_PREFIX.sub(r"\1", fold(text))  # "e-post" is one word, as written "epost"
+    return words(_APOSTROPHE.sub("", _CLITIC.sub(" ", folded)))
 
 
 def _speaks(term: Term, language: str) -> bool:
