@@ -149,13 +149,17 @@ class _State:
             Index(knowledge, normalizer),
             emergencies,
             {municipality: tuple(ids) for municipality, ids in local.items()},
-            SafetyLayer(knowledge.safety or SafetyData()),
+            SafetyLayer(
+                knowledge.safety or SafetyData(),
+                {word for stop in knowledge.language.stopwords for word in words(fold(stop))},
+            ),
             FactLayer(
                 knowledge.facts or FactData(),
                 {word: key for key, names in knowledge.language.municipalities.items()
                  for name in (*names, key.replace("_", " ")) for word in words(fold(name))},
                 {word for stop in (*knowledge.language.stopwords, *knowledge.language.courtesy)
                  for word in words(fold(stop))},
+                knowledge.entries,
             ),
         )
 

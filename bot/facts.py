@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +148,13 @@ class Topic:
 class FactLayer:
     """Answers one-fact questions from facts.yaml; built once per knowledge base."""
 
-    def __init__(self, data: FactData, names: Mapping[str, str], ignorable: Iterable[str]):
+    def __init__(
+        self, data: FactData, names: Mapping[str, str], ignorable: Iterable[str],
+        entries: Mapping[str, Any] | None = None,
+    ):
+        """`entries` are the knowledge base's: each municipality's phone, e-mail, address and
+        website are read from its contact entry, the one place they are written."""
+        data = with_contacts(data, entries or {})
         self.data = data
         self._ignorable = frozenset(ignorable) | data.filler
         self._names = {word: key for word, key in names.items() if word not in self._ignorable}
@@ -157,7 +163,7 @@ class FactLayer:
         patterns = [p for a in data.attributes for t in a.terms for p in t.patterns]
         patterns += [p for t in (*data.all_words, *data.other_places, *data.other_bodies)
                      for p in t.patterns]
-        self._vocabulary = Vocabulary(patterns, NEVER_MISSPELT)
+        self._vocabulary = Vocabulary(patterns, NEVER_MISSPELT | self._ignorable)
 
     def answer(
         self, text: str, language: str, named: list[str], sentences: Iterable[str] = (),
@@ -189,8 +195,8 @@ class FactLayer:
         covered: set[int] = set()
         asked = [a for a in self.data.attributes if self._found(a.terms, fits, covered)]
         everyone = self._found(self.data.all_words, fits, covered)
-        elsewhere = [t for t in self.data.other_places if next(occurrences(t, fits), None)]
-        bodies = [t for t in self.data.other_bodies if next(occurrences(t, fits), None)]
+        elsewhere = [t for t in self.data.other_places if self._found((t,), fits, set())]
+        bodies = [t for t in self.data.other_bodies if self._found((t,), fits, set())]
         self._found((*self.data.other_places, *self.data.other_bodies), fits, covered)
         own = {i: key for i, word in enumerate(folded) if (key := self._name_of(word, named))}
         own_names = set(own)
@@ -232,8 +238,14 @@ class FactLayer:
 
     @staticmethod
     def _found(terms: Iterable, fits: list, covered: set[int]) -> bool:
+        """Whether any of `terms` stands in the message; the words they cover go to `covered`.
+        Only terms whose first word some word of the message fits are tried."""
+        present = frozenset().union(*fits)
         found = False
         for term in terms:
+            first = term.together[0].slots[0] if term.together else term.slots[0]
+            if not first & present:
+                continue
             for positions in occurrences(term, fits):
                 covered |= positions
                 found = True
@@ -272,7 +284,8 @@ class FactLayer:
                     continue
                 lines.append(_pick(attribute.answer, language).format(
                     name=name, value=value.in_language(language)))
-                sources.append(value.source or municipality.source)
+                if value.year is None:  # an old fact's year says more than a web page
+                    sources.append(value.source or municipality.source)
         card = asked[0].card
         entry = None
         if len(municipalities) == 1 and card != "none":
@@ -311,6 +324,36 @@ class FactLayer:
         topic = Topic(tuple(a.id for a in asked), tuple(self.data.municipalities))
         return FactAnswer("\n\n".join(blocks), "council.members", tuple(dict.fromkeys(sources)),
                           True, topic)
+
+
+def with_contacts(data: FactData, entries: Mapping[str, Any]) -> FactData:
+    """`data` with each municipality's phone, e-mail, address and website from its contact
+    entry (the old ones with their year, the entry's source as theirs)."""
+    municipalities = {}
+    for key, municipality in data.municipalities.items():
+        entry = entries.get(municipality.contact)
+        contact = getattr(entry, "contact", None)
+        if contact is None:
+            municipalities[key] = municipality
+            continue
+        facts = dict(municipality.facts)
+        source = entry.source
+        for attribute, value, year in (
+            ("phone", contact.phone, contact.phone_year),
+            ("email", contact.email, ""),
+            ("address", contact.address, contact.address_year),
+            ("website", _bare(contact.website), ""),
+        ):
+            if value and attribute not in facts:
+                facts[attribute] = FactValue({"nb": value}, int(year) if year else None, source)
+        website = municipality.website or _bare(contact.website)
+        municipalities[key] = replace(municipality, facts=facts, website=website)
+    return replace(data, municipalities=municipalities)
+
+
+def _bare(url: str) -> str:
+    """A web address as people write it: www.tinn.kommune.no."""
+    return url.removeprefix("https://").removeprefix("http://").rstrip("/")
 
 
 # --- Loading and validation --------------------------------------------------------------------

@@ -32,7 +32,7 @@ ENTRY_KEYS = {
     "id", "kind", "title", "answer", "questions", "keywords", "related",
     "municipality", "contact", "source", "checked",
 }
-CONTACT_KEYS = {"name", "phone", "phone_year", "email", "website", "address"}
+CONTACT_KEYS = {"name", "phone", "phone_year", "email", "website", "address", "address_year"}
 LANGUAGE_KEYS = {"stopwords", "courtesy", "synonyms", "municipalities", "markers"}
 _ID_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 _EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
@@ -69,6 +69,8 @@ class Contact:
     address: str = ""
     phone_year: str = ""
     """The year an old phone number was read (empty when the source is current)."""
+    address_year: str = ""
+    """The year an old address was read (empty when the source is current)."""
 
     @property
     def phone_e164(self) -> str:
@@ -415,11 +417,13 @@ def _contact(raw: dict, label: str, report: Any, *, allow_short: bool) -> Contac
         kind = "" if allow_short else " (short numbers only in emergency entries)"
         report("contact", f"{label}: malformed phone number {phone!r}: use eight digits, "
                           f"optionally with +47{kind}")
-    year = fields.get("phone_year", "")
-    if year and not (year.isdigit() and len(year) == 4 and int(year) <= dt.date.today().year):
-        report("contact", f"{label}: 'phone_year' must be a year such as 2007, got {year!r}")
-    elif year and not phone:
-        report("contact", f"{label}: 'phone_year' without a 'phone'")
+    for year_key, value_key in (("phone_year", "phone"), ("address_year", "address")):
+        year = fields.get(year_key, "")
+        if year and not (year.isdigit() and len(year) == 4
+                         and int(year) <= dt.date.today().year):
+            report("contact", f"{label}: '{year_key}' must be a year such as 2007, got {year!r}")
+        elif year and not fields.get(value_key):
+            report("contact", f"{label}: '{year_key}' without a '{value_key}'")
     email = fields.get("email", "")
     if email and not _EMAIL_PATTERN.match(email):
         report("contact", f"{label}: malformed e-mail address {email!r}")

@@ -330,7 +330,8 @@ class SafetyLayer:
     against the terms its words could begin, not against every term of every category.
     """
 
-    def __init__(self, data: SafetyData) -> None:
+    def __init__(self, data: SafetyData, common_words: Iterable[str] = ()) -> None:
+        """`common_words` (the stop words) are never read as a misspelt term."""
         self.data = data
         patterns = [
             pattern
@@ -338,7 +339,7 @@ class SafetyLayer:
             for term in (*category.terms, *category.exceptions)
             for pattern in term.patterns
         ] + [pattern for term in data.exceptions for pattern in term.patterns]
-        self._vocabulary = Vocabulary(patterns, data.ordinary_words)
+        self._vocabulary = Vocabulary(patterns, data.ordinary_words | frozenset(common_words))
         self._terms = _index((category, term) for category in data.categories
                              for term in category.terms)
         self._exceptions = _index(

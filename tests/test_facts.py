@@ -105,3 +105,16 @@ def test_problems_in_facts_yaml_are_reported_with_their_lines(tmp_path: Path) ->
     assert any("facts.yaml:" in p and "'entry' names no entry: 'municipality.tinnn'" in p
                for p in problems), problems
     assert any("unknown attribute 'capital'" in p for p in problems), problems
+
+
+def test_phone_email_address_and_website_come_from_the_contact_entry(tmp_path: Path) -> None:
+    """A number is written in one place: change it in contacts.yaml and the fact follows."""
+    directory = tmp_path / "kb"
+    shutil.copytree(KNOWLEDGE, directory)
+    contacts = directory / "contacts.yaml"
+    contacts.write_text(contacts.read_text(encoding="utf-8").replace(
+        '"35 01 50 00"', '"35 01 50 99"'), encoding="utf-8")
+    engine = Engine.from_directory(directory, MatchingConfig())
+    assert first_line(engine, "tlf notodden") == "Notodden kommune har telefon 35 01 50 99."
+    assert first_line(engine, "adresse rollag") == (
+        "Adressen til Rollag kommune er 3626 Rollag (oppgitt i 2007).")
