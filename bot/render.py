@@ -30,7 +30,9 @@ def shows_source(entry: Entry) -> bool:
 
 
 def entry_plain(entry: Entry, language: str) -> str:
-    """An entry as plain text: title, answer and source."""
+    """An entry as plain text: title, answer and source (small talk: the answer alone)."""
+    if entry.kind == "smalltalk":
+        return entry.answer_in(language)
     text = f"{entry.title_in(language)}\n\n{entry.answer_in(language)}"
     if shows_source(entry):
         checked = say("checked", language, date=checked_date(entry))
@@ -39,9 +41,12 @@ def entry_plain(entry: Entry, language: str) -> str:
 
 
 def entry_html(entry: Entry, language: str) -> str:
-    """An entry as Telegram HTML: bold title, escaped answer, phone numbers in +47 form."""
-    title = html.escape(entry.title_in(language))
+    """An entry as Telegram HTML: bold title, escaped answer, phone numbers in +47 form; small
+    talk ("Hei!", "Takk!") is a reply, with no title."""
     answer = with_country_code(html.escape(entry.answer_in(language)))
+    if entry.kind == "smalltalk":
+        return answer
+    title = html.escape(entry.title_in(language))
     text = f"<b>{title}</b>\n\n{answer}"
     if shows_source(entry):
         href = html.escape(entry.source, quote=True)

@@ -7,8 +7,9 @@ import dataclasses
 import pytest
 
 from bot import callbacks
+from bot.config import PROJECT_ROOT
 from bot.engine import Engine
-from bot.knowledge import Contact
+from bot.knowledge import Contact, load_knowledge
 from bot.render import entry_html, entry_plain, split_message, with_country_code
 from bot.vcard import vcard
 
@@ -70,3 +71,13 @@ def test_vcard_holds_what_is_known() -> None:
     assert "EMAIL;TYPE=INTERNET,WORK:post@noreoguvdal.kommune.no" in lines
     assert "ADR;TYPE=WORK:;;Sentrum 16\\, 3630 Rødberg;;;;Norge" in lines
     assert "TEL" not in vcard(Contact(name="Tinn kommune"))
+
+
+def test_small_talk_is_a_reply_without_a_title() -> None:
+    knowledge = load_knowledge(PROJECT_ROOT / "knowledge")
+    thanks = knowledge.entries["smalltalk.thanks"]
+    assert not entry_html(thanks, "nb").startswith("<b>")
+    assert entry_plain(thanks, "nb") == thanks.answer_in("nb")
+    card = knowledge.entries["municipality.flesberg"]
+    assert entry_html(card, "nb").startswith("<b>Flesberg kommune</b>")
+    assert "Buskerud (i 2020–2023 var kommunen en del av Viken)" in card.answer_in("nb")
