@@ -25,7 +25,7 @@ from bot.answer_eval import AnswerReply, evaluate_answers, is_answer_set, load_a
 from bot.config import Config, ConfigError, load_config
 from bot.engine import Engine, Outcome, Result
 from bot.evaluate import Decision, evaluate, load_labelled
-from bot.knowledge import KnowledgeError, load_knowledge
+from bot.knowledge import KnowledgeError, load_knowledge, stale_facts
 from bot.log_cli import add_log_parser, run_log_command
 from bot.render import entry_plain, result_plain
 from bot.safety_eval import SafetyReply, evaluate_safety, is_safety_set, load_safety_set
@@ -65,10 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
         "chat", help="chat with the bot in the terminal",
         description="A terminal chat on the same engine as the Telegram bot.",
     )
-    commands.add_parser(
+    check = commands.add_parser(
         "check", help="validate the knowledge base and the configuration",
         description="Report every problem in the configuration and knowledge/*.yaml with file, "
-        "line and what is wrong. Exit 1 if there is any.",
+        "line and what is wrong. Exit 1 if there is any. Facts old enough to re-check "
+        "(knowledge.stale_years) are counted; --stale lists them.",
+    )
+    check.add_argument(
+        "--stale", action="store_true",
+        help="list every fact old enough to re-check, oldest first, with file and line",
     )
     evaluate = commands.add_parser(
         "evaluate", help="measure answer quality on a labelled set of questions",
@@ -105,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         _print_problems("configuration", error.problems)
         return EXIT_INVALID
     if args.command == "check":
-        return check(config)
+        return check(config, list_stale=args.stale)
     if args.command == "log":
         return run_log_command(args, config)
     try:
@@ -141,8 +146,9 @@ def chat(config: Config, engine: Engine) -> int:
     return asyncio.run(run_chat(engine, question_log_for(config), sys.stdin, sys.stdout))
 
 
-def check(config: Config) -> int:
-    """Validate the knowledge base (the configuration was validated on loading)."""
+def check(config: Config, *, list_stale: bool = False) -> int:
+    """Validate the knowledge base (the configuration was validated on loading), and count
+    or list the facts old enough to re-check."""
     try:
         knowledge = load_knowledge(config.knowledge_dir)
     except KnowledgeError as error:
@@ -153,6 +159,16 @@ def check(config: Config) -> int:
         f"Knowledge base OK: {len(knowledge.entries)} entries, {knowledge.question_count} "
         f"alternate questions in {knowledge.directory}/."
     )
+    years = config.knowledge.stale_years
+    stale = stale_facts(knowledge, years)
+    if stale and not list_stale:
+        print(f"To re-check: {len(stale)} fact(s) from {years} or more years ago "
+              "(python -m bot check --stale lists them).")
+    if list_stale:
+        print(f"Facts from {years} or more years ago, oldest first:" if stale
+              else f"No fact is from {years} or more years ago.")
+        for fact in stale:
+            print(f"  {fact}")
     return 0
 
 

@@ -72,9 +72,10 @@ class MatchingConfig:
 
 @dataclass(frozen=True)
 class KnowledgeConfig:
-    """Where the knowledge base lives."""
+    """Where the knowledge base lives, and when a fact is old enough to re-check."""
 
     directory: str = "knowledge"
+    stale_years: int = 5
 
 
 @dataclass(frozen=True)
@@ -254,6 +255,8 @@ def _check_values(config: Config, source: str) -> list[str]:
     for key, choices in _CHOICES.items():
         if actual[key] not in choices:
             problems.append(f"{source}: '{key}' must be one of {', '.join(choices)}")
+    if config.knowledge.stale_years < 1:
+        problems.append(f"{source}: 'knowledge.stale_years' must be 1 or more")
     matching = config.matching
     if not 0 <= matching.suggest_threshold <= matching.answer_threshold <= 100:
         problems.append(

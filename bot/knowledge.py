@@ -149,6 +149,38 @@ def _pick(texts: dict[str, str], language: str) -> str:
     return texts.get(language) or texts["nb"]
 
 
+@dataclass(frozen=True)
+class StaleFact:
+    """A fact old enough to re-check: where it is, what it is, and the year it is from."""
+
+    file: str
+    line: int
+    what: str
+    year: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.what} (from {self.year})"
+
+
+def stale_facts(
+    knowledge: KnowledgeBase, years: int, today: dt.date | None = None
+) -> list[StaleFact]:
+    """Facts from `years` or more years ago: old phone numbers and addresses (their year), and
+    entries whose source was checked that long ago. Oldest first."""
+    limit = (today or dt.date.today()).year - years
+    found = []
+    for entry in knowledge.entries.values():
+        contact = entry.contact
+        for label, year in (("phone", contact.phone_year if contact else ""),
+                            ("address", contact.address_year if contact else "")):
+            if year and int(year) <= limit:
+                found.append(StaleFact(entry.file, entry.line, f"{entry.id}: {label}", int(year)))
+        if entry.checked.year <= limit:
+            found.append(StaleFact(entry.file, entry.line, f"{entry.id}: checked",
+                                   entry.checked.year))
+    return sorted(found, key=lambda fact: (fact.year, fact.file, fact.line))
+
+
 def phone_digits(phone: str) -> str:
     """The digits of a Norwegian phone number without the +47/0047 country code."""
     digits = re.sub(r"[\s\-.]", "", phone)

@@ -113,3 +113,14 @@ def test_help_is_available_for_every_command(command: str) -> None:
     )
     assert done.returncode == 0
     assert b"usage:" in done.stdout
+
+
+def test_check_counts_and_lists_the_facts_to_recheck() -> None:
+    done = run_bot("check")
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"To re-check:" in done.stdout and b"--stale" in done.stdout
+    stale = run_bot("check", "--stale")
+    lines = stale.stdout.decode().splitlines()
+    assert "knowledge/contacts.yaml:" in lines[3]
+    assert "contact.rollag: phone (from 2007)" in lines[3]
+    assert any("contact.hjartdal: phone (from 2018)" in line for line in lines)
