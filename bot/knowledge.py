@@ -379,7 +379,7 @@ def _parse_entry(
     source = raw.get("source")
     if not isinstance(source, str) or not source.strip():
         report("source", f"{label}: 'source' is required: where the facts were read")
-    checked = _date(raw, label, report)
+    checked = checked_date(raw, label, report)
     if len(problems) > before:
         return None
     return Entry(
@@ -467,7 +467,8 @@ def _contact(raw: dict, label: str, report: Any, *, allow_short: bool) -> Contac
     return Contact(**fields)
 
 
-def _date(raw: dict, label: str, report: Any) -> dt.date:
+def checked_date(raw: dict, label: str, report: Any) -> dt.date:
+    """The `checked` date of an entry (or another block) in `raw`; problems go to `report`."""
     value = raw.get("checked")
     if isinstance(value, dt.date):
         checked = value

@@ -42,7 +42,14 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.knowledge import LANGUAGES, REQUIRED_LANGUAGES, Problem, line_of, read_yaml
+from bot.knowledge import (
+    LANGUAGES,
+    REQUIRED_LANGUAGES,
+    Problem,
+    checked_date,
+    line_of,
+    read_yaml,
+)
 from bot.text import fold, words
 
 MAX_GAP = 3
@@ -604,7 +611,8 @@ def _category(
     source = raw.get("source")
     if not isinstance(source, str) or not source.strip():
         report("source", "'source' is required: where the numbers were read")
-    checked = _checked(raw, report)
+    checked = checked_date(raw, label, lambda key, message: problems.append(
+        Problem(file, line_of(raw, key) or line, message)))
     if len(problems) > before:
         return None
     return Category(
@@ -656,18 +664,3 @@ def _terms(
         else:
             terms.append(term)
     return tuple(terms)
-
-
-def _checked(raw: dict, report: Any) -> dt.date:
-    value = raw.get("checked")
-    if isinstance(value, dt.date):
-        checked = value
-    else:
-        try:
-            checked = dt.date.fromisoformat(str(value))
-        except ValueError:
-            report("checked", f"'checked' must be a date YYYY-MM-DD, got {value!r}")
-            return dt.date.min
-    if checked > dt.date.today():
-        report("checked", f"'checked' date {checked} is in the future")
-    return checked

@@ -66,20 +66,29 @@ def entry_keyboard(
         knowledge.entries[r] for r in entry.related if r in knowledge.entries
     ]
     keyboard = rows([open_button(r, language) for r in related[:MAX_RELATED_BUTTONS]])
+    keyboard += contact_and_feedback_rows(entry, language, question_ref, feedback=feedback)
+    return InlineKeyboardMarkup(keyboard)
+
+
+def contact_and_feedback_rows(
+    entry: Entry, language: str, question_ref: int | None, *, feedback: bool
+) -> list[list[InlineKeyboardButton]]:
+    """"📇 Lagre kontakt" where the entry has a phone number, and 👍/👎 if asked for."""
+    rows_: list[list[InlineKeyboardButton]] = []
     if entry.contact and entry.contact.phone:
-        keyboard.append([InlineKeyboardButton(
+        rows_.append([InlineKeyboardButton(
             say("save_contact", language),
             callback_data=callbacks.encode("card", language, entry.id),
         )])
     if feedback:
         ref = str(question_ref or "")
-        keyboard.append([
+        rows_.append([
             InlineKeyboardButton("👍", callback_data=callbacks.encode(
                 "feedback", language, entry.id, "+" + ref)),
             InlineKeyboardButton("👎", callback_data=callbacks.encode(
                 "feedback", language, entry.id, "-" + ref)),
         ])
-    return InlineKeyboardMarkup(keyboard)
+    return rows_
 
 
 def fact_keyboard(
@@ -92,19 +101,9 @@ def fact_keyboard(
         return None
     language = result.language
     keyboard = [[open_button(entry, language)]]
-    if entry.contact and entry.contact.phone:
-        keyboard.append([InlineKeyboardButton(
-            say("save_contact", language),
-            callback_data=callbacks.encode("card", language, entry.id),
-        )])
-    if result.outcome is Outcome.ANSWERED:
-        ref = str(question_ref or "")
-        keyboard.append([
-            InlineKeyboardButton("👍", callback_data=callbacks.encode(
-                "feedback", language, entry.id, "+" + ref)),
-            InlineKeyboardButton("👎", callback_data=callbacks.encode(
-                "feedback", language, entry.id, "-" + ref)),
-        ])
+    keyboard += contact_and_feedback_rows(
+        entry, language, question_ref, feedback=result.outcome is Outcome.ANSWERED
+    )
     return InlineKeyboardMarkup(keyboard)
 
 
