@@ -17,9 +17,9 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from bot.answer_eval import AnswerReply, evaluate_answers, is_answer_set, load_answer_set
 from bot.config import Config, ConfigError, load_config
@@ -205,19 +205,37 @@ def evaluate_safety_command(
     engine: Engine, path: Path, split: str | None, *, show_failures: bool
 ) -> int:
     """Print the report for a safety set (style, language, category, message)."""
+    return _report_set(
+        lambda: evaluate_safety(safety_reply(engine), load_safety_set(path, split)),
+        lambda report: (
+            f"[{item.category}/{item.style}/{item.language}] {item.message!r}: "
+            f"got {reply.outcome} ({reply.language}) {_first_line(reply.text)!r}"
+            for item, reply in report.failures
+        ),
+        show_failures=show_failures,
+    )
+
+
+def _report_set(
+    run: Callable[[], Any], failure_lines: Callable[[Any], Iterable[str]], *,
+    show_failures: bool,
+) -> int:
+    """Run a labelled set's evaluation and print its summary (and its failures); a set that
+    cannot be read is reported on stderr with exit 1."""
     try:
-        items = load_safety_set(path, split)
+        report = run()
     except ValueError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
-    report = evaluate_safety(safety_reply(engine), items)
     print(report.summary())
     if show_failures:
-        for item, reply in report.failures:
-            first_line = reply.text.split("\n", 1)[0]
-            print(f"[{item.category}/{item.style}/{item.language}] {item.message!r}: "
-                  f"got {reply.outcome} ({reply.language}) {first_line!r}")
+        for line in failure_lines(report):
+            print(line)
     return 0
+
+
+def _first_line(text: str) -> str:
+    return text.split("\n", 1)[0]
 
 
 def answer_reply(engine: Engine) -> Callable[[str], AnswerReply]:
@@ -239,19 +257,15 @@ def evaluate_answers_command(
     engine: Engine, path: Path, split: str | None, *, show_failures: bool
 ) -> int:
     """Print the report for an answer set (style, pattern, kind, language, expect, question)."""
-    try:
-        items = load_answer_set(path, split)
-    except ValueError as error:
-        print(error, file=sys.stderr)
-        return EXIT_INVALID
-    report = evaluate_answers(answer_reply(engine), items)
-    print(report.summary())
-    if show_failures:
-        for item, reply, result in report.failures:
-            first_line = reply.text.split("\n", 1)[0]
-            print(f"[{result} {item.kind}/{item.pattern}/{item.style}] {item.question!r}: "
-                  f"got {reply.outcome} {first_line!r}")
-    return 0
+    return _report_set(
+        lambda: evaluate_answers(answer_reply(engine), load_answer_set(path, split)),
+        lambda report: (
+            f"[{result} {item.kind}/{item.pattern}/{item.style}] {item.question!r}: "
+            f"got {reply.outcome} {_first_line(reply.text)!r}"
+            for item, reply, result in report.failures
+        ),
+        show_failures=show_failures,
+    )
 
 
 def evaluate_command(

@@ -17,12 +17,12 @@ pattern.
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.evaluate import header_of, read_rows
 from bot.safety_eval import holds_number
 
 ANSWER_HEADER = ("style", "pattern", "kind", "language", "expect", "question")
@@ -151,9 +151,7 @@ class AnswerReport:
 
 def is_answer_set(path: Path) -> bool:
     """Whether the TSV file at `path` is an answer set (by its header)."""
-    with path.open(encoding="utf-8") as handle:
-        header = tuple(handle.readline().rstrip("\r\n").split("\t"))
-    return header[-6:] == ANSWER_HEADER
+    return header_of(path)[-6:] == ANSWER_HEADER
 
 
 def parse_expect(text: str) -> tuple[tuple[str, ...], ...]:
@@ -168,8 +166,7 @@ def parse_expect(text: str) -> tuple[tuple[str, ...], ...]:
 
 def load_answer_set(path: Path, split: str | None = None) -> list[AnswerItem]:
     """Read an answer set; an unknown kind is an error (a typo would silently pass)."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    rows = read_rows(path)
     items = []
     for number, row in enumerate(rows, start=2):
         kind = (row.get("kind") or "").strip()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from bot.facts import FactAnswer, FactData, FactLayer, Topic
 from bot.knowledge import Entry, KnowledgeBase, KnowledgeError, Problem, load_knowledge
 from bot.matcher import MIN_SCORE, Index, QueryToken, Scored
 from bot.safety import SafetyData, SafetyLayer, SafetyMatch
-from bot.text import Analysis, Normalizer, fold, words
+from bot.text import Normalizer, fold, words
 
 SUGGESTION_SPREAD = 25.0
 EMERGENCY_OVERVIEW = "emergency.overview"
@@ -135,7 +135,9 @@ class _State:
 
     @classmethod
     def build(cls, knowledge: KnowledgeBase) -> _State:
-        normalizer = Normalizer(knowledge.language)
+        language = knowledge.language
+        stop_words = _folded(language.stopwords)
+        normalizer = Normalizer(language)
         emergencies = frozenset(
             entry.id for entry in knowledge.entries.values() if entry.kind == "emergency"
         )
@@ -149,19 +151,20 @@ class _State:
             Index(knowledge, normalizer),
             emergencies,
             {municipality: tuple(ids) for municipality, ids in local.items()},
-            SafetyLayer(
-                knowledge.safety or SafetyData(),
-                {word for stop in knowledge.language.stopwords for word in words(fold(stop))},
-            ),
+            SafetyLayer(knowledge.safety or SafetyData(), stop_words),
             FactLayer(
                 knowledge.facts or FactData(),
-                {word: key for key, names in knowledge.language.municipalities.items()
+                {word: key for key, names in language.municipalities.items()
                  for name in (*names, key.replace("_", " ")) for word in words(fold(name))},
-                {word for stop in (*knowledge.language.stopwords, *knowledge.language.courtesy)
-                 for word in words(fold(stop))},
+                stop_words | _folded(language.courtesy),
                 knowledge.entries,
             ),
         )
+
+
+def _folded(phrases: Iterable[str]) -> frozenset[str]:
+    """Every folded word of `phrases` (stop words, courtesy words)."""
+    return frozenset(word for phrase in phrases for word in words(fold(phrase)))
 
 
 def sentence_windows(text: str) -> list[str]:
@@ -173,12 +176,13 @@ def sentence_windows(text: str) -> list[str]:
     """
     if len(text.split()) < MIN_WINDOW_WORDS:
         return []
-    sentences = [part.strip() for part in _SENTENCE_BREAK.split(text) if part.strip()]
-    return sentences[:MAX_SENTENCES] if len(sentences) > 1 else []
+    sentences = sentences_of(text)
+    return sentences if len(sentences) > 1 else []
 
 
 def sentences_of(text: str) -> list[str]:
-    """Every sentence of a message, however short ("hvor ligger rådhuset? skal levere noe")."""
+    """Every sentence of a message (at most MAX_SENTENCES), however short ("hvor ligger
+    rådhuset? skal levere noe")."""
     return [part.strip() for part in _SENTENCE_BREAK.split(text) if part.strip()][:MAX_SENTENCES]
 
 
@@ -298,11 +302,12 @@ class Engine:
         safety = state.safety.check(text, language)
         if safety is not None:
             return self._safety_result(question, safety)
-        named = self._named(state, state.index.query_tokens(analysis))
+        tokens = state.index.query_tokens(analysis)
+        named = self._named(state, tokens)
         fact = state.facts.answer(text, language, named, sentences_of(text), topic)
         if fact is not None:
             return self._fact_result(question, language, named, fact)
-        ranking = self._rank(state, text, analysis, language)
+        ranking = self._rank(state, text, tokens, language)
         outcome, suggestions = self._decide(ranking.candidates)
         return Result(
             question=question,
@@ -357,18 +362,18 @@ class Engine:
         text = question[: self.matching.max_question_chars]
         analysis = state.index.analyse(text)
         language = state.normalizer.language_of(analysis.raw_words, language_hint)
-        return self._rank(state, text, analysis, language, everything=everything)
+        tokens = state.index.query_tokens(analysis)
+        return self._rank(state, text, tokens, language, everything=everything)
 
     def _rank(
-        self, state: _State, text: str, analysis: Analysis, language: str,
+        self, state: _State, text: str, tokens: list[QueryToken], language: str,
         *, everything: bool = False,
     ) -> Ranking:
-        """`rank` on a message already cut, analysed and its language known."""
+        """`rank` on a message already cut, its tokens and its language known."""
         limits = _Limits() if everything else _Limits(
             floor=max(MIN_SCORE, (self.matching.suggest_threshold - KEYWORD_BONUS) / 100),
             spread=(SUGGESTION_SPREAD + KEYWORD_BONUS) / 100,
         )
-        tokens = state.index.query_tokens(analysis)
         named = self._named(state, tokens)
         excluded = self._others(named)
         ranked = state.index.score(tokens, excluded, None, limits.floor, limits.spread)

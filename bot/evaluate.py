@@ -90,10 +90,21 @@ class Report:
         ])
 
 
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a labelled TSV file (tab-separated, first line the column names)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def header_of(path: Path) -> tuple[str, ...]:
+    """The column names of a labelled TSV file."""
+    with path.open(encoding="utf-8") as handle:
+        return tuple(handle.readline().rstrip("\r\n").split("\t"))
+
+
 def load_labelled(path: Path, split: str | None = None) -> list[Labelled]:
     """Read the labelled set, optionally only one split ("tune" or "heldout")."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    rows = read_rows(path)
     items = [
         Labelled(
             split=row["split"],

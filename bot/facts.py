@@ -24,8 +24,8 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.knowledge import LANGUAGES, Problem, line_of, read_yaml
-from bot.safety import Vocabulary, message_words, occurrences, parse_term
+from bot.knowledge import LANGUAGES, Problem, line_of, pick, read_yaml, texts_of
+from bot.terms import Vocabulary, message_words, occurrences, parse_term
 from bot.text import fold, words
 
 FACTS_FILE = "facts.yaml"
@@ -61,10 +61,6 @@ NOT_A_MEMBER = {
 }
 
 
-def _pick(texts: Mapping[str, str], language: str) -> str:
-    return texts.get(language) or texts.get("nb", "")
-
-
 @dataclass(frozen=True)
 class FactValue:
     """One fact in each language, with the year it was read when it is old."""
@@ -75,9 +71,9 @@ class FactValue:
 
     def in_language(self, language: str) -> str:
         """The fact, with its year when it is old."""
-        value = _pick(self.text, language)
+        value = pick(self.text, language)
         if self.year:
-            value += " " + _pick(OLD_SUFFIX, language).format(year=self.year)
+            value += " " + pick(OLD_SUFFIX, language).format(year=self.year)
         return value
 
 
@@ -192,12 +188,13 @@ class FactLayer:
         if not folded or len(folded) > 40:
             return None
         fits = [self._vocabulary.match(word) for word in folded]
+        present = frozenset().union(*fits)
         covered: set[int] = set()
-        asked = [a for a in self.data.attributes if self._found(a.terms, fits, covered)]
-        everyone = self._found(self.data.all_words, fits, covered)
-        elsewhere = [t for t in self.data.other_places if self._found((t,), fits, set())]
-        bodies = [t for t in self.data.other_bodies if self._found((t,), fits, set())]
-        self._found((*self.data.other_places, *self.data.other_bodies), fits, covered)
+        asked = [a for a in self.data.attributes
+                 if self._found(a.terms, fits, present, covered)]
+        everyone = bool(self._found(self.data.all_words, fits, present, covered))
+        elsewhere = self._found(self.data.other_places, fits, present, covered)
+        bodies = self._found(self.data.other_bodies, fits, present, covered)
         own = {i: key for i, word in enumerate(folded) if (key := self._name_of(word, named))}
         own_names = set(own)
         covered |= own_names
@@ -211,10 +208,10 @@ class FactLayer:
             named = list(topic.municipalities)
         if bodies:
             body = bodies[0].text.upper() if len(bodies[0].text) <= 4 else bodies[0].text.title()
-            return FactAnswer(_pick(OTHER_BODY, language).format(place=body), None, (), False)
+            return FactAnswer(pick(OTHER_BODY, language).format(place=body), None, (), False)
         if elsewhere and not own_names:
             place = elsewhere[0].text.title()
-            return FactAnswer(_pick(NOT_A_MEMBER, language).format(place=place), None, (), False)
+            return FactAnswer(pick(NOT_A_MEMBER, language).format(place=place), None, (), False)
         if everyone and not own_names:
             return self._list(asked, language)
         keys = list(dict.fromkeys(own.values())) or named
@@ -237,18 +234,20 @@ class FactLayer:
         ) is not None
 
     @staticmethod
-    def _found(terms: Iterable, fits: list, covered: set[int]) -> bool:
-        """Whether any of `terms` stands in the message; the words they cover go to `covered`.
-        Only terms whose first word some word of the message fits are tried."""
-        present = frozenset().union(*fits)
-        found = False
+    def _found(
+        terms: Iterable, fits: list, present: frozenset, covered: set[int]
+    ) -> list:
+        """The `terms` that stand in the message (the words they cover go to `covered`);
+        only those whose first word some word of the message fits (`present`) are tried."""
+        found = []
         for term in terms:
             first = term.together[0].slots[0] if term.together else term.slots[0]
             if not first & present:
                 continue
             for positions in occurrences(term, fits):
                 covered |= positions
-                found = True
+                if not found or found[-1] is not term:
+                    found.append(term)
         return found
 
     def _name_of(self, word: str, named: list[str]) -> str | None:
@@ -274,27 +273,25 @@ class FactLayer:
     ) -> FactAnswer:
         lines, sources = [], []
         for municipality in municipalities:
-            name = _pick(municipality.name, language)
+            name = pick(municipality.name, language)
             for attribute in asked:
                 value = municipality.facts.get(attribute.id)
                 if value is None:
-                    lines.append(_pick(attribute.missing, language).format(
+                    lines.append(pick(attribute.missing, language).format(
                         name=name, website=municipality.website))
                     lines += self._also(attribute, municipality, name, language, asked)
                     continue
-                lines.append(_pick(attribute.answer, language).format(
+                lines.append(pick(attribute.answer, language).format(
                     name=name, value=value.in_language(language)))
                 if value.year is None:  # an old fact's year says more than a web page
                     sources.append(value.source or municipality.source)
         card = asked[0].card
-        entry = None
-        if len(municipalities) == 1 and card != "none":
-            first = municipalities[0]
-            entry = first.contact if card == "contact" else first.entry
-        known = all(attribute.card != "none" for attribute in asked)
         first = municipalities[0]
+        card_entry = first.contact if card == "contact" else first.entry
+        entry = card_entry if len(municipalities) == 1 and card != "none" else None
+        known = all(attribute.card != "none" for attribute in asked)
         topic = Topic(tuple(a.id for a in asked), tuple(m.key for m in municipalities),
-                      first.contact if card == "contact" else first.entry)
+                      card_entry)
         return FactAnswer("\n".join(lines), entry, tuple(dict.fromkeys(sources)), known, topic)
 
     def _also(
@@ -306,24 +303,22 @@ class FactLayer:
         for other in self.data.attributes:
             value = municipality.facts.get(other.id)
             if other.id in attribute.also and value is not None and other not in asked:
-                lines.append(_pick(other.answer, language).format(
+                lines.append(pick(other.answer, language).format(
                     name=name, value=value.in_language(language)))
         return lines
 
     def _list(self, asked: list[Attribute], language: str) -> FactAnswer:
-        blocks, sources = [], []
+        """One fact for all seven; no sources (each municipality's card has its own)."""
+        blocks = []
         for attribute in asked:
-            lines = [_pick(attribute.list_title, language) + ":"]
+            lines = [pick(attribute.list_title, language) + ":"]
             for municipality in self.data.municipalities.values():
                 value = municipality.facts.get(attribute.id)
-                shown = value.in_language(language) if value else _pick(UNKNOWN, language)
-                if value:
-                    sources.append(value.source or municipality.source)
+                shown = value.in_language(language) if value else pick(UNKNOWN, language)
                 lines.append(f"• {municipality.short}: {shown}")
             blocks.append("\n".join(lines))
         topic = Topic(tuple(a.id for a in asked), tuple(self.data.municipalities))
-        return FactAnswer("\n\n".join(blocks), "council.members", tuple(dict.fromkeys(sources)),
-                          True, topic)
+        return FactAnswer("\n\n".join(blocks), "council.members", (), True, topic)
 
 
 def with_contacts(data: FactData, entries: Mapping[str, Any]) -> FactData:
@@ -412,14 +407,9 @@ def _terms(value: Any, where: Any, key: str, report: Any) -> tuple:
     return tuple(terms)
 
 
-def _texts(raw: dict, key: str, report: Any, label: str) -> dict[str, str]:
-    value = raw.get(key)
-    if not isinstance(value, dict) or not all(
-        isinstance(text, str) and text.strip() for text in value.values()
-    ) or "nb" not in value or "en" not in value:
-        report(raw, key, f"{label}: '{key}' must give nb and en text")
-        return {}
-    return {language: text.strip() for language, text in value.items()}
+def _at(raw: dict, report: Any) -> Any:
+    """`report` for the `(key, message)` reporters of bot.knowledge, at `raw`'s lines."""
+    return lambda key, message: report(raw, key, message)
 
 
 def _attributes(value: Any, data: dict, report: Any) -> list[Attribute]:
@@ -441,10 +431,11 @@ def _attributes(value: Any, data: dict, report: Any) -> list[Attribute]:
         card = raw.get("card", "municipality")
         if card not in CARDS:
             report(raw, "card", f"{label}: 'card' must be one of {', '.join(CARDS)}")
+        at = _at(raw, report)
         attributes.append(Attribute(
-            id=raw["id"], card=card, terms=terms, answer=_texts(raw, "answer", report, label),
-            list_title=_texts(raw, "list", report, label),
-            missing=_texts(raw, "missing", report, label),
+            id=raw["id"], card=card, terms=terms, answer=texts_of(raw, "answer", label, at),
+            list_title=texts_of(raw, "list", label, at),
+            missing=texts_of(raw, "missing", label, at),
             also=tuple(str(other) for other in raw.get("also") or []),
         ))
     return attributes
@@ -486,7 +477,8 @@ def _municipalities(
             if parsed is not None:
                 facts[attribute] = parsed
         result[key] = Municipality(
-            key=key, name=_texts(raw, "name", report, label), short=str(raw.get("short") or key),
+            key=key, name=texts_of(raw, "name", label, _at(raw, report)),
+            short=str(raw.get("short") or key),
             entry=str(raw.get("entry")), contact=str(raw.get("contact")),
             website=str(raw.get("website") or ""), source=str(raw.get("source") or ""),
             checked=checked, facts=facts,

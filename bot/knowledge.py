@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,11 +99,11 @@ class Entry:
 
     def title_in(self, language: str) -> str:
         """The title in `language`, nynorsk falling back to bokmål."""
-        return _pick(self.title, language)
+        return pick(self.title, language)
 
     def answer_in(self, language: str) -> str:
         """The answer in `language`, nynorsk falling back to bokmål."""
-        return _pick(self.answer, language)
+        return pick(self.answer, language)
 
 
 @dataclass(frozen=True)
@@ -145,8 +145,10 @@ class KnowledgeBase:
         return sum(len(self.questions_for(entry_id)) for entry_id in self.entries)
 
 
-def _pick(texts: dict[str, str], language: str) -> str:
-    return texts.get(language) or texts["nb"]
+def pick(texts: Mapping[str, str], language: str) -> str:
+    """The text in `language`, nynorsk (and any other missing language) falling back to
+    bokmål; empty when there is none."""
+    return texts.get(language) or texts.get("nb", "")
 
 
 @dataclass(frozen=True)
@@ -366,8 +368,8 @@ def _parse_entry(
     kind = raw.get("kind")
     if kind not in KINDS:
         report("kind", f"{label}: 'kind' must be one of {', '.join(KINDS)}, got {kind!r}")
-    title = _texts(raw, "title", label, report)
-    answer = _texts(raw, "answer", label, report)
+    title = texts_of(raw, "title", label, report)
+    answer = texts_of(raw, "answer", label, report)
     questions = _strings(raw, "questions", label, report, required=True)
     keywords = _strings(raw, "keywords", label, report, required=False)
     related = _strings(raw, "related", label, report, required=False)
@@ -389,7 +391,9 @@ def _parse_entry(
     )
 
 
-def _texts(raw: dict, key: str, label: str, report: Any) -> dict[str, str]:
+def texts_of(raw: dict, key: str, label: str, report: Any) -> dict[str, str]:
+    """The texts of `key` in `raw` by language (nb and en required); every problem goes to
+    `report(key, message)`."""
     value = raw.get(key)
     if not isinstance(value, dict):
         report(key, f"{label}: '{key}' must give nb and en text, for example '{key}: {{nb: ..., "

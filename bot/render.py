@@ -60,10 +60,10 @@ MAX_FACT_SOURCES = 2
 
 
 def fact_sources(result: Result) -> list[str]:
-    """The web sources of a precise answer worth showing: for one municipality, at most
-    MAX_FACT_SOURCES addresses; for all seven none (each municipality's card has its own)."""
+    """The web sources of a precise answer about one municipality worth showing: at most
+    MAX_FACT_SOURCES addresses."""
     fact = result.fact
-    if fact is None or fact.entry_id is None or fact.entry_id == "council.members":
+    if fact is None or fact.entry_id is None:
         return []
     return [source for source in fact.sources if source.startswith("http")][:MAX_FACT_SOURCES]
 

@@ -13,15 +13,11 @@ How a message is read:
     -> terms found:   medical "pust* @not" (pustr begins like puster)
     -> reply:         medical (113), in bokmål
 
-A term is one or more words in order, each at most `MAX_GAP` words after the one before
-("puster ikke" also finds "puster nesten ikke"), or `WIDE_GAP` after `...`; `a & b` asks for
-both parts anywhere. Each word is one or more patterns (`spist|svelget`) or a named group of
-them (`@not`: ikke, ikkje, itj, …). A pattern is a word (`blør`), a beginning (`brenn*`:
-brenner, brennende), an ending (`*brann`: bilbrann) or a part (`*selvmord*`). Words of six
-letters or more (beginnings of five) also match with one letter wrong, ten or more with two,
-so misspellings are found. `exceptions` ("brenner for", "røykvarsler") take back what a term
-found in the same words. Terms may be limited to English messages (`terms_en`) or to
-Norwegian ones (`terms_no`): "fire" is a fire in English and the number four in Norwegian.
+Terms are written as `bot.terms` reads them (words, beginnings `brenn*`, endings `*brann`,
+parts `*selvmord*`, alternatives `a|b`, groups `@not`, gaps `...`, `a & b`, misspellings).
+`exceptions` ("brenner for", "røykvarsler") take back what a term found in the same words.
+Terms may be limited to English messages (`terms_en`) or to Norwegian ones (`terms_no`):
+"fire" is a fire in English and the number four in Norwegian.
 
 When several kinds are found, the one that ranks first answers and the others add their one
 line ("Er noen skadet eller alvorlig syk: ring 113."); with three kinds or more the overview of
@@ -32,15 +28,12 @@ counts only when the message holds nothing but its terms and `filler` words.
 from __future__ import annotations
 
 import datetime as dt
-import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from bot.knowledge import (
     LANGUAGES,
@@ -48,15 +41,12 @@ from bot.knowledge import (
     Problem,
     checked_date,
     line_of,
+    pick,
     read_yaml,
 )
+from bot.terms import Pattern, Term, Vocabulary, message_words, occurrences, parse_term
 from bot.text import fold, words
 
-MAX_GAP = 3
-WIDE_GAP = 8
-MAX_ENDING = 3
-FUZZY_MIN_LENGTH = 6
-FUZZY_TWO_LENGTH = 10
 OUTCOMES = ("emergency", "crisis", "answered")
 CATEGORY_KEYS = {
     "id", "outcome", "rank", "reply", "line", "numbers", "terms", "terms_en", "terms_no",
@@ -65,185 +55,7 @@ CATEGORY_KEYS = {
 }
 SEVERAL = 3
 FILE_KEYS = {"groups", "categories", "exceptions", "ordinary_words"}
-CACHE_SIZE = 20_000
-
-
-# --- Word patterns and terms -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Pattern:
-    """One word pattern: `core` folded, and how it must stand in a word."""
-
-    core: str
-    kind: str  # "word", "start", "end" or "part"
-
-    @classmethod
-    def parse(cls, text: str) -> Pattern | None:
-        """`blør` a word, `brenn*` a beginning, `*brann` an ending, `*mord*` a part."""
-        starts, ends = text.startswith("*"), text.endswith("*")
-        core = "".join(message_words(text.strip("*")))
-        if not core:
-            return None
-        kind = "part" if starts and ends else "end" if starts else "start" if ends else "word"
-        return cls(core, kind)
-
-    def matches(self, word: str) -> bool:
-        """Whether `word` (folded) fits this pattern exactly."""
-        if self.kind == "word":
-            return word == self.core
-        if self.kind == "start":
-            return word.startswith(self.core)
-        if self.kind == "end":
-            return word.endswith(self.core)
-        return self.core in word
-
-    @property
-    def tolerance(self) -> int:
-        """How many letters may be wrong: none for short cores, one, or two for long ones."""
-        if self.core.isdigit():
-            return 0
-        if len(self.core) >= FUZZY_TWO_LENGTH:
-            return 2
-        shortest = FUZZY_MIN_LENGTH - 1 if self.kind == "start" else FUZZY_MIN_LENGTH
-        return 1 if len(self.core) >= shortest else 0
-
-
-@dataclass(frozen=True)
-class Term:
-    """Words in order, as written in safety.yaml, each word one or more patterns (`a|b*`),
-    with how many other words may stand before each (`gaps`, one fewer than `slots`);
-    `language` "en", "no" or "" (any)."""
-
-    text: str
-    slots: tuple[frozenset[Pattern], ...]
-    gaps: tuple[int, ...] = ()
-    language: str = ""
-    together: tuple[Term, ...] = ()
-    """For `a & b`: the parts, each of which must stand somewhere in the message."""
-
-    @property
-    def patterns(self) -> frozenset[Pattern]:
-        """Every pattern the term uses."""
-        if self.together:
-            return frozenset().union(*(part.patterns for part in self.together))
-        return frozenset().union(*self.slots)
-
-
-def parse_term(
-    text: str, language: str = "", groups: Mapping[str, frozenset[Pattern]] | None = None
-) -> Term | None:
-    """A term from its written form, `@name` standing for every word of group `name`, `...`
-    for up to WIDE_GAP words and ` & ` joining parts that may stand anywhere; None when one
-    of its words holds no letter or names no group, or a part starts or ends with `...`."""
-    if " & " in text:
-        parts = [parse_term(part, language, groups) for part in text.split(" & ")]
-        if any(part is None for part in parts):
-            return None
-        return Term(text, (), (), language, tuple(part for part in parts if part))
-    slots: list[frozenset[Pattern]] = []
-    gaps: list[int] = []
-    gap = MAX_GAP
-    for part in text.split():
-        if part == "...":
-            if not slots:
-                return None
-            gap = WIDE_GAP
-            continue
-        alternatives: set[Pattern] = set()
-        for option in part.split("|"):
-            if option.startswith("@"):
-                group = (groups or {}).get(option[1:])
-                if group is None:
-                    return None
-                alternatives |= group
-            elif (pattern := Pattern.parse(option)) is not None:
-                alternatives.add(pattern)
-        if not alternatives:
-            return None
-        if slots:
-            gaps.append(gap)
-        slots.append(frozenset(alternatives))
-        gap = MAX_GAP
-    if not slots or gap != MAX_GAP:
-        return None
-    return Term(text, tuple(slots), tuple(gaps), language)
-
-
-class Vocabulary:
-    """Finds, for one folded word, every pattern it fits, exactly or with a letter or two
-    wrong; answers are cached per word (bounded)."""
-
-    def __init__(self, patterns: Iterable[Pattern], ordinary: frozenset[str]) -> None:
-        self.patterns = sorted(set(patterns), key=lambda p: (p.kind, p.core))
-        self.ordinary = ordinary
-        self._words: dict[str, list[Pattern]] = {}
-        self._starts: dict[str, list[Pattern]] = {}
-        self._ends: dict[str, list[Pattern]] = {}
-        self._parts: list[Pattern] = []
-        for pattern in self.patterns:
-            if pattern.kind == "word":
-                self._words.setdefault(pattern.core, []).append(pattern)
-            elif pattern.kind == "start":
-                self._starts.setdefault(pattern.core, []).append(pattern)
-            elif pattern.kind == "end":
-                self._ends.setdefault(pattern.core, []).append(pattern)
-            else:
-                self._parts.append(pattern)
-        self._fuzzy_words = [p for p in self.patterns if p.tolerance and p.kind == "word"]
-        self._fuzzy_word_cores = [p.core for p in self._fuzzy_words]
-        self._fuzzy_starts: dict[int, list[Pattern]] = {}
-        for pattern in self.patterns:
-            if pattern.tolerance and pattern.kind == "start":
-                self._fuzzy_starts.setdefault(len(pattern.core), []).append(pattern)
-        self._fuzzy_start_cores = {
-            length: [p.core for p in starts] for length, starts in self._fuzzy_starts.items()
-        }
-        self.match = lru_cache(maxsize=CACHE_SIZE)(self._match)
-
-    def _match(self, word: str) -> frozenset[Pattern]:
-        found: set[Pattern] = set(self._words.get(word, ()))
-        for length in range(1, len(word) + 1):
-            found.update(self._starts.get(word[:length], ()))
-            found.update(self._ends.get(word[-length:], ()))
-        found.update(p for p in self._parts if p.core in word)
-        if not found and len(word) >= FUZZY_MIN_LENGTH - 1 and word not in self.ordinary:
-            found.update(self._near(word))
-        return frozenset(found)
-
-    def _near(self, word: str) -> set[Pattern]:
-        """Patterns `word` fits with up to `tolerance` letters wrong (a word whole; for a
-        beginning, the word's first letters (one more or fewer for beginnings of seven letters
-        or more), when at most MAX_ENDING letters follow: "brenenr" is a misspelt "brenner",
-        but "brannstasjon" is no misspelt "brenn*" and "kampanje" no "kramp*")."""
-        found = {
-            self._fuzzy_words[index] for index in _close(word, self._fuzzy_word_cores)
-            if _distance(word, self._fuzzy_word_cores[index]) <= self._fuzzy_words[index].tolerance
-        }
-        for length, starts in self._fuzzy_starts.items():
-            if not length - 2 <= len(word) <= length + MAX_ENDING:
-                continue
-            spread = 2 if length >= FUZZY_TWO_LENGTH else 1 if length > FUZZY_MIN_LENGTH else 0
-            for size in range(length - spread, length + spread + 1):
-                if len(word) < size:
-                    continue
-                found.update(
-                    starts[index] for index in _close(word[:size], self._fuzzy_start_cores[length])
-                    if _distance(word[:size], starts[index].core) <= starts[index].tolerance
-                )
-        return found
-
-
-def _close(word: str, cores: Sequence[str]) -> list[int]:
-    """Indexes of the cores within two letters of `word`."""
-    return [index for _, _, index in process.extract(
-        word, cores, scorer=OSA.distance, score_cutoff=2, limit=None
-    )]
-
-
-def _distance(first: str, second: str) -> int:
-    """Letters wrong, a swap of two neighbours counting as one."""
-    return OSA.distance(first, second)
+REMEMBERED = 256
 
 
 # --- Categories --------------------------------------------------------------------------------
@@ -272,11 +84,11 @@ class Category:
 
     def reply_in(self, language: str) -> str:
         """The reply in `language`, nynorsk falling back to bokmål."""
-        return self.reply.get(language) or self.reply.get("nb", "")
+        return pick(self.reply, language)
 
     def line_in(self, language: str) -> str:
         """The one line added when another kind answers."""
-        return self.line.get(language) or self.line.get("nb", "")
+        return pick(self.line, language)
 
 
 @dataclass(frozen=True)
@@ -285,7 +97,6 @@ class SafetyMatch:
 
     categories: tuple[Category, ...]
     language: str
-    terms: tuple[str, ...]
 
     @property
     def main(self) -> Category:
@@ -296,11 +107,6 @@ class SafetyMatch:
     def outcome(self) -> str:
         """"crisis", "emergency", or "answered" (a bare cry for help, answered by an entry)."""
         return self.main.outcome
-
-    @property
-    def numbers(self) -> tuple[str, ...]:
-        """Every number the reply gives, in order."""
-        return tuple(dict.fromkeys(n for c in self.categories for n in c.numbers))
 
     @property
     def id(self) -> str:
@@ -349,6 +155,7 @@ class SafetyLayer:
         self._vocabulary = Vocabulary(patterns, data.ordinary_words | frozenset(common_words))
         self._terms = _index((category, term) for category in data.categories
                              for term in category.terms)
+        self._remembered = lru_cache(maxsize=REMEMBERED)(self._check)
         self._exceptions = _index(
             [(None, term) for term in data.exceptions]
             + [(category, term) for category in data.categories for term in category.exceptions]
@@ -357,7 +164,13 @@ class SafetyLayer:
     def check(self, text: str, language: str) -> SafetyMatch | None:
         """The emergency, crisis or bare cry for help in `text`, or None; `language` is the
         message's ("nb", "nn" or "en"), which decides the reply and the language-bound terms.
+
+        The last answers are remembered: the flood guard asks about a message first, then the
+        engine asks again while answering it.
         """
+        return self._remembered(text, language)
+
+    def _check(self, text: str, language: str) -> SafetyMatch | None:
         folded = message_words(text)
         if not folded:
             return None
@@ -420,47 +233,8 @@ def _candidates(
     return [found[order] for order in sorted(found)]
 
 
-_CLITIC = re.compile(r"(?<=\w)['\u2019](?=(?:n|en|a|e|u)\b)")
-_LETTER_PREFIX = re.compile(r"\b([a-z])-(?=[a-z])")
-_APOSTROPHE = re.compile(r"['\u2019]")
-
-
-def message_words(text: str) -> list[str]:
-    """The folded words of a message: English contractions joined ("can't" is "cant"),
-    Norwegian clitics apart ("slår'n" is "slår n"), a letter prefix joined ("e-post")."""
-    folded = _LETTER_PREFIX.sub(r"\1", fold(text))  # "e-post" is one word, as written "epost"
-    return words(_APOSTROPHE.sub("", _CLITIC.sub(" ", folded)))
-
-
 def _speaks(term: Term, language: str) -> bool:
     return not term.language or (term.language == "en") == (language == "en")
-
-
-def occurrences(term: Term, fits: list[frozenset[Pattern]]) -> Iterable[frozenset[int]]:
-    """Each place the term's words stand in order, each within its gap of the one before (every
-    way, not only the nearest); for `a & b`, the first place of each part together."""
-    if term.together:
-        found = [next(iter(occurrences(part, fits)), None) for part in term.together]
-        if all(positions is not None for positions in found):
-            yield frozenset().union(*found)
-        return
-    for start, fit in enumerate(fits):
-        if term.slots[0] & fit:
-            yield from _continue(term, fits, [start])
-
-
-def _continue(
-    term: Term, fits: list[frozenset[Pattern]], positions: list[int]
-) -> Iterable[frozenset[int]]:
-    """The places that complete `term` from the words found so far at `positions`."""
-    done = len(positions)
-    if done == len(term.slots):
-        yield frozenset(positions)
-        return
-    last, slot, gap = positions[-1], term.slots[done], term.gaps[done - 1]
-    for position in range(last + 1, min(last + 2 + gap, len(fits))):
-        if slot & fits[position]:
-            yield from _continue(term, fits, [*positions, position])
 
 
 def _is_whole(found: _Found, everything: list[_Found], folded: list[str]) -> bool:
@@ -477,28 +251,19 @@ def _decide(
     found: list[_Found], language: str, categories: Sequence[Category]
 ) -> SafetyMatch:
     """The kinds found, the one that answers first: lowest rank, then most terms found; with
-    SEVERAL of the kinds an overview lists in `several_of` (not a crisis), that overview."""
-    terms: dict[str, list[str]] = {}
-    by_id: dict[str, Category] = {}
-    for item in found:
-        terms.setdefault(item.category.id, []).append(item.term.text)
-        by_id[item.category.id] = item.category
-    ordered = sorted(by_id.values(), key=lambda c: (c.rank, -len(terms[c.id])))
+    SEVERAL of the kinds an overview lists in `several_of` (not a crisis), that overview. The
+    others add their line, unless a bare cry for help (`whole`) answers."""
+    counts = Counter(item.category.id for item in found)
+    by_id = {item.category.id: item.category for item in found}
+    ordered = sorted(by_id.values(), key=lambda c: (c.rank, -counts[c.id]))
     overview = next((c for c in categories if c.several_of), None)
     several = [c for c in ordered if overview is not None and c.id in overview.several_of]
     if len(several) >= SEVERAL and overview is not None and ordered[0].outcome != "crisis":
         # "brann, politi og ambulanse": the overview of every number answers.
         ordered = [overview, *(c for c in ordered if c not in several and c is not overview)]
-        terms.setdefault(overview.id, [])
     main = ordered[0]
-    others = tuple(c for c in ordered[1:] if c.rank < 90 and not c.whole and c.line)
-    if main.rank >= 90:
-        others = ()
-    return SafetyMatch(
-        categories=(main, *others),
-        language=language,
-        terms=tuple(text for c in (main, *others) for text in terms[c.id]),
-    )
+    others = () if main.whole else tuple(c for c in ordered[1:] if not c.whole and c.line)
+    return SafetyMatch(categories=(main, *others), language=language)
 
 
 # --- Loading and validation --------------------------------------------------------------------

@@ -16,12 +16,13 @@ of the reply is reported beside it.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bot.evaluate import header_of, read_rows
 
 ORDINARY = "none"
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -156,15 +157,12 @@ class SafetyReport:
 
 def is_safety_set(path: Path) -> bool:
     """Whether the TSV file at `path` is a safety set (by its header)."""
-    with path.open(encoding="utf-8") as handle:
-        header = tuple(handle.readline().rstrip("\r\n").split("\t"))
-    return header[-4:] == SAFETY_HEADER
+    return header_of(path)[-4:] == SAFETY_HEADER
 
 
 def load_safety_set(path: Path, split: str | None = None) -> list[SafetyItem]:
     """Read a safety set; unknown categories are an error (a typo would silently pass)."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    rows = read_rows(path)
     items = []
     for number, row in enumerate(rows, start=2):
         category = (row.get("category") or "").strip()

@@ -1,0 +1,252 @@
+"""Terms: how editors write the words to look for in a message, and how they are found.
+
+The safety layer (`safety.yaml`) and the precise answers (`facts.yaml`) both write terms:
+
+    brann       the word itself
+    brenn*      words that begin so (brenner, brennende)
+    *brann      words that end so (bilbrann, not brannstasjon)
+    *selvmord*  words that hold it (selvmordstanker)
+    a|b         either word in that place ("spist|svelget piller*")
+    @not        any word of a named group (ikke, ikkje, itj, not, …)
+    ...         up to WIDE_GAP other words before the next word
+    a & b       both parts anywhere in the message
+
+The words of a term come in order, each at most `MAX_GAP` words after the one before
+("puster ikke" also finds "puster nesten ikke"). Words are compared folded (no case, æøå as
+people type them without them). Words of six letters or more (beginnings of five) also match
+with one letter wrong, ten or more with two, so misspellings are found ("bevistløs"), but
+not compounds ("brannstasjon" is no misspelt "brenn*").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.text import fold, words
+
+MAX_GAP = 3
+WIDE_GAP = 8
+MAX_ENDING = 3
+FUZZY_MIN_LENGTH = 6
+FUZZY_TWO_LENGTH = 10
+CACHE_SIZE = 20_000
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One word pattern: `core` folded, and how it must stand in a word."""
+
+    core: str
+    kind: str  # "word", "start", "end" or "part"
+
+    @classmethod
+    def parse(cls, text: str) -> Pattern | None:
+        """`blør` a word, `brenn*` a beginning, `*brann` an ending, `*mord*` a part."""
+        starts, ends = text.startswith("*"), text.endswith("*")
+        core = "".join(message_words(text.strip("*")))
+        if not core:
+            return None
+        kind = "part" if starts and ends else "end" if starts else "start" if ends else "word"
+        return cls(core, kind)
+
+    def matches(self, word: str) -> bool:
+        """Whether `word` (folded) fits this pattern exactly."""
+        if self.kind == "word":
+            return word == self.core
+        if self.kind == "start":
+            return word.startswith(self.core)
+        if self.kind == "end":
+            return word.endswith(self.core)
+        return self.core in word
+
+    @property
+    def tolerance(self) -> int:
+        """How many letters may be wrong: none for short cores, one, or two for long ones."""
+        if self.core.isdigit():
+            return 0
+        if len(self.core) >= FUZZY_TWO_LENGTH:
+            return 2
+        shortest = FUZZY_MIN_LENGTH - 1 if self.kind == "start" else FUZZY_MIN_LENGTH
+        return 1 if len(self.core) >= shortest else 0
+
+
+@dataclass(frozen=True)
+class Term:
+    """Words in order, as written in safety.yaml, each word one or more patterns (`a|b*`),
+    with how many other words may stand before each (`gaps`, one fewer than `slots`);
+    `language` "en", "no" or "" (any)."""
+
+    text: str
+    slots: tuple[frozenset[Pattern], ...]
+    gaps: tuple[int, ...] = ()
+    language: str = ""
+    together: tuple[Term, ...] = ()
+    """For `a & b`: the parts, each of which must stand somewhere in the message."""
+
+    @property
+    def patterns(self) -> frozenset[Pattern]:
+        """Every pattern the term uses."""
+        if self.together:
+            return frozenset().union(*(part.patterns for part in self.together))
+        return frozenset().union(*self.slots)
+
+
+def parse_term(
+    text: str, language: str = "", groups: Mapping[str, frozenset[Pattern]] | None = None
+) -> Term | None:
+    """A term from its written form, `@name` standing for every word of group `name`, `...`
+    for up to WIDE_GAP words and ` & ` joining parts that may stand anywhere; None when one
+    of its words holds no letter or names no group, or a part starts or ends with `...`."""
+    if " & " in text:
+        parts = [parse_term(part, language, groups) for part in text.split(" & ")]
+        if any(part is None for part in parts):
+            return None
+        return Term(text, (), (), language, tuple(part for part in parts if part))
+    slots: list[frozenset[Pattern]] = []
+    gaps: list[int] = []
+    gap = MAX_GAP
+    for part in text.split():
+        if part == "...":
+            if not slots:
+                return None
+            gap = WIDE_GAP
+            continue
+        alternatives: set[Pattern] = set()
+        for option in part.split("|"):
+            if option.startswith("@"):
+                group = (groups or {}).get(option[1:])
+                if group is None:
+                    return None
+                alternatives |= group
+            elif (pattern := Pattern.parse(option)) is not None:
+                alternatives.add(pattern)
+        if not alternatives:
+            return None
+        if slots:
+            gaps.append(gap)
+        slots.append(frozenset(alternatives))
+        gap = MAX_GAP
+    if not slots or gap != MAX_GAP:
+        return None
+    return Term(text, tuple(slots), tuple(gaps), language)
+
+
+class Vocabulary:
+    """Finds, for one folded word, every pattern it fits, exactly or with a letter or two
+    wrong; answers are cached per word (bounded)."""
+
+    def __init__(self, patterns: Iterable[Pattern], ordinary: frozenset[str]) -> None:
+        self.patterns = sorted(set(patterns), key=lambda p: (p.kind, p.core))
+        self.ordinary = ordinary
+        self._words: dict[str, list[Pattern]] = {}
+        self._starts: dict[str, list[Pattern]] = {}
+        self._ends: dict[str, list[Pattern]] = {}
+        self._parts: list[Pattern] = []
+        for pattern in self.patterns:
+            if pattern.kind == "word":
+                self._words.setdefault(pattern.core, []).append(pattern)
+            elif pattern.kind == "start":
+                self._starts.setdefault(pattern.core, []).append(pattern)
+            elif pattern.kind == "end":
+                self._ends.setdefault(pattern.core, []).append(pattern)
+            else:
+                self._parts.append(pattern)
+        self._fuzzy_words = [p for p in self.patterns if p.tolerance and p.kind == "word"]
+        self._fuzzy_word_cores = [p.core for p in self._fuzzy_words]
+        self._fuzzy_starts: dict[int, list[Pattern]] = {}
+        for pattern in self.patterns:
+            if pattern.tolerance and pattern.kind == "start":
+                self._fuzzy_starts.setdefault(len(pattern.core), []).append(pattern)
+        self._fuzzy_start_cores = {
+            length: [p.core for p in starts] for length, starts in self._fuzzy_starts.items()
+        }
+        self.match = lru_cache(maxsize=CACHE_SIZE)(self._match)
+
+    def _match(self, word: str) -> frozenset[Pattern]:
+        found: set[Pattern] = set(self._words.get(word, ()))
+        for length in range(1, len(word) + 1):
+            found.update(self._starts.get(word[:length], ()))
+            found.update(self._ends.get(word[-length:], ()))
+        found.update(p for p in self._parts if p.core in word)
+        if not found and len(word) >= FUZZY_MIN_LENGTH - 1 and word not in self.ordinary:
+            found.update(self._near(word))
+        return frozenset(found)
+
+    def _near(self, word: str) -> set[Pattern]:
+        """Patterns `word` fits with up to `tolerance` letters wrong (a word whole; for a
+        beginning, the word's first letters (one more or fewer for beginnings of seven letters
+        or more), when at most MAX_ENDING letters follow: "brenenr" is a misspelt "brenner",
+        but "brannstasjon" is no misspelt "brenn*" and "kampanje" no "kramp*")."""
+        found = {
+            self._fuzzy_words[index] for index in _close(word, self._fuzzy_word_cores)
+            if _distance(word, self._fuzzy_word_cores[index]) <= self._fuzzy_words[index].tolerance
+        }
+        for length, starts in self._fuzzy_starts.items():
+            if not length - 2 <= len(word) <= length + MAX_ENDING:
+                continue
+            spread = 2 if length >= FUZZY_TWO_LENGTH else 1 if length > FUZZY_MIN_LENGTH else 0
+            for size in range(length - spread, length + spread + 1):
+                if len(word) < size:
+                    continue
+                found.update(
+                    starts[index] for index in _close(word[:size], self._fuzzy_start_cores[length])
+                    if _distance(word[:size], starts[index].core) <= starts[index].tolerance
+                )
+        return found
+
+
+def _close(word: str, cores: Sequence[str]) -> list[int]:
+    """Indexes of the cores within two letters of `word`."""
+    return [index for _, _, index in process.extract(
+        word, cores, scorer=OSA.distance, score_cutoff=2, limit=None
+    )]
+
+
+def _distance(first: str, second: str) -> int:
+    """Letters wrong, a swap of two neighbours counting as one."""
+    return OSA.distance(first, second)
+
+
+_CLITIC = re.compile(r"(?<=\w)['\u2019](?=(?:n|en|a|e|u)\b)")
+_LETTER_PREFIX = re.compile(r"\b([a-z])-(?=[a-z])")
+_APOSTROPHE = re.compile(r"['\u2019]")
+
+
+def message_words(text: str) -> list[str]:
+    """The folded words of a message: English contractions joined ("can't" is "cant"),
+    Norwegian clitics apart ("slår'n" is "slår n"), a letter prefix joined ("e-post")."""
+    folded = _LETTER_PREFIX.sub(r"\1", fold(text))  # "e-post" is one word, as written "epost"
+    return words(_APOSTROPHE.sub("", _CLITIC.sub(" ", folded)))
+
+
+def occurrences(term: Term, fits: list[frozenset[Pattern]]) -> Iterable[frozenset[int]]:
+    """Each place the term's words stand in order, each within its gap of the one before (every
+    way, not only the nearest); for `a & b`, the first place of each part together."""
+    if term.together:
+        found = [next(iter(occurrences(part, fits)), None) for part in term.together]
+        if all(positions is not None for positions in found):
+            yield frozenset().union(*found)
+        return
+    for start, fit in enumerate(fits):
+        if term.slots[0] & fit:
+            yield from _continue(term, fits, [start])
+
+
+def _continue(
+    term: Term, fits: list[frozenset[Pattern]], positions: list[int]
+) -> Iterable[frozenset[int]]:
+    """The places that complete `term` from the words found so far at `positions`."""
+    done = len(positions)
+    if done == len(term.slots):
+        yield frozenset(positions)
+        return
+    last, slot, gap = positions[-1], term.slots[done], term.gaps[done - 1]
+    for position in range(last + 1, min(last + 2 + gap, len(fits))):
+        if slot & fits[position]:
+            yield from _continue(term, fits, [*positions, position])
