@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import wordfreq
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -36,6 +37,9 @@ MAX_ENDING = 3
 FUZZY_MIN_LENGTH = 6
 FUZZY_TWO_LENGTH = 10
 CACHE_SIZE = 20_000
+EVERYDAY_LANGUAGES = ("nb", "en")
+EVERYDAY_WORDS = 30_000
+"""The most frequent words per language that are never read as a misspelt term."""
 
 
 @dataclass(frozen=True)
@@ -174,7 +178,10 @@ class Vocabulary:
             found.update(self._starts.get(word[:length], ()))
             found.update(self._ends.get(word[-length:], ()))
         found.update(p for p in self._parts if p.core in word)
-        if not found and len(word) >= FUZZY_MIN_LENGTH - 1 and word not in self.ordinary:
+        if (
+            not found and len(word) >= FUZZY_MIN_LENGTH - 1
+            and word not in self.ordinary and word not in everyday_words()
+        ):
             found.update(self._near(word))
         return frozenset(found)
 
@@ -199,6 +206,22 @@ class Vocabulary:
                     if _distance(word[:size], starts[index].core) <= starts[index].tolerance
                 )
         return found
+
+
+@lru_cache(maxsize=1)
+def everyday_words() -> frozenset[str]:
+    """The most frequent written words of Norwegian bokmål and English (wordfreq), folded.
+
+    A word that is itself an everyday word is what its writer meant, not a misspelt term:
+    "hiring" is no "hiding", "bringe" no "brinn*", "drukket" no "drukne*".
+    """
+    return frozenset(
+        folded
+        for language in EVERYDAY_LANGUAGES
+        for word in wordfreq.top_n_list(language, EVERYDAY_WORDS)
+        for folded in message_words(word)[:1]
+        if len(folded) >= FUZZY_MIN_LENGTH - 1
+    )
 
 
 def _close(word: str, cores: Sequence[str]) -> list[int]:

@@ -81,6 +81,14 @@ def test_misspellings_are_found_in_long_words_only() -> None:
     assert layer.check("brønn", "nb") is None  # a five-letter word must be spelt right
 
 
+def test_an_everyday_word_is_never_read_as_a_misspelt_term() -> None:
+    layer = layer_with(["hiding", "brinn*"])
+    assert layer.check("Is Kongsberg Gruppen hiring engineers?", "en") is None
+    assert layer.check("I am bringing a group of hikers", "en") is None
+    assert layer.check("kan du bringe meg svaret", "nb") is None
+    assert layer.check("the thief is hidign in the shed", "en") is not None  # no word: a typo
+
+
 def test_an_exception_takes_back_what_a_term_found_in_the_same_words() -> None:
     layer = layer_with(["brenn*"], ["brenner for"])
     assert layer.check("Jeg brenner for Numedal", "nb") is None
