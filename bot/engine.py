@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import MatchingConfig
-from bot.facts import FactAnswer, FactData, FactLayer, Topic
+from bot.facts import FactAnswer, FactData, FactLayer, Topic, asks_something
 from bot.knowledge import Entry, KnowledgeBase, KnowledgeError, Problem, load_knowledge
 from bot.matcher import MIN_SCORE, Index, QueryToken, Scored
 from bot.safety import SafetyData, SafetyLayer, SafetyMatch
@@ -41,6 +41,12 @@ FUZZY_KEYWORD = 0.8
 LOCAL_ANSWER_EXTRA = 5.0
 MAX_SENTENCES = 12
 MIN_WINDOW_WORDS = 10
+_SIGN_OFF = re.compile(
+    r"(?:(?<=[.!?,\n])|^)\s*(?:med\s+)?(?:vennlig|venleg|beste|mange|kind|best|warm)?\s*"
+    r"(?:hilsen|helsing|hilsn|mvh|m\.v\.h\.?|regards|wishes|greetings)\b(?P<who>[^.?!\n]{0,60})$",
+    re.IGNORECASE,
+)
+MAX_SIGN_OFF_WORDS = 5
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
@@ -180,10 +186,27 @@ def sentence_windows(text: str) -> list[str]:
     return sentences if len(sentences) > 1 else []
 
 
+def without_sign_off(text: str) -> str:
+    """The message without a closing signature ("… Mvh Kari", "Best regards, Marieke"): a name
+    or a workplace after "hilsen" says who wrote, not what is asked. A message that is nothing
+    but a greeting keeps it."""
+    found = _SIGN_OFF.search(text)
+    if found is None or len(found.group("who").split()) > MAX_SIGN_OFF_WORDS:
+        return text
+    rest = text[: found.start()].rstrip(" ,;-–")
+    return rest if rest.strip() else text
+
+
 def sentences_of(text: str) -> list[str]:
     """Every sentence of a message (at most MAX_SENTENCES), however short ("hvor ligger
     rådhuset? skal levere noe")."""
     return [part.strip() for part in _SENTENCE_BREAK.split(text) if part.strip()][:MAX_SENTENCES]
+
+
+def _is_about(entry: Entry, places: list[str]) -> bool:
+    """Whether an entry is about one of `places` (folded): one of its keywords names it, as
+    council.sigdal's "sigdal" does."""
+    return any(fold(keyword) in places for keyword in entry.keywords)
 
 
 def _has_topic(
@@ -302,6 +325,8 @@ class Engine:
         safety = state.safety.check(text, language)
         if safety is not None:
             return self._safety_result(question, safety)
+        if (asked := without_sign_off(text)) != text:
+            text, analysis = asked, state.index.analyse(asked)
         tokens = state.index.query_tokens(analysis)
         named = self._named(state, tokens)
         fact = state.facts.answer(text, language, named, sentences_of(text), topic)
@@ -309,6 +334,10 @@ class Engine:
             return self._fact_result(question, language, named, fact)
         ranking = self._rank(state, text, tokens, language)
         outcome, suggestions = self._decide(ranking.candidates)
+        if outcome is Outcome.ANSWERED and not named:
+            elsewhere = state.facts.other_places_in(text)
+            if elsewhere and not _is_about(ranking.candidates[0].entry, elsewhere):
+                outcome, suggestions = self._doubt_elsewhere(ranking.candidates)
         return Result(
             question=question,
             outcome=outcome,
@@ -379,8 +408,9 @@ class Engine:
         ranked = state.index.score(tokens, excluded, None, limits.floor, limits.spread)
         bonus = self._bonus_entries(tokens, excluded)
         windows = sentence_windows(text)
+        content = False
         if windows:
-            ranked, sentence_bonus = self._score_sentences(
+            ranked, sentence_bonus, content = self._score_sentences(
                 windows, tokens, excluded, ranked, limits
             )
             bonus |= sentence_bonus
@@ -390,6 +420,8 @@ class Engine:
             ranked = _discount_local(ranked, state.knowledge)
         hits = state.index.keyword_entries(tokens, FUZZY_KEYWORD) - excluded
         ranked = self._apply_keywords(ranked, hits, bonus, state.index.keyword_entries(tokens))
+        if content:
+            ranked = [s for s in ranked if state.knowledge.entries[s.entry_id].kind != "smalltalk"]
         return Ranking(
             candidates=[Candidate(state.knowledge.entries[s.entry_id], s.score) for s in ranked],
             language=language,
@@ -414,9 +446,11 @@ class Engine:
         excluded: frozenset[str],
         ranked: list[Scored],
         limits: _Limits,
-    ) -> tuple[list[Scored], set[str]]:
+    ) -> tuple[list[Scored], set[str], bool]:
         """Each entry's best score over the whole message and each sentence with a topic of
-        its own, and the entries a sentence earns the keyword bonus for.
+        its own, the entries a sentence earns the keyword bonus for, and whether some sentence
+        is about more than small talk (then small talk does not answer: in "Eg lurer på kven
+        som er fylkesordførar i Buskerud. Kan du hjelpe?" the courtesy is not the question).
 
         A sentence that names only a municipality ("Jeg bor i Kongsberg.") is background, and
         a municipality named in one sentence counts for the others. When some sentence with a
@@ -437,6 +471,7 @@ class Engine:
         ]
         asking = any("?" in window for window, _ in with_topic)
         bonus: set[str] = set()
+        content = False
         for window, window_tokens in with_topic:
             weight = STATEMENT_WEIGHT if asking and "?" not in window else 1.0
             present = {token.token for token in window_tokens}
@@ -449,7 +484,10 @@ class Engine:
             ]
             ranked = _best_of(ranked, window_ranked, state.knowledge, "?" in window)
             bonus |= self._bonus_entries(window_tokens, excluded)
-        return ranked, bonus
+            content = content or (asks_something(window) and (not window_ranked or (
+                state.knowledge.entries[window_ranked[0].entry_id].kind != "smalltalk"
+            )))
+        return ranked, bonus, content
 
     def _doubt_regional(self, ranked: list[Scored]) -> list[Scored]:
         """Keep entries about the whole region below answering, unless nearly certain, when a
@@ -516,6 +554,18 @@ class Engine:
         for other_id, scored in by_id.items():
             if other_id != entry_id and scored.score > ceiling:
                 by_id[other_id] = Scored(other_id, ceiling, scored.question)
+
+    def _doubt_elsewhere(
+        self, candidates: list[Candidate]
+    ) -> tuple[Outcome, tuple[Candidate, ...]]:
+        """For a message about a place that is not a member and names none that is, an answer
+        about the region only when nearly certain, else a choice: "hvem sitter i regionrådet for
+        Hallingdal" is not answered by this council's organisation."""
+        if candidates[0].score >= NAMED_CERTAIN:
+            return Outcome.ANSWERED, ()
+        floor = max(self.matching.suggest_threshold, candidates[0].score - SUGGESTION_SPREAD)
+        shown = tuple(c for c in candidates if c.score >= floor)[: self.matching.max_suggestions]
+        return Outcome.SUGGESTED, shown
 
     def _decide(self, candidates: list[Candidate]) -> tuple[Outcome, tuple[Candidate, ...]]:
         """Answer, suggest or admit not knowing, from the ranked candidates.

@@ -36,6 +36,12 @@ CARDS = ("contact", "municipality", "none")
 MUNICIPALITY_KEYS = {"name", "short", "entry", "contact", "website", "source", "checked", "facts"}
 VALUE_KEYS = {*LANGUAGES, "year", "source"}
 FUZZY_FILLER_LENGTH = 6
+QUESTION_WORDS = frozenset(words(fold(
+    "hva hvem hvor hvilken hvilket hvilke hvordan når kva kven kor kva kvar korleis kåleis ka "
+    "kæm kem kordan what which who where how when"
+)))
+"""Words that begin a question inside a longer sentence ("… og lurte på kor mange som bur i
+Nore og Uvdal")."""
 NEVER_MISSPELT = frozenset({"hvilket", "hvilken", "kommunen", "kommune", "kvifor"})
 """Words close to a term ("hvilke", "kommunene") that mean something else."""
 OLD_SUFFIX = {"nb": "(oppgitt i {year})", "nn": "(oppgitt i {year})", "en": "(as given in {year})"}
@@ -175,11 +181,34 @@ class FactLayer:
         found = self._answer(text, language, named, topic)
         if found is not None:
             return found
+        sentences = list(sentences)
         asking = [sentence for sentence in sentences if "?" in sentence]
         if len(asking) == 1:
             # The municipality the question sentence names, else the last one named before it.
-            return self._answer(asking[0], language, named[-1:])
+            found = self._answer(asking[0], language, named[-1:])
+            if found is not None:
+                return found
+        for sentence in sentences:
+            for before, question in embedded_questions(sentence):
+                if self._asks_for_something(before):
+                    break  # "kan jeg maile dem, hvilken adresse …": the mail is part of it
+                found = self._answer(question, language, named[-1:])
+                if found is not None:
+                    return found
         return None
+
+    def other_places_in(self, text: str) -> list[str]:
+        """The places `text` names that are not members ("regionrådet for Hallingdal"),
+        folded."""
+        fits = [self._vocabulary.match(word) for word in message_words(text)]
+        found = self._found(self.data.other_places, fits, frozenset().union(*fits), set())
+        return [fold(term.text) for term in found]
+
+    def _asks_for_something(self, text: str) -> bool:
+        """Whether `text` holds a word some attribute is asked for by."""
+        fits = [self._vocabulary.match(word) for word in message_words(text)]
+        present = frozenset().union(*fits)
+        return any(self._found(a.terms, fits, present, set()) for a in self.data.attributes)
 
     def _answer(
         self, text: str, language: str, named: list[str], topic: Topic | None = None
@@ -502,3 +531,26 @@ def _value(fact: Any, where: Any, attribute: str, report: Any, label: str) -> Fa
         year = None
     texts = {lang: str(fact[lang]) for lang in LANGUAGES if lang in fact}
     return FactValue(texts, year, str(fact.get("source") or ""))
+
+
+def embedded_questions(sentence: str) -> list[tuple[str, str]]:
+    """The questions inside a sentence of background, each with what stands before it: its
+    rest from each question word after the first word ("Naboane lurte på kor mange som bur i
+    Nore og Uvdal" asks "kor mange som bur i Nore og Uvdal"); [] when none stands inside."""
+    parts = sentence.split()
+    return [
+        (" ".join(parts[:start]), " ".join(parts[start:]))
+        for start in range(1, len(parts))
+        if _is_question_word(parts[start])
+    ]
+
+
+def asks_something(sentence: str) -> bool:
+    """Whether a sentence asks, with a question mark or a question word ("… og lurer på hvem
+    som er fylkesordfører")."""
+    return "?" in sentence or any(_is_question_word(part) for part in sentence.split())
+
+
+def _is_question_word(part: str) -> bool:
+    folded = words(fold(part))
+    return bool(folded) and folded[0] in QUESTION_WORDS

@@ -9,6 +9,8 @@ The safety layer (`safety.yaml`) and the precise answers (`facts.yaml`) both wri
     a|b         either word in that place ("spist|svelget piller*")
     @not        any word of a named group (ikke, ikkje, itj, not, …)
     ...         up to WIDE_GAP other words before the next word
+    +           no other word before the next ("fire + extinguisher", not "fire and the
+                extinguisher")
     a & b       both parts anywhere in the message
 
 The words of a term come in order, each at most `MAX_GAP` words after the one before
@@ -105,8 +107,9 @@ def parse_term(
     text: str, language: str = "", groups: Mapping[str, frozenset[Pattern]] | None = None
 ) -> Term | None:
     """A term from its written form, `@name` standing for every word of group `name`, `...`
-    for up to WIDE_GAP words and ` & ` joining parts that may stand anywhere; None when one
-    of its words holds no letter or names no group, or a part starts or ends with `...`."""
+    for up to WIDE_GAP words, `+` for none, and ` & ` joining parts that may stand anywhere;
+    None when one of its words holds no letter or names no group, or a part starts or ends
+    with `...`."""
     if " & " in text:
         parts = [parse_term(part, language, groups) for part in text.split(" & ")]
         if any(part is None for part in parts):
@@ -116,10 +119,10 @@ def parse_term(
     gaps: list[int] = []
     gap = MAX_GAP
     for part in text.split():
-        if part == "...":
+        if part in ("...", "+"):
             if not slots:
                 return None
-            gap = WIDE_GAP
+            gap = WIDE_GAP if part == "..." else 0
             continue
         alternatives: set[Pattern] = set()
         for option in part.split("|"):

@@ -244,3 +244,19 @@ def test_the_language_is_read_before_phrases_are_joined(engine: Engine) -> None:
     # "kva kommunar" is also a phrase for the members entry; its nynorsk words still count.
     assert engine.ask("Kva kommunar er med?").language == "nn"
     assert engine.ask("Hvilke kommuner er med?").language == "nb"
+
+
+def test_a_courtesy_does_not_answer_a_message_that_asks_something_else(engine: Engine) -> None:
+    result = engine.ask(
+        "God dag. Jeg følger godt med på fylkespolitikken etter at Viken ble oppløst. "
+        "Arrangøren av et jubileum lurer på hvem som er fylkesordfører i Buskerud i dag. "
+        "Kan du hjelpe? Vennlig hilsen Olav"
+    )
+    assert result.outcome is not Outcome.ANSWERED
+    assert result.best is None or result.best.entry.kind not in ("smalltalk", "emergency")
+
+
+def test_thanks_in_a_long_message_are_still_thanks(engine: Engine) -> None:
+    result = engine.ask("Tusen takk for svarene i dag, det var akkurat det jeg trengte. "
+                        "Ha en fin kveld videre! Hilsen Per Arne")
+    assert result.outcome is Outcome.ANSWERED and result.best.entry.kind == "smalltalk"

@@ -118,3 +118,19 @@ def test_phone_email_address_and_website_come_from_the_contact_entry(tmp_path: P
     assert first_line(engine, "tlf notodden") == "Notodden kommune har telefon 35 01 50 99."
     assert first_line(engine, "adresse rollag") == (
         "Adressen til Rollag kommune er 3626 Rollag (oppgitt i 2007).")
+
+
+def test_a_question_inside_a_story_is_answered(engine: Engine) -> None:
+    result = engine.ask(
+        "Hei! Eg har budd her i tretti år. No har vi fått nye naboar frå Tyskland, og dei "
+        "lurte på kva som er administrasjonssenteret i Nore og Uvdal. Eg vart svar skuldig. "
+        "Veit du det? Helsing Ragnhild"
+    )
+    assert "Rødberg" in result_plain(result, engine.knowledge)
+
+
+def test_what_stands_before_an_inner_question_is_part_of_it(engine: Engine) -> None:
+    # "maile … hvilken adresse" asks for the e-mail address, not the postal one.
+    text = result_plain(engine.ask("funker det å maile Tinn kommune, hvilken adresse bruker "
+                                   "jeg da?"), engine.knowledge)
+    assert "Storgata" not in text and "Rjukan" not in text.split("@")[0]

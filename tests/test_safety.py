@@ -89,6 +89,12 @@ def test_an_everyday_word_is_never_read_as_a_misspelt_term() -> None:
     assert layer.check("the thief is hidign in the shed", "en") is not None  # no word: a typo
 
 
+def test_a_plus_keeps_two_words_together() -> None:
+    layer = layer_with(["on fire"], ["fire + extinguisher"])
+    assert layer.check("where is the fire extinguisher", "en") is None
+    assert layer.check("the kitchen is on fire and the extinguisher is empty", "en") is not None
+
+
 def test_an_exception_takes_back_what_a_term_found_in_the_same_words() -> None:
     layer = layer_with(["brenn*"], ["brenner for"])
     assert layer.check("Jeg brenner for Numedal", "nb") is None
