@@ -140,8 +140,8 @@ def _print_problems(what: str, problems: list[str]) -> None:
 
 def chat(config: Config, engine: Engine) -> int:
     """The terminal chat, logging questions like the Telegram bot."""
-    from bot.app import question_log_for
     from bot.chat import run_chat
+    from bot.services import question_log_for
 
     return asyncio.run(run_chat(engine, question_log_for(config), sys.stdin, sys.stdout))
 
