@@ -7,6 +7,7 @@ the handlers reach the services through `services(context)` from this module, so
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from telegram.ext import ContextTypes
 from bot.config import Config
 from bot.engine import Engine
 from bot.engine import Result as EngineResult
+from bot.hash_secret import read_or_create_secret, read_secret, secret_file_for
 from bot.storage import QuestionLog
 
 SERVICES_KEY = "services"
@@ -64,6 +66,24 @@ def question_log_for(config: Config) -> QuestionLog:
     return QuestionLog(
         Path(config.database.path), config.privacy.hash_secret, config.privacy.retention_days
     )
+
+
+def with_hash_secret(config: Config) -> Config:
+    """`config` with the key for hashing user ids filled in: the configured one, else the one
+    kept beside the database (created on first use). HashSecretError if that file is unusable."""
+    if config.privacy.hash_secret:
+        return config
+    secret = read_or_create_secret(secret_file_for(Path(config.database.path)))
+    return dataclasses.replace(
+        config, privacy=dataclasses.replace(config.privacy, hash_secret=secret)
+    )
+
+
+def check_hash_secret(config: Config) -> None:
+    """HashSecretError if the kept key would be used and is unusable (nothing is created)."""
+    path = secret_file_for(Path(config.database.path))
+    if not config.privacy.hash_secret and (path.exists() or path.is_symlink()):
+        read_secret(path)
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
