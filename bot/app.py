@@ -13,12 +13,13 @@ import sys
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import InvalidToken
 from telegram.ext import AIORateLimiter, Application, Defaults
 from telegram.request import BaseRequest
 
-from bot.config import Config
+from bot.config import MIN_WEBHOOK_SECRET_CHARS, Config, TelegramConfig, WebhookConfig
 from bot.engine import Engine
-from bot.logs import setup_logging
+from bot.logs import RedactingFilter, setup_logging
 from bot.menus import register_editor_menus, register_public_menus
 from bot.services import SERVICES_KEY, Services, question_log_for
 from bot.transport import PollingRequest, RetryingRequest
@@ -26,6 +27,7 @@ from handlers import register
 
 log = logging.getLogger(__name__)
 
+EXIT_REFUSED = 1
 EXIT_NO_TOKEN = 2
 POLL_TIMEOUT = 10
 MAX_RETRIES = 5
@@ -33,6 +35,14 @@ NO_TOKEN_MESSAGE = """No Telegram bot token is configured.
 Create a bot with @BotFather in Telegram, then set its token:
     export TELEGRAM_BOT_TOKEN=123456:ABC...      (or telegram.token in config.yaml)
 and run `python -m bot run` again. `python -m bot chat` works without a token."""
+NO_WEBHOOK_SECRET_MESSAGE = (
+    f"Webhook mode needs telegram.webhook.secret_token of at least {MIN_WEBHOOK_SECRET_CHARS} "
+    "characters: without it anyone who can reach the port can post updates as any user."
+)
+# Telegram's updates are a few KiB; 1 MiB leaves room and refuses anything meant to exhaust
+# memory. A body that trickles in slower than the timeout is dropped.
+MAX_WEBHOOK_BODY_BYTES = 1024 * 1024
+WEBHOOK_BODY_TIMEOUT = 10.0
 
 
 async def _post_init(application: Application) -> None:
@@ -98,30 +108,76 @@ def build_application(
 
 
 def run_bot(config: Config, engine: Engine) -> int:
-    """Run the Telegram bot until SIGINT/SIGTERM; 2 if there is no token."""
+    """Run the Telegram bot until SIGINT/SIGTERM; 2 if there is no token, 1 if Telegram
+    rejects it or webhook mode has no secret token."""
     telegram = config.telegram
     if not telegram.token:
         print(NO_TOKEN_MESSAGE, file=sys.stderr)
         return EXIT_NO_TOKEN
+    if telegram.mode == "webhook" and len(telegram.webhook.secret_token) < MIN_WEBHOOK_SECRET_CHARS:
+        print(NO_WEBHOOK_SECRET_MESSAGE, file=sys.stderr)  # load_config refuses this already
+        return EXIT_REFUSED
     setup_logging(
         config.logging.level,
         secrets=(telegram.token, telegram.webhook.secret_token, config.privacy.hash_secret),
+        wire_debug=config.logging.wire_debug,
     )
     application = build_application(config, engine)
-    if telegram.mode == "webhook":
-        webhook = telegram.webhook
-        log.info("Starting in webhook mode on %s:%s", webhook.listen, webhook.port)
-        application.run_webhook(
-            listen=webhook.listen,
-            port=webhook.port,
-            url_path=webhook.path,
-            webhook_url=f"{webhook.url.rstrip('/')}/{webhook.path}",
-            secret_token=webhook.secret_token or None,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        log.info("Starting in polling mode")
-        application.run_polling(
-            allowed_updates=Update.ALL_TYPES, poll_interval=0, timeout=POLL_TIMEOUT
-        )
+    try:
+        if telegram.mode == "webhook":
+            run_webhook(application, telegram.webhook)
+        else:
+            log.info("Starting in polling mode")
+            application.run_polling(
+                allowed_updates=Update.ALL_TYPES, poll_interval=0, timeout=POLL_TIMEOUT
+            )
+    except InvalidToken as error:
+        print(token_rejected_message(telegram, error), file=sys.stderr)
+        return EXIT_REFUSED
     return 0
+
+
+def run_webhook(application: Application, webhook: WebhookConfig) -> None:
+    """Serve the webhook until SIGINT/SIGTERM: only requests that carry the secret token are
+    processed, and a body over MAX_WEBHOOK_BODY_BYTES is refused before it is read."""
+    limit_webhook_requests()
+    log.info("Starting in webhook mode on %s:%s", webhook.listen, webhook.port)
+    application.run_webhook(
+        listen=webhook.listen,
+        port=webhook.port,
+        url_path=webhook.path,
+        webhook_url=f"{webhook.url.rstrip('/')}/{webhook.path}",
+        secret_token=webhook.secret_token,
+        allowed_updates=Update.ALL_TYPES,
+    )
+
+
+def limit_webhook_requests() -> None:
+    """Bound what python-telegram-bot's webhook server (tornado) reads from one request.
+
+    Tornado reads a request's whole body into memory before the handler (and its secret
+    check) runs, up to 100 MB by default. With `max_body_size`, a Content-Length above the
+    limit is answered "400 Bad Request" and the connection closed before any of the body is
+    read; a chunked body is cut off once it passes the limit. python-telegram-bot builds the
+    server itself, so the limit is set as the default of every tornado HTTPServer in this
+    process (tornado's `Configurable.configure`); the webhook is the only one.
+    """
+    from tornado.httpserver import HTTPServer
+
+    HTTPServer.configure(
+        None, max_body_size=MAX_WEBHOOK_BODY_BYTES,
+        max_buffer_size=2 * MAX_WEBHOOK_BODY_BYTES, body_timeout=WEBHOOK_BODY_TIMEOUT,
+    )
+
+
+def token_rejected_message(telegram: TelegramConfig, error: InvalidToken) -> str:
+    """One line on a token Telegram rejected (401 or 404, first to getMe at start), naming
+    the base URL and Telegram's answer but not the token."""
+    cause = error.__cause__ if isinstance(error.__cause__, InvalidToken) else error
+    redact = RedactingFilter((telegram.token,)).redact
+    return (
+        f"Telegram rejected the bot token: the Bot API at {redact(telegram.api_base_url)} "
+        f"answered \"{redact(cause.message)}\". Check TELEGRAM_BOT_TOKEN (or telegram.token; "
+        "revoked, or not copied whole from @BotFather?) and TELEGRAM_API_BASE_URL (or "
+        "telegram.api_base_url)."
+    )

@@ -139,6 +139,18 @@ def run_in(folder: Path, *args: str, **environment: str) -> subprocess.Completed
     )
 
 
+def test_check_and_run_refuse_webhook_mode_without_a_secret_with_file_and_line(
+    tmp_path: Path
+) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("telegram:\n  mode: webhook\n  webhook:\n    url: https://bot.example.no\n"
+                      "    secret_token: ''\n", encoding="utf-8")
+    for command in ("check", "run"):
+        done = run_in(tmp_path, command, TELEGRAM_BOT_TOKEN="123456:" + "A" * 35)
+        assert done.returncode == 1, done.stderr
+        assert f"{config}:5: webhook mode needs 'telegram.webhook.secret_token'" in done.stderr
+
+
 def database_config(folder: Path) -> Path:
     """A config.yaml in `folder` with the question log there and no hash secret."""
     (folder / "config.yaml").write_text(
