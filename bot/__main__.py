@@ -7,7 +7,8 @@
     python -m bot [--config FILE] start      (run with a token, otherwise chat)
     python -m bot [--config FILE] log list|export|stats|resolve ...   (editors; see bot.log_cli)
 
-Exit codes: 0 done, 1 invalid knowledge base or configuration, 2 wrong usage or missing token.
+Exit codes: 0 done, 1 invalid knowledge base or configuration (a token Telegram rejects
+included), 2 wrong usage or missing token.
 """
 
 from __future__ import annotations
@@ -25,13 +26,17 @@ from bot.answer_eval import AnswerReply, evaluate_answers, is_answer_set, load_a
 from bot.config import Config, ConfigError, load_config
 from bot.engine import Engine, Outcome, Result
 from bot.evaluate import Decision, evaluate, load_labelled
+from bot.hash_secret import HashSecretError
 from bot.knowledge import KnowledgeError, load_knowledge, stale_facts
 from bot.log_cli import add_log_parser, run_log_command
 from bot.render import entry_plain, result_plain
 from bot.safety_eval import SafetyReply, evaluate_safety, is_safety_set, load_safety_set
+from bot.services import check_hash_secret, with_hash_secret
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+# Commands that write or read the question log, and so need the key that hashes user ids.
+USES_QUESTION_LOG = ("chat", "log", "run", "start")
 NO_TOKEN_NOTICE = (
     "No Telegram token configured: starting the terminal chat. To connect Telegram, set "
     "TELEGRAM_BOT_TOKEN (or telegram.token in config.yaml) and run `make run` again."
@@ -109,6 +114,12 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         _print_problems("configuration", error.problems)
         return EXIT_INVALID
+    if args.command in USES_QUESTION_LOG:
+        try:
+            config = with_hash_secret(config)
+        except HashSecretError as error:
+            _print_problems("configuration", [str(error)])
+            return EXIT_INVALID
     if args.command == "check":
         return check(config, list_stale=args.stale)
     if args.command == "log":
@@ -140,8 +151,8 @@ def _print_problems(what: str, problems: list[str]) -> None:
 
 def chat(config: Config, engine: Engine) -> int:
     """The terminal chat, logging questions like the Telegram bot."""
-    from bot.app import question_log_for
     from bot.chat import run_chat
+    from bot.services import question_log_for
 
     return asyncio.run(run_chat(engine, question_log_for(config), sys.stdin, sys.stdout))
 
@@ -149,6 +160,11 @@ def chat(config: Config, engine: Engine) -> int:
 def check(config: Config, *, list_stale: bool = False) -> int:
     """Validate the knowledge base (the configuration was validated on loading), and count
     or list the facts old enough to re-check."""
+    try:
+        check_hash_secret(config)
+    except HashSecretError as error:
+        _print_problems("configuration", [str(error)])
+        return EXIT_INVALID
     try:
         knowledge = load_knowledge(config.knowledge_dir)
     except KnowledgeError as error:

@@ -51,12 +51,18 @@ def last_dates(days: int, now: dt.datetime | None = None) -> list[dt.date]:
     return [today - dt.timedelta(days=offset) for offset in range(days - 1, -1, -1)]
 
 
+def is_ascii_number(text: str) -> bool:
+    """Whether `text` is a whole number in ASCII digits only (`str.isdigit` also takes "³" and
+    "①", which `int` then refuses)."""
+    return text.isascii() and text.isdigit()
+
+
 def parse_days(text: str | None, default: int) -> int | None:
     """A number of days from a command argument: `default` when empty, None when invalid."""
     if text is None or not text.strip():
         return default
     value = text.strip()
-    if not value.isdigit():
+    if not is_ascii_number(value):
         return None
     days = int(value)
     return days if 1 <= days <= MAX_DAYS else None

@@ -20,7 +20,7 @@ from pathlib import Path
 from bot.config import Config
 from bot.export import EXPORT_DAYS, export
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
-from bot.localtime import MAX_DAYS, days_ago
+from bot.localtime import MAX_DAYS, days_ago, is_ascii_number
 from bot.markup import PLAIN
 from bot.review import REVIEW_DAYS, find_group, render_list, review_groups
 from bot.stats import CHART_DAYS, PERIODS, chart_png, collect, render_report
@@ -32,7 +32,7 @@ EXIT_FAILED = 1
 
 def days_type(text: str) -> int:
     """An argparse type: a whole number of days, 1 to MAX_DAYS."""
-    if not text.isdigit() or not 1 <= int(text) <= MAX_DAYS:
+    if not is_ascii_number(text) or not 1 <= int(text) <= MAX_DAYS:
         raise argparse.ArgumentTypeError(f"must be a whole number of days, 1-{MAX_DAYS}")
     return int(text)
 

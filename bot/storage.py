@@ -19,7 +19,6 @@ import datetime as dt
 import json
 import logging
 import os
-import secrets
 import sqlite3
 import time
 from collections import deque
@@ -30,6 +29,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.hash_secret import read_or_create_secret, secret_file_for
 from bot.privacy import mask, user_hash
 
 log = logging.getLogger(__name__)
@@ -150,18 +150,9 @@ class QuestionLog:
         await self._close()
 
     def _stored_secret(self) -> str:
-        """A random hash secret kept beside the database, when none is configured."""
-        secret_path = self.path.with_name(self.path.name + ".secret")
-        with contextlib.suppress(OSError):
-            return secret_path.read_text(encoding="utf-8").strip()
-        secret = secrets.token_hex(32)
-        log.warning("No privacy.hash_secret configured; generated one in %s. Set "
-                    "BOT_HASH_SECRET in production.", secret_path)
-        with contextlib.suppress(OSError):
-            secret_path.parent.mkdir(parents=True, exist_ok=True)
-            secret_path.write_text(secret, encoding="utf-8")
-            secret_path.chmod(0o600)
-        return secret
+        """The hash secret kept beside the database, when none is configured (created once;
+        `bot.hash_secret.HashSecretError` if it is unusable)."""
+        return read_or_create_secret(secret_file_for(self.path))
 
     async def _connect(self) -> aiosqlite.Connection:
         if self._connection is not None and self._same_file():

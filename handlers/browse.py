@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.app import services
+from bot.services import services
 from handlers.common import client_language, reply_entry
 
 MEMBERS_ENTRY = "council.members"

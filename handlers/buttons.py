@@ -14,8 +14,8 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import callbacks
-from bot.app import services
 from bot.render import entry_html, split_message
+from bot.services import services
 from bot.texts import say
 from bot.vcard import vcard
 from handlers.common import client_language, entry_keyboard, reply_entry

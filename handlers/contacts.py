@@ -7,7 +7,7 @@ import html
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.app import services
+from bot.services import services
 from bot.texts import say
 from handlers.common import client_language, open_button, reply_entry, rows
 

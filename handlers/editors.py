@@ -25,13 +25,13 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes, filters
 
 from bot import callbacks, export, stats
-from bot.app import SERVICES_KEY, Services, register_editor_menus, services
 from bot.callbacks import EditorCallback, encode_editor
 from bot.engine import Candidate, Outcome
 from bot.knowledge import Problem
 from bot.learned import LearnedFileError, add_question
 from bot.localtime import OSLO, local_date, parse_days, utc_now
 from bot.markup import HTML
+from bot.menus import register_editor_menus
 from bot.render import split_message
 from bot.review import (
     PAGE_SIZE,
@@ -46,6 +46,7 @@ from bot.review import (
     render_list,
     review_groups,
 )
+from bot.services import SERVICES_KEY, Services, services
 from bot.texts import say
 from handlers.common import client_language
 

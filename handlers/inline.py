@@ -10,9 +10,9 @@ from telegram import (
 )
 from telegram.ext import ContextTypes
 
-from bot.app import services
 from bot.knowledge import Entry
 from bot.render import entry_html, split_message
+from bot.services import services
 from bot.vcard import vcard
 from handlers.common import client_language
 

@@ -11,10 +11,10 @@ from telegram.constants import ChatType, MessageEntityType
 from telegram.ext import ContextTypes
 
 from bot import callbacks
-from bot.app import services
 from bot.engine import Outcome, Result
 from bot.facts import Topic
 from bot.render import fact_html, safety_html, suggestions_plain, unanswered_plain
+from bot.services import services
 from bot.texts import say
 from handlers.common import client_language, fact_keyboard, reply_entry
 

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import callbacks
-from bot.app import services
+from bot.services import services
 from bot.texts import say
 from handlers.common import client_language, reply_entry, rows
 

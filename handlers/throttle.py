@@ -15,7 +15,7 @@ from collections import deque
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.app import services
+from bot.services import services
 from bot.texts import say
 from handlers.common import client_language
 

@@ -43,7 +43,7 @@ def config(tmp_path: Path) -> Config:
     base = load_config(PROJECT_ROOT / "config.example.yaml", environ={
         "TELEGRAM_BOT_TOKEN": TEST_TOKEN,
         "BOT_DATABASE": str(tmp_path / "questions.sqlite3"),
-        "BOT_HASH_SECRET": "test-secret",
+        "BOT_HASH_SECRET": "test-secret-for-hashing-user-ids-0000",
     })
     knowledge = dataclasses.replace(base.knowledge, directory=str(PROJECT_ROOT / "knowledge"))
     return dataclasses.replace(base, knowledge=knowledge)

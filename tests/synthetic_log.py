@@ -25,7 +25,7 @@ from bot.evaluate import load_labelled
 from bot.localtime import utc_now
 from bot.storage import QuestionLog
 
-SECRET = "synthetic-secret"
+SECRET = "synthetic-secret-for-hashing-user-ids-0"
 LABELLED = PROJECT_ROOT / "tests" / "labelled" / "questions.tsv"
 # What residents ask that the knowledge base does not answer, a few wordings each.
 UNCOVERED = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -124,3 +125,72 @@ def test_check_counts_and_lists_the_facts_to_recheck() -> None:
     assert "knowledge/contacts.yaml:" in lines[3]
     assert "contact.rollag: phone (from 2007)" in lines[3]
     assert any("contact.hjartdal: phone (from 2018)" in line for line in lines)
+
+
+def run_in(folder: Path, *args: str, **environment: str) -> subprocess.CompletedProcess:
+    """`python -m bot --config folder/config.yaml ARGS` with only `environment` added."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("TELEGRAM_", "BOT_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(folder / "config.yaml"), *args],
+        capture_output=True, cwd=folder, env={**env, **environment}, timeout=120,
+        stdin=subprocess.DEVNULL,
+        check=False, text=True,
+    )
+
+
+def test_check_and_run_refuse_webhook_mode_without_a_secret_with_file_and_line(
+    tmp_path: Path
+) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("telegram:\n  mode: webhook\n  webhook:\n    url: https://bot.example.no\n"
+                      "    secret_token: ''\n", encoding="utf-8")
+    for command in ("check", "run"):
+        done = run_in(tmp_path, command, TELEGRAM_BOT_TOKEN="123456:" + "A" * 35)
+        assert done.returncode == 1, done.stderr
+        assert f"{config}:5: webhook mode needs 'telegram.webhook.secret_token'" in done.stderr
+
+
+def database_config(folder: Path) -> Path:
+    """A config.yaml in `folder` with the question log there and no hash secret."""
+    (folder / "config.yaml").write_text(
+        f"database:\n  path: {folder / 'questions.sqlite3'}\n", encoding="utf-8"
+    )
+    return folder / "questions.sqlite3.secret"
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    (b"", "is empty"), (b"\n", "is empty"), (b"short-secret\n", "holds 12 bytes, fewer than 32"),
+    (b"\xff\xfe" * 20, "is not UTF-8"),
+])
+def test_an_unusable_hash_secret_file_stops_chat_and_check_and_is_kept(
+    tmp_path: Path, content: bytes, reason: str
+) -> None:
+    secret_file = database_config(tmp_path)
+    secret_file.write_bytes(content)
+    for command in ("check", "chat"):
+        done = run_in(tmp_path, command)
+        assert done.returncode == 1, done.stderr
+        assert f"{secret_file}: the hash secret file {reason}" in done.stderr
+    assert secret_file.read_bytes() == content
+    assert not (tmp_path / "questions.sqlite3").exists()
+
+
+def test_an_unreadable_hash_secret_file_is_reported_and_never_replaced(tmp_path: Path) -> None:
+    secret_file = database_config(tmp_path)
+    secret_file.mkdir()  # unreadable as a file, whoever runs the test (root reads anything)
+    done = run_in(tmp_path, "chat")
+    assert done.returncode == 1
+    assert f"{secret_file}: the hash secret file cannot be read" in done.stderr
+    assert secret_file.is_dir()
+
+
+def test_a_missing_hash_secret_file_is_created_once_and_kept(tmp_path: Path) -> None:
+    secret_file = database_config(tmp_path)
+    assert run_in(tmp_path, "check").returncode == 0
+    assert not secret_file.exists()  # check creates nothing
+    assert run_in(tmp_path, "chat").returncode == 0
+    secret = secret_file.read_bytes()
+    assert len(secret) >= 32 and secret_file.stat().st_mode & 0o077 == 0
+    assert run_in(tmp_path, "chat").returncode == 0
+    assert secret_file.read_bytes() == secret

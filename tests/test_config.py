@@ -91,3 +91,76 @@ def test_digest_time_is_a_time_of_day(tmp_path: Path, value: str, expected) -> N
 def test_a_malformed_digest_time_is_an_error(tmp_path: Path, value: str) -> None:
     with pytest.raises(ConfigError, match="digest_time"):
         load_config(write(tmp_path, f"editors:\n  digest_time: '{value}'\n"), environ={})
+
+
+WEBHOOK = "telegram:\n  mode: webhook\n  webhook:\n    url: https://bot.example.no\n"
+GOOD_SECRET = "A" * 16 + "b_-9" * 4  # 32 characters of Telegram's alphabet
+
+
+def problems_of(path: Path, environ: dict[str, str] | None = None) -> str:
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, environ=environ or {})
+    return "\n".join(caught.value.problems)
+
+
+def test_problems_name_the_file_and_line_of_the_key(tmp_path: Path) -> None:
+    path = write(tmp_path, "knowledge:\n  stale_years: 5\ntelegram:\n\n  tokn: x\n"
+                           "  concurrent_updates: 0\n")
+    problems = problems_of(path)
+    assert f"{path}:5: unknown key 'telegram.tokn'" in problems
+    assert f"{path}:6: 'telegram.concurrent_updates' must be between 1 and 256" in problems
+
+
+def test_webhook_mode_without_a_secret_token_is_refused_at_the_mode_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "# webhook behind the proxy\n" + WEBHOOK)
+    problems = problems_of(path)
+    assert f"{path}:3: webhook mode needs 'telegram.webhook.secret_token'" in problems
+    assert "none is set" in problems and "anyone who can reach the port" in problems
+
+
+@pytest.mark.parametrize("secret", ["s3cret", "x" * 31, "a" * 31 + "!", "å" * 40, "a" * 257])
+def test_webhook_mode_refuses_a_short_or_malformed_secret_at_its_line(
+    tmp_path: Path, secret: str
+) -> None:
+    path = write(tmp_path, WEBHOOK + f"    secret_token: '{secret}'\n")
+    problems = problems_of(path)
+    assert f"{path}:5: webhook mode needs 'telegram.webhook.secret_token'" in problems
+    assert "32-256 characters A-Z, a-z, 0-9, _ and -" in problems
+
+
+def test_webhook_mode_accepts_a_secret_of_32_characters(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, WEBHOOK + f"    secret_token: {GOOD_SECRET}\n"),
+                         environ={})
+    assert config.telegram.webhook.secret_token == GOOD_SECRET
+
+
+def test_the_webhook_secret_may_come_from_the_environment(tmp_path: Path) -> None:
+    path = write(tmp_path, WEBHOOK)
+    config = load_config(path, environ={"TELEGRAM_WEBHOOK_SECRET": GOOD_SECRET})
+    assert config.telegram.webhook.secret_token == GOOD_SECRET
+    problems = problems_of(path, {"TELEGRAM_WEBHOOK_SECRET": "short"})
+    assert "TELEGRAM_WEBHOOK_SECRET: webhook mode needs" in problems
+
+
+def test_polling_mode_needs_no_webhook_secret(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, "telegram:\n  mode: polling\n"), environ={})
+
+
+def test_a_short_hash_secret_is_refused_from_the_file_or_the_environment(tmp_path: Path) -> None:
+    path = write(tmp_path, "privacy:\n  hash_secret: hemmelig\n")
+    assert f"{path}:2: 'privacy.hash_secret' (or BOT_HASH_SECRET) must be at least 32 bytes" \
+        in problems_of(path)
+    empty = write(tmp_path, "")
+    assert "BOT_HASH_SECRET: 'privacy.hash_secret'" in problems_of(
+        empty, {"BOT_HASH_SECRET": "x" * 31})
+    assert load_config(empty, environ={"BOT_HASH_SECRET": "x" * 32}).privacy.hash_secret
+    assert load_config(empty, environ={}).privacy.hash_secret == ""  # generated on first use
+
+
+def test_wire_debug_is_off_by_default_and_must_be_true_or_false(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, "logging:\n  level: DEBUG\n"),
+                       environ={}).logging.wire_debug is False
+    assert load_config(write(tmp_path, "logging:\n  wire_debug: true\n"),
+                       environ={}).logging.wire_debug is True
+    assert "'logging.wire_debug' must be true or false" in problems_of(
+        write(tmp_path, "logging:\n  wire_debug: sometimes\n"))

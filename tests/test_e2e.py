@@ -84,7 +84,8 @@ def stop_bot(process: subprocess.Popen) -> str:
 def bot_process(standin: BotApiStandIn, e2e_dir: Path) -> Iterator[subprocess.Popen]:
     """`python -m bot run` as a real process, polling the stand-in, with one editor."""
     process = start_bot(standin, e2e_dir, e2e_dir / "config.yaml",
-                        BOT_HASH_SECRET="e2e-secret", BOT_EDITOR_IDS=str(EDITOR))
+                        BOT_HASH_SECRET="e2e-secret-for-hashing-user-ids-00000",
+                        BOT_EDITOR_IDS=str(EDITOR))
     try:
         standin.wait_for("getUpdates", timeout=TIMEOUT)
     except TimeoutError:
@@ -375,7 +376,7 @@ def wait_for_port(port: int, process: subprocess.Popen, timeout: float = TIMEOUT
 
 def test_webhook_mode_checks_the_secret_token(tmp_path: Path) -> None:
     port = free_port()
-    secret = "s3cret-Token_for-tests"
+    secret = "s3cret-Token_for-tests-of-32-chars-or-more"
     config = tmp_path / "config.yaml"
     config.write_text(
         "telegram:\n  mode: webhook\n  webhook:\n    url: https://bot.example.no\n"

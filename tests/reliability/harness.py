@@ -34,7 +34,7 @@ from tests.botapi_standin import BotApiStandIn, Call
 
 TOKEN = "987654:RELIABILITY-token-not-real-000000000000"
 EDITOR = 8001  # the editor of the bots started by the `bot` fixture
-HASH_SECRET = "reliability-hash-secret"
+HASH_SECRET = "reliability-hash-secret-for-user-ids-000"
 READY_TIMEOUT = 30.0
 REPLY_TIMEOUT = 30.0
 

@@ -2,8 +2,10 @@
 nothing; one user's flood is throttled with one polite notice while others are served.
 
 (The webhook's secret token, 403 without it, and "no token in the output at DEBUG level" are
-tested in tests/test_e2e.py; every bot this suite starts is also checked for its token in the
-output, the Telegram-fault module at DEBUG level.)
+tested in tests/test_e2e.py; webhook mode without a secret, forged and oversized webhook
+requests, a rejected token and personal data at DEBUG in test_security_startup.py; every bot
+this suite starts is also checked for its token in the output, the Telegram-fault module at
+DEBUG level.)
 """
 
 from __future__ import annotations

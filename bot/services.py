@@ -1,0 +1,91 @@
+"""The bot's long-lived services, reached from handlers through one typed accessor.
+
+`bot/app.py` builds the Application, puts a `Services` in `bot_data` and imports `handlers`;
+the handlers reach the services through `services(context)` from this module, so nothing in
+`handlers/` imports `bot/app.py`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from telegram import Message
+from telegram.ext import ContextTypes
+
+from bot.config import Config
+from bot.engine import Engine
+from bot.engine import Result as EngineResult
+from bot.hash_secret import read_or_create_secret, read_secret, secret_file_for
+from bot.storage import QuestionLog
+
+SERVICES_KEY = "services"
+
+
+@dataclass
+class Services:
+    """What handlers need, in one typed place."""
+
+    config: Config
+    engine: Engine
+    question_log: QuestionLog
+
+    def is_editor(self, user_id: int | None) -> bool:
+        """Whether `user_id` is one of the configured editors."""
+        return user_id is not None and user_id in self.config.editors.user_ids
+
+    def record_question(self, result: EngineResult, message: Message) -> int:
+        """Log a question (masked, user hashed); its id, for the buttons that refer to it."""
+        candidate = result.best
+        return self.question_log.record_question(
+            text=result.question,
+            language=result.language,
+            outcome=result.outcome.value,
+            entry_id=result.logged_id,
+            score=candidate.score if candidate else 0.0,
+            suggestions=[c.entry.id for c in result.suggestions],
+            chat_type=message.chat.type,
+            user_id=message.from_user.id if message.from_user else None,
+            source="telegram",
+        )
+
+    def record_choice(self, question_ref: int | None, entry_id: str | None) -> None:
+        """Record a chosen suggestion (None: "none of these") against its question."""
+        if question_ref is not None:
+            self.question_log.record_choice(question_ref, entry_id)
+
+    def record_feedback(self, question_ref: int | None, vote: int) -> None:
+        """Record 👍 (+1) or 👎 (-1) on the answer to a question."""
+        if question_ref is not None:
+            self.question_log.record_feedback(question_ref, vote)
+
+
+def question_log_for(config: Config) -> QuestionLog:
+    """The question log as configured."""
+    return QuestionLog(
+        Path(config.database.path), config.privacy.hash_secret, config.privacy.retention_days
+    )
+
+
+def with_hash_secret(config: Config) -> Config:
+    """`config` with the key for hashing user ids filled in: the configured one, else the one
+    kept beside the database (created on first use). HashSecretError if that file is unusable."""
+    if config.privacy.hash_secret:
+        return config
+    secret = read_or_create_secret(secret_file_for(Path(config.database.path)))
+    return dataclasses.replace(
+        config, privacy=dataclasses.replace(config.privacy, hash_secret=secret)
+    )
+
+
+def check_hash_secret(config: Config) -> None:
+    """HashSecretError if the kept key would be used and is unusable (nothing is created)."""
+    path = secret_file_for(Path(config.database.path))
+    if not config.privacy.hash_secret and (path.exists() or path.is_symlink()):
+        read_secret(path)
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    """The bot's services, from a handler's context."""
+    return context.application.bot_data[SERVICES_KEY]
