@@ -56,8 +56,8 @@ def register(application: Application) -> None:
         CallbackQueryHandler(editors.button, pattern=editors.BUTTON_PATTERN),
         CallbackQueryHandler(buttons.button),
         InlineQueryHandler(inline.inline_query),
-        MessageHandler(editor & editors.AwaitingSearch(application) & filters.TEXT
-                       & ~filters.COMMAND, editors.search_text),
+        MessageHandler(editor & editors.AwaitingText(application) & filters.TEXT
+                       & ~filters.COMMAND, editors.awaited_text),
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, questions.private_text),
         MessageHandler(filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,
                        questions.group_text),

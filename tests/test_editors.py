@@ -64,6 +64,18 @@ async def press(bot: OfflineBot, data: str, user_id: int = EDITOR_ID) -> None:
     await bot.send(updates.callback(data, user_id=user_id))
 
 
+def action_data(call: Call, action: str) -> str:
+    """The callback data of the `action` button of a message."""
+    return next(data for data in button_data(call)
+                if callbacks.decode_editor(data).action == action)
+
+
+async def save(bot: OfflineBot, call: Call) -> None:
+    """Press «Lagre» on a variant's preview."""
+    assert "Lagre som variant?" in call.params["text"]
+    await press(bot, action_data(call, "save"))
+
+
 # --- authorisation --------------------------------------------------------------------------
 
 
@@ -211,7 +223,12 @@ async def test_add_as_variant_round_trip(
     assert [b.entry_id for b in offered] == expected
     assert {b.action for b in editor_buttons(choices)} == {"add", "search", "back"}
     chosen = offered[0].entry_id
+    learned = (knowledge_copy / "learned.yaml").read_bytes()
     await press(editor_bot, callbacks.encode_editor("add", 30, offered[0].number, chosen))
+    preview = editor_bot.request.last("editMessageText")
+    assert f"<code>{html.escape(question, quote=False)}</code>" in preview.params["text"]
+    assert (knowledge_copy / "learned.yaml").read_bytes() == learned, "saved before «Lagre»"
+    await save(editor_bot, preview)
     done = editor_bot.request.last("editMessageText").params["text"]
     title = editor_engine.knowledge.entries[chosen].title_in("nb")
     assert "Lagt til som variant" in done and "Nå svarer boten på" in done
@@ -247,6 +264,7 @@ async def test_search_for_the_entry_by_typing(
     assert offered[0].entry_id == "contact.tinn"
     assert await statuses(editor_bot) == before, "a search is not logged as a question"
     await press(editor_bot, button_data(results)[0])
+    await save(editor_bot, editor_bot.request.last("editMessageText"))
     assert "Lagt til som variant" in editor_bot.request.last("editMessageText").params["text"]
     learned = yaml.safe_load((knowledge_copy / "learned.yaml").read_text(encoding="utf-8"))
     assert learned == {"questions": {"contact.tinn": [NONSENSE]}}
@@ -282,6 +300,7 @@ async def test_adding_when_the_knowledge_base_is_broken_undoes_and_shows_why(
     council.write_text(council.read_text(encoding="utf-8") + "\n  - id: <b>broken</b>\n",
                        encoding="utf-8")
     await press(editor_bot, callbacks.encode_editor("add", 30, ref, entry_id))
+    await save(editor_bot, editor_bot.request.last("editMessageText"))
     text = editor_bot.request.last("editMessageText").params["text"]
     assert "Kunne ikke legge til varianten" in text
     assert "council.yaml:" in text and "<b>broken" not in text and "&lt;b&gt;" in text

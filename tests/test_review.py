@@ -11,6 +11,7 @@ import pytest
 from bot.markup import HTML, PLAIN
 from bot.review import (
     PAGE_SIZE,
+    ReviewList,
     group_questions,
     mark_group,
     needing_review,
@@ -117,19 +118,21 @@ def test_the_list_escapes_what_users_typed_and_pages() -> None:
     groups = group_questions(questions)
     assert len(groups) == 10
     assert page_count(groups) == 3
-    page_two = render_list(groups, 30, "nb", HTML, page=2)
+    review = ReviewList(groups, total=10)
+    page_two = render_list(review, 30, "nb", HTML, page=2)
     assert "<script>" not in page_two and "&lt;script&gt;" in page_two
     assert "<b>buss</b>" not in page_two and "&lt;b&gt;" in page_two
     assert "Side 2 av 3" in page_two
     assert page_two.count("&lt;script&gt;") == PAGE_SIZE
     assert f"<b>{PAGE_SIZE + 1}.</b>" in page_two
-    plain = render_list(groups, 30, "en", PLAIN, detail=True)
+    plain = render_list(review, 30, "en", PLAIN, detail=True)
     assert "<b>buss</b>" in plain and "10 groups, 10 questions." in plain
     assert "ID 10" in plain
 
 
 def test_an_empty_list_says_so() -> None:
-    assert "Ingen åpne ubesvarte spørsmål de siste 7 dagene" in render_list([], 7, "nb", PLAIN)
+    text = render_list(ReviewList([], 0), 7, "nb", PLAIN)
+    assert "Ingen åpne ubesvarte spørsmål de siste 7 dagene" in text
 
 
 @pytest.fixture
@@ -156,14 +159,14 @@ async def test_review_groups_reads_the_period_and_mark_group_marks_all(
     await question_log.flush()
     long_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=10)).isoformat()
     date_back(question_log.path, [(old, long_ago)])
-    week = await review_groups(question_log, 7)
+    week = (await review_groups(question_log, 7)).groups
     assert [sorted(group.ids) for group in week] == [sorted(recent)]
     assert week[0].askers == 2
-    month = await review_groups(question_log, 30)
+    month = (await review_groups(question_log, 30)).groups
     assert sorted(month[0].ids) == sorted([old, *recent])
     marked = await mark_group(question_log, recent[0], "resolved", 30)
     assert sorted(marked) == sorted([old, *recent])
-    assert await review_groups(question_log, 30) == []
+    assert (await review_groups(question_log, 30)).groups == []
     statuses = {q.id: q.status for q in await question_log.questions(NOW - dt.timedelta(days=999))}
     assert statuses[old] == "resolved"
     assert await mark_group(question_log, recent[0], "ignored", 30) == []
