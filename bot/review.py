@@ -291,8 +291,8 @@ def build_review(
     from_asker: Mapping[str | None, int],
     per_asker: int = MAX_PER_ASKER,
 ) -> ReviewList:
-    """Group the selected questions and note, on the group holding each asker's newest
-    question, how many more that asker has outside the list."""
+    """Group the selected questions and note, on the group holding the newest question of
+    each asker over the per-asker bound, how many more that asker has outside the list."""
     groups = group_questions(kept)
     in_list = Counter(question.user_hash for question in kept)
     newest_of: dict[str | None, int] = {}
@@ -300,7 +300,7 @@ def build_review(
         newest_of.setdefault(question.user_hash, question.id)
     held_back: Counter = Counter()
     for asker, count in in_list.items():
-        if from_asker.get(asker, 0) > count:
+        if from_asker.get(asker, 0) > per_asker:
             held_back[newest_of[asker]] += from_asker[asker] - count
     if held_back:
         groups = [
