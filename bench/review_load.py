@@ -34,6 +34,7 @@ from tests.reliability.harness import EDITOR, TOKEN, BotRun, Sent, Traffic, to_c
 from tests.synthetic_log import fill_open
 
 RESIDENTS = range(30_001, 30_061)
+WARM_UP = 30_000
 
 
 @dataclass
@@ -127,12 +128,15 @@ class Editor:
 
 
 def latencies(run: BotRun, sent: list[Sent]) -> list[tuple[float, float]]:
-    """(pushed at, latency) of every resident's question, matched to replies in order."""
+    """(pushed at, latency) of every resident's question answered so far: each question is
+    matched, in order, to the next reply in its chat that came after it was pushed."""
     found = []
-    for user_id in RESIDENTS:
-        asked = [s for s in sent if s.user_id == user_id]
-        replies = run.replies(user_id)
-        for question, reply in zip(asked, replies, strict=False):
+    for user_id in {question.user_id for question in sent}:
+        replies = iter(run.replies(user_id))
+        for question in (s for s in sent if s.user_id == user_id):
+            reply = next((r for r in replies if r.time >= question.pushed_at), None)
+            if reply is None:
+                break
             found.append((question.pushed_at, reply.time - question.pushed_at))
     return found
 
@@ -150,7 +154,7 @@ def measure(rows: int, rate: float, pages: int, source: Path | None,
         print(f"filled {rows} open questions in {time.monotonic() - started:.1f} s",
               file=sys.stderr, flush=True)
         with run:
-            run.ask("hvem er med i regionrådet", RESIDENTS[0])  # warm up
+            run.ask("hvem er med i regionrådet", WARM_UP)
             editor = Editor(run, action_timeout)
             with Traffic(standin, RESIDENTS, rate) as traffic:
                 time.sleep(2.0)
