@@ -22,7 +22,9 @@ the review list's period and the question id names a group of the list (any of i
     e1:ig:30:1203                   ignore 1203's group
     e1:ad:30:1203                   "add as variant": choose the entry that should have answered
     e1:sk:30:1203                   search for that entry by typing
-    e1:to:30:1203:contact.tinn      add 1203's group's question to entry contact.tinn
+    e1:to:30:1203:contact.tinn      add 1203's group's question to entry contact.tinn: show the
+                                    text that would be saved, for the editor to change
+    e1:sv:30:1203                   save that (possibly changed) text
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ def decode(data: str | None) -> Callback | None:
 EDITOR_VERSION = "e1"
 EDITOR_ACTIONS = {
     "pg": "page", "bk": "back", "ok": "resolve", "ig": "ignore", "ad": "variant",
-    "sk": "search", "to": "add",
+    "sk": "search", "to": "add", "sv": "save",
 }
 MAX_DAYS = 3650
 _NUMBER = re.compile(r"^\d{1,13}$")

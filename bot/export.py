@@ -5,17 +5,24 @@ writes, in UTF-8 with a byte order mark (without it Excel guesses a legacy encod
 break). Times are Europe/Oslo local time. A text cell that would start a formula (=, +, -, @)
 gets a leading apostrophe, so a question can never run as a formula in a spreadsheet.
 `/eksport` in Telegram and `python -m bot log export` write the same file.
+
+The file is streamed: rows are read a chunk at a time on a read-only connection of its own and
+written to the destination (a temporary file for Telegram) in a worker thread, so neither the
+whole log nor the whole file is built in memory, and the event loop keeps answering residents.
 """
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import io
 from collections.abc import Iterable
+from pathlib import Path
+from typing import BinaryIO
 
 from bot.localtime import days_ago, local_date, local_stamp, utc_now
-from bot.storage import LoggedQuestion, QuestionLog
+from bot.storage import LoggedQuestion, QuestionLog, read_questions, reader
 
 COLUMNS = (
     "id", "asked_at", "text", "language", "outcome", "entry_id", "score", "suggestions",
@@ -58,13 +65,27 @@ def row(question: LoggedQuestion) -> list[str]:
     ]
 
 
+def write_csv(questions: Iterable[LoggedQuestion], destination: BinaryIO) -> int:
+    """Write BOM, header row and one row per question to `destination`; how many rows."""
+    stream = io.TextIOWrapper(destination, encoding=ENCODING, newline="")
+    try:
+        writer = csv.writer(stream, delimiter=DELIMITER, lineterminator="\r\n")
+        writer.writerow(COLUMNS)
+        count = 0
+        for question in questions:
+            writer.writerow(row(question))
+            count += 1
+        stream.flush()
+    finally:
+        stream.detach()
+    return count
+
+
 def to_csv(questions: Iterable[LoggedQuestion]) -> bytes:
     """The questions as CSV bytes: BOM, header row, one row per question."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=DELIMITER, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(row(question) for question in questions)
-    return buffer.getvalue().encode(ENCODING)
+    buffer = io.BytesIO()
+    write_csv(questions, buffer)
+    return buffer.getvalue()
 
 
 def file_name(since: dt.datetime, until: dt.datetime) -> str:
@@ -72,11 +93,24 @@ def file_name(since: dt.datetime, until: dt.datetime) -> str:
     return f"sporsmalslogg-{local_date(since)}--{local_date(until)}.csv"
 
 
+def export_file(path: Path, since: dt.datetime, until: dt.datetime,
+                destination: BinaryIO) -> int:
+    """Stream the questions of [since, until) from the log at `path` as CSV (blocking)."""
+    with reader(path) as connection:
+        return write_csv(read_questions(connection, since, until), destination)
+
+
 async def export(
-    question_log: QuestionLog, days: int = EXPORT_DAYS, now: dt.datetime | None = None
-) -> tuple[bytes, str, int]:
-    """The CSV of the last `days` days, its file name and how many questions it holds."""
+    question_log: QuestionLog,
+    destination: BinaryIO,
+    days: int = EXPORT_DAYS,
+    now: dt.datetime | None = None,
+) -> tuple[str, int]:
+    """Write the CSV of the last `days` days to `destination` in a worker thread; the file's
+    name and how many questions it holds."""
     now = now or utc_now()
     since = days_ago(days, now)
-    questions = await question_log.questions(since, now + dt.timedelta(seconds=1))
-    return to_csv(questions), file_name(since, now), len(questions)
+    await question_log.flush()
+    count = await asyncio.to_thread(export_file, question_log.path, since,
+                                    now + dt.timedelta(seconds=1), destination)
+    return file_name(since, now), count

@@ -6,12 +6,18 @@ entry id. The file is written atomically (a temporary file in the same folder, t
 `os.replace`), a question the entry already has is not added twice, and the engine reloads the
 knowledge base at once. If that reload reports problems, the previous file is put back, so a
 running bot never serves from, nor leaves behind, a knowledge base that does not load.
+
+What is added must read as a question a person could ask: not empty, not longer than
+MAX_QUESTION_CHARS, with no placeholder of the question log's masking ("[telefon]") and no
+personal data (`variant_problem`). Editors see the exact text before it is saved and can change
+it (handlers/editors.py).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +26,7 @@ import yaml
 
 from bot.engine import Engine
 from bot.knowledge import LEARNED_FILE, Problem
+from bot.privacy import mask
 
 DEFAULT_HEADER = """\
 # learned.yaml: written by the bot, not by hand.
@@ -33,6 +40,8 @@ DEFAULT_HEADER = """\
 # by `.venv/bin/python -m bot check`.
 """
 MAX_QUESTION_CHARS = 300
+# A masking placeholder such as "[telefon]" or "[e-post]" (any short word in brackets).
+_PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]")
 
 
 class _IndentedDumper(yaml.SafeDumper):
@@ -44,6 +53,17 @@ class _IndentedDumper(yaml.SafeDumper):
 
 class LearnedFileError(Exception):
     """learned.yaml cannot be read as `questions: {entry id: [...]}`; nothing was written."""
+
+
+class InvalidVariant(ValueError):
+    """The text may not be added as a question; `reason` is one of VARIANT_PROBLEMS."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+VARIANT_PROBLEMS = ("empty", "too_long", "placeholder", "personal")
 
 
 @dataclass(frozen=True)
@@ -69,6 +89,20 @@ def learned_path(directory: Path) -> Path:
 def clean_question(text: str) -> str:
     """One line, single spaces, at most MAX_QUESTION_CHARS characters."""
     return " ".join(text.split())[:MAX_QUESTION_CHARS].strip()
+
+
+def variant_problem(text: str) -> str | None:
+    """Why `text` may not be added as a question (one of VARIANT_PROBLEMS), or None."""
+    question = " ".join(text.split())
+    if not question:
+        return "empty"
+    if len(question) > MAX_QUESTION_CHARS:
+        return "too_long"
+    if _PLACEHOLDER.search(question):
+        return "placeholder"
+    if mask(question) != question:
+        return "personal"
+    return None
 
 
 def _same(question: str) -> str:
@@ -141,15 +175,17 @@ def write_atomically(path: Path, text: str) -> None:
 def add_question(engine: Engine, entry_id: str, question: str) -> Addition:
     """Add `question` to entry `entry_id` in learned.yaml and reload the engine.
 
-    Raises KeyError for an unknown entry and LearnedFileError when learned.yaml cannot be read.
-    On reload problems the previous file is restored and the problems are returned.
+    Raises KeyError for an unknown entry, InvalidVariant for a text that may not be added
+    (`variant_problem`) and LearnedFileError when learned.yaml cannot be read. On reload
+    problems the previous file is restored and the problems are returned.
     """
     knowledge = engine.knowledge
     if entry_id not in knowledge.entries:
         raise KeyError(entry_id)
+    problem = variant_problem(question)
+    if problem is not None:
+        raise InvalidVariant(problem)
     question = clean_question(question)
-    if not question:
-        raise ValueError("empty question")
     path = learned_path(knowledge.directory)
     questions = read_learned(path)
     known = {_same(existing) for existing in knowledge.questions_for(entry_id)}

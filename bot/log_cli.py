@@ -108,18 +108,18 @@ async def _run(args: argparse.Namespace, config: Config) -> int:
 
 async def _list(args: argparse.Namespace, config: Config, question_log: QuestionLog) -> int:
     statuses = STATUSES if args.all else ("open",)
-    groups = await review_groups(question_log, args.days, statuses)
-    print(render_list(groups, args.days, args.language, PLAIN, detail=True))
+    review = await review_groups(question_log, args.days, statuses)
+    print(render_list(review, args.days, args.language, PLAIN, detail=True))
     return 0
 
 
 async def _export(args: argparse.Namespace, config: Config, question_log: QuestionLog) -> int:
-    data, _, count = await export(question_log, args.days)
     if args.output is None:
-        sys.stdout.buffer.write(data)
+        await export(question_log, sys.stdout.buffer, args.days)
         sys.stdout.buffer.flush()
     else:
-        args.output.write_bytes(data)
+        with args.output.open("wb") as output:
+            _, count = await export(question_log, output, args.days)
         print(f"{count} questions written to {args.output}", file=sys.stderr)
     return 0
 
@@ -143,7 +143,7 @@ async def _stats(args: argparse.Namespace, config: Config, question_log: Questio
 
 
 async def _resolve(args: argparse.Namespace, config: Config, question_log: QuestionLog) -> int:
-    groups = await review_groups(question_log, args.days)
+    groups = (await review_groups(question_log, args.days)).groups
     known = {question.id for question in await question_log.questions(days_ago(args.days))}
     marked: dict[int, None] = {}
     missing = []

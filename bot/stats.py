@@ -2,22 +2,26 @@
 
 `/statistikk` in Telegram and `python -m bot log stats` show the same text; the chart (a PNG of
 questions per day, stacked by outcome) is drawn with matplotlib's Agg backend through its
-object API (no pyplot, no display), so it works headless and from a worker thread.
+object API (no pyplot, no display), so it works headless and from a worker thread. The log is
+read and counted in a worker thread on a read-only connection of its own (`collect`), and the
+largest unanswered groups come from the same bounded review list as `/ubesvart`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.knowledge import KnowledgeBase
 from bot.localtime import days_ago, last_dates, local_date, utc_now
 from bot.markup import Markup
-from bot.review import Group, group_questions, needing_review
-from bot.storage import LoggedQuestion, QuestionLog
+from bot.review import Group, group_for_review
+from bot.storage import LoggedQuestion, QuestionLog, read_questions, reader
 from bot.texts import counted, say
 
 PERIODS = (7, 30)
@@ -70,7 +74,7 @@ def period_stats(
         thumbs_down=sum(1 for q in period if (q.feedback or 0) < 0),
         none_fitted=sum(1 for q in period if q.choice == "none"),
         top_entries=entries.most_common(TOP),
-        top_groups=group_questions(needing_review(period))[:TOP],
+        top_groups=group_for_review(period).groups[:TOP],
     )
 
 
@@ -101,10 +105,21 @@ async def collect(
     chart_days: int = CHART_DAYS,
     now: dt.datetime | None = None,
 ) -> Report:
-    """Read the log once and compute every period's statistics and the chart's counts."""
+    """Read the log once and compute every period's statistics and the chart's counts, in a
+    worker thread."""
     now = now or utc_now()
+    await question_log.flush()
+    return await asyncio.to_thread(collect_file, question_log.path, periods, chart_days, now)
+
+
+def collect_file(
+    path: Path, periods: Sequence[int], chart_days: int, now: dt.datetime
+) -> Report:
+    """`collect` on a connection of its own to the log at `path` (blocking)."""
     longest = max([*periods, chart_days])
-    questions = await question_log.questions(days_ago(longest, now) - dt.timedelta(days=1))
+    with reader(path) as connection:
+        questions = list(read_questions(connection, days_ago(longest, now) - dt.timedelta(days=1),
+                                        now + dt.timedelta(seconds=1)))
     return Report(
         periods=[period_stats(questions, days, now) for days in periods],
         daily=daily_outcomes(questions, chart_days, now),

@@ -22,7 +22,7 @@ import os
 import sqlite3
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -362,6 +362,48 @@ class QuestionLog:
         for question_id in question_ids:
             self._queue("status", (status, question_id))
         await self.flush()
+
+
+# --- reading from a worker thread -------------------------------------------------------------
+
+COLUMNS = ("id, asked_at, text, language, outcome, entry_id, score, suggestions, chat_type, "
+           "user_hash, source, status, chosen_entry, choice, feedback")
+
+
+@contextlib.contextmanager
+def reader(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Iterator[sqlite3.Connection]:
+    """A read-only connection of its own to the log at `path`, for a worker thread.
+
+    Heavy reads (the review list, statistics, the export) run off the event loop with this
+    instead of the writer's connection; SQLite works without the GIL, so they do not hold up
+    the answers. Call `QuestionLog.flush()` first for the pending rows to be included.
+    """
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                 timeout=busy_timeout_ms / 1000, check_same_thread=False)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def logged(row: Sequence[Any]) -> LoggedQuestion:
+    """A row selected with COLUMNS, as a LoggedQuestion."""
+    return _logged(row)
+
+
+def read_questions(
+    connection: sqlite3.Connection, since: dt.datetime, until: dt.datetime, chunk: int = 1000
+) -> Iterator[LoggedQuestion]:
+    """The questions asked in [since, until), oldest first, read `chunk` rows at a time."""
+    cursor = connection.execute(
+        f"SELECT {COLUMNS} FROM questions WHERE asked_at >= ? AND asked_at < ? "
+        "ORDER BY asked_at, id", (since.isoformat(), until.isoformat()),
+    )
+    try:
+        while rows := cursor.fetchmany(chunk):
+            yield from map(_logged, rows)
+    finally:
+        cursor.close()
 
 
 def _logged(row: Sequence[Any]) -> LoggedQuestion:

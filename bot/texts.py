@@ -179,11 +179,24 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "nn": "Ubesvarte spørsmål – siste {days} dagar",
         "en": "Unanswered questions – last {days} days",
     },
-    "review_summary": {
-        "nb": "{groups} grupper, {questions} spørsmål.",
-        "nn": "{groups} grupper, {questions} spørsmål.",
-        "en": "{groups} groups, {questions} questions.",
+    "review_summary": {"nb": "{groups}, {questions}.", "nn": "{groups}, {questions}.",
+                       "en": "{groups}, {questions}."},
+    "groups_one": {"nb": "{count} gruppe", "nn": "{count} gruppe", "en": "{count} group"},
+    "groups_many": {"nb": "{count} grupper", "nn": "{count} grupper", "en": "{count} groups"},
+    "questions_one": {"nb": "{count} spørsmål", "nn": "{count} spørsmål",
+                      "en": "{count} question"},
+    "questions_many": {"nb": "{count} spørsmål", "nn": "{count} spørsmål",
+                       "en": "{count} questions"},
+    "review_bounded": {
+        "nb": "Viser de {shown} nyeste av {total} spørsmål, høyst {per_asker} fra hver "
+              "avsender.",
+        "nn": "Viser dei {shown} nyaste av {total} spørsmål, høgst {per_asker} frå kvar "
+              "avsendar.",
+        "en": "Showing the newest {shown} of {total} questions, at most {per_asker} from each "
+              "sender.",
     },
+    "review_held_back": {"nb": "+{count} fra samme avsender", "nn": "+{count} frå same avsendar",
+                         "en": "+{count} from the same sender"},
     "review_page": {
         "nb": "Side {page} av {pages}.",
         "nn": "Side {page} av {pages}.",
@@ -224,14 +237,14 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
     "button_back": {"nb": "↩ Tilbake til listen", "nn": "↩ Tilbake til lista",
                     "en": "↩ Back to the list"},
     "marked_resolved": {
-        "nb": "Markert som løst ({count} spørsmål).",
-        "nn": "Markert som løyst ({count} spørsmål).",
-        "en": "Marked as resolved ({count} questions).",
+        "nb": "Markert som løst ({questions}).",
+        "nn": "Markert som løyst ({questions}).",
+        "en": "Marked as resolved ({questions}).",
     },
     "marked_ignored": {
-        "nb": "Ignorert ({count} spørsmål).",
-        "nn": "Ignorert ({count} spørsmål).",
-        "en": "Ignored ({count} questions).",
+        "nb": "Ignorert ({questions}).",
+        "nn": "Ignorert ({questions}).",
+        "en": "Ignored ({questions}).",
     },
     "group_gone": {
         "nb": "Denne gruppen er allerede behandlet.",
@@ -263,21 +276,69 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "nn": "Ingen oppføringar passa {query}. Trykk «Søk» og prøv eit anna ord.",
         "en": "No entries matched {query}. Press “Search” and try another word.",
     },
+    "variant_preview_title": {"nb": "Lagre som variant?", "nn": "Lagre som variant?",
+                              "en": "Save as a variant?"},
+    "variant_preview": {
+        "nb": "Dette blir lagret i learned.yaml som et spørsmål til «{entry}» ({entry_id}):",
+        "nn": "Dette blir lagra i learned.yaml som eit spørsmål til «{entry}» ({entry_id}):",
+        "en": "This is what will be saved in learned.yaml as a question for “{entry}” "
+              "({entry_id}):",
+    },
+    "variant_edit_prompt": {
+        "nb": "Svar på denne meldingen med ny tekst for å endre den, eller trykk «Lagre».",
+        "nn": "Svar på denne meldinga med ny tekst for å endre han, eller trykk «Lagre».",
+        "en": "Reply to this message with new text to change it, or press “Save”.",
+    },
+    "variant_fix_prompt": {
+        "nb": "Svar på denne meldingen med en ny tekst som kan lagres, eller trykk «Avbryt».",
+        "nn": "Svar på denne meldinga med ein ny tekst som kan lagrast, eller trykk «Avbryt».",
+        "en": "Reply to this message with new text that can be saved, or press “Cancel”.",
+    },
+    "variant_problem_empty": {"nb": "Teksten er tom.", "nn": "Teksten er tom.",
+                              "en": "The text is empty."},
+    "variant_problem_too_long": {
+        "nb": "Teksten er for lang (høyst 300 tegn).",
+        "nn": "Teksten er for lang (høgst 300 teikn).",
+        "en": "The text is too long (at most 300 characters).",
+    },
+    "variant_problem_placeholder": {
+        "nb": "Teksten har en plassholder fra maskeringen, som [telefon]. Skriv spørsmålet slik "
+              "en innbygger ville stilt det.",
+        "nn": "Teksten har ein plasshaldar frå maskeringa, som [telefon]. Skriv spørsmålet slik "
+              "ein innbyggjar ville stilt det.",
+        "en": "The text has a placeholder from masking, such as [telefon]. Write the question "
+              "as a resident would ask it.",
+    },
+    "variant_problem_personal": {
+        "nb": "Teksten ser ut til å ha personopplysninger (telefonnummer, e-post, "
+              "fødselsnummer). De skal ikke inn i kunnskapsbasen.",
+        "nn": "Teksten ser ut til å ha personopplysningar (telefonnummer, e-post, "
+              "fødselsnummer). Dei skal ikkje inn i kunnskapsbasen.",
+        "en": "The text seems to hold personal data (a phone number, e-mail address or "
+              "national identity number). It must not go into the knowledge base.",
+    },
+    "variant_expired": {
+        "nb": "Dette forslaget er ikke lenger aktivt. Velg «Legg til som variant…» på nytt.",
+        "nn": "Dette forslaget er ikkje lenger aktivt. Vel «Legg til som variant…» på nytt.",
+        "en": "This proposal is no longer active. Choose “Add as a variant…” again.",
+    },
+    "button_save": {"nb": "💾 Lagre", "nn": "💾 Lagre", "en": "💾 Save"},
+    "button_cancel": {"nb": "✖ Avbryt", "nn": "✖ Avbryt", "en": "✖ Cancel"},
     "variant_added": {
         "nb": "Lagt til som variant av {entry} ({entry_id}) i {file}, og kunnskapsbasen er "
-              "lastet på nytt. {count} spørsmål er markert som løst.",
+              "lastet på nytt. {questions} er markert som løst.",
         "nn": "Lagt til som variant av {entry} ({entry_id}) i {file}, og kunnskapsbasen er "
-              "lasta på nytt. {count} spørsmål er markerte som løyste.",
+              "lasta på nytt. Markert som løyst: {questions}.",
         "en": "Added as a variant of {entry} ({entry_id}) in {file}, and the knowledge base was "
-              "reloaded. {count} questions marked as resolved.",
+              "reloaded. Marked as resolved: {questions}.",
     },
     "variant_exists": {
         "nb": "{entry} ({entry_id}) har allerede dette spørsmålet; filen er ikke endret. "
-              "{count} spørsmål er markert som løst.",
+              "{questions} er markert som løst.",
         "nn": "{entry} ({entry_id}) har alt dette spørsmålet; fila er ikkje endra. "
-              "{count} spørsmål er markerte som løyste.",
+              "Markert som løyst: {questions}.",
         "en": "{entry} ({entry_id}) already has this question; the file is unchanged. "
-              "{count} questions marked as resolved.",
+              "Marked as resolved: {questions}.",
     },
     "now_answered": {
         "nb": "Nå svarer boten på {question} med {entry}.",
@@ -340,6 +401,17 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
               "som Excel opnar med æøå i behald.",
         "en": "The question log {first}–{last}: {count} questions. Semicolon-separated CSV "
               "(UTF-8) that Excel opens with æøå intact.",
+    },
+    "export_too_large": {
+        "nb": "Eksporten ble {megabytes} MB ({count} spørsmål), mer enn de {limit} MB Telegram "
+              "tar imot. Velg færre dager, for eksempel /eksport 7, eller bruk "
+              "`python -m bot log export` på serveren.",
+        "nn": "Eksporten vart {megabytes} MB ({count} spørsmål), meir enn dei {limit} MB "
+              "Telegram tek imot. Vel færre dagar, til dømes /eksport 7, eller bruk "
+              "`python -m bot log export` på tenaren.",
+        "en": "The export came to {megabytes} MB ({count} questions), more than the {limit} MB "
+              "Telegram accepts. Choose fewer days, for example /export 7, or use "
+              "`python -m bot log export` on the server.",
     },
     "stats_title": {
         "nb": "Statistikk – siste {days} dager",

@@ -37,7 +37,9 @@ def register(application: Application) -> None:
     """Add every handler, in the order they are tried.
 
     Editors' commands pass only for editors in a private chat; for anyone else they fall
-    through to the unknown-command reply, as any unknown command does.
+    through to the unknown-command reply, as any unknown command does. Editors' commands,
+    buttons and texts do not block (`block=False`): the bot handles one update at a time, and
+    a review list or an export must not make residents wait for it.
     """
     private = filters.ChatType.PRIVATE
     editor = editors.editor_filter(application)
@@ -49,15 +51,17 @@ def register(application: Application) -> None:
         CommandHandler(["kommuner", "municipalities"], browse.municipalities),
         CommandHandler(["satsinger", "focus"], browse.focus_areas),
         CommandHandler(["kontakt", "contact"], contacts.contact),
-        CommandHandler(["ubesvart", "unanswered"], editors.unanswered, filters=editor),
-        CommandHandler(["statistikk", "stats"], editors.statistics, filters=editor),
-        CommandHandler(["eksport", "export"], editors.export_log, filters=editor),
-        CommandHandler(["oppdater", "reload"], editors.reload_knowledge, filters=editor),
-        CallbackQueryHandler(editors.button, pattern=editors.BUTTON_PATTERN),
+        CommandHandler(["ubesvart", "unanswered"], editors.unanswered, filters=editor,
+                       block=False),
+        CommandHandler(["statistikk", "stats"], editors.statistics, filters=editor, block=False),
+        CommandHandler(["eksport", "export"], editors.export_log, filters=editor, block=False),
+        CommandHandler(["oppdater", "reload"], editors.reload_knowledge, filters=editor,
+                       block=False),
+        CallbackQueryHandler(editors.button, pattern=editors.BUTTON_PATTERN, block=False),
         CallbackQueryHandler(buttons.button),
         InlineQueryHandler(inline.inline_query),
-        MessageHandler(editor & editors.AwaitingSearch(application) & filters.TEXT
-                       & ~filters.COMMAND, editors.search_text),
+        MessageHandler(editor & editors.AwaitingText(application) & filters.TEXT
+                       & ~filters.COMMAND, editors.awaited_text, block=False),
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, questions.private_text),
         MessageHandler(filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,
                        questions.group_text),

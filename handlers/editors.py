@@ -8,7 +8,13 @@ answer every stale button gets. What users typed is always HTML-escaped (`bot.ma
 
 The content comes from plain-Python modules shared with `python -m bot log ...`: the review
 list from `bot.review`, statistics and the chart from `bot.stats`, the CSV from `bot.export`,
-and adding a question as an alternate question from `bot.learned`.
+and adding a question as an alternate question from `bot.learned`. Whatever reads much of the
+log (the list, statistics, export, digest) runs in a worker thread on a connection of its own,
+so an editor's command never holds up residents' answers.
+
+Adding a question as a variant shows the editor the exact text that would be saved in
+learned.yaml; the editor's next text message (within PENDING_MINUTES) replaces it, and only
+«Lagre» saves it. The pending text is kept in the editor's user_data.
 """
 
 from __future__ import annotations
@@ -17,9 +23,12 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes, filters
@@ -28,7 +37,13 @@ from bot import callbacks, export, stats
 from bot.callbacks import EditorCallback, encode_editor
 from bot.engine import Candidate, Outcome
 from bot.knowledge import Problem
-from bot.learned import LearnedFileError, add_question
+from bot.learned import (
+    MAX_QUESTION_CHARS,
+    InvalidVariant,
+    LearnedFileError,
+    add_question,
+    variant_problem,
+)
 from bot.localtime import OSLO, local_date, parse_days, utc_now
 from bot.markup import HTML
 from bot.menus import register_editor_menus
@@ -37,6 +52,7 @@ from bot.review import (
     PAGE_SIZE,
     REVIEW_DAYS,
     Group,
+    ReviewList,
     digest_groups,
     find_group,
     page_count,
@@ -47,18 +63,21 @@ from bot.review import (
     review_groups,
 )
 from bot.services import SERVICES_KEY, Services, services
-from bot.texts import say
+from bot.texts import counted, say
 from handlers.common import client_language
 
 log = logging.getLogger(__name__)
 
 BUTTON_PATTERN = f"^{callbacks.EDITOR_VERSION}:"
 SEARCH_KEY = "editor_search"
+VARIANT_KEY = "editor_variant"
+PENDING_MINUTES = 15
 DIGEST_KEY = "editor_digest"
 DIGEST_JOB = "editor-digest"
 KNOWLEDGE_LOCK_KEY = "knowledge_lock"
 MAX_CANDIDATES = 6
 MAX_PROBLEMS_SHOWN = 60
+MAX_DOCUMENT_BYTES = 50_000_000  # what a bot may send as a document
 
 
 def editor_filter(application: Application) -> filters.BaseFilter:
@@ -67,17 +86,49 @@ def editor_filter(application: Application) -> filters.BaseFilter:
     return filters.ChatType.PRIVATE & filters.User(user_id=ids)
 
 
-class AwaitingSearch(filters.MessageFilter):
-    """A message from a user whose «Søk» for a variant's entry is pending."""
+@dataclass(frozen=True)
+class PendingVariant:
+    """A question about to be added as a variant: saved only when the editor presses Lagre."""
+
+    days: int
+    ref: int
+    entry_id: str
+    text: str
+    expires: float
+
+    @property
+    def expired(self) -> bool:
+        """Whether it waited longer than PENDING_MINUTES."""
+        return time.monotonic() > self.expires
+
+
+def _pending_variant(user_data: dict | None) -> PendingVariant | None:
+    """The editor's pending variant, if it has not expired."""
+    pending = (user_data or {}).get(VARIANT_KEY)
+    return pending if isinstance(pending, PendingVariant) and not pending.expired else None
+
+
+class AwaitingText(filters.MessageFilter):
+    """A message from a user whose «Søk» or variant text is pending."""
 
     def __init__(self, application: Application) -> None:
-        super().__init__(name="AwaitingSearch")
+        super().__init__(name="AwaitingText")
         self._user_data = application.user_data
 
     def filter(self, message: Message) -> bool:
-        """Whether the sender has a pending search."""
+        """Whether the sender has a pending search or a pending variant text."""
         user = message.from_user
-        return user is not None and SEARCH_KEY in self._user_data.get(user.id, {})
+        if user is None:
+            return False
+        user_data = self._user_data.get(user.id, {})
+        return SEARCH_KEY in user_data or _pending_variant(user_data) is not None
+
+
+def _forget_pending(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Drop a pending search and a pending variant."""
+    if context.user_data is not None:
+        context.user_data.pop(SEARCH_KEY, None)
+        context.user_data.pop(VARIANT_KEY, None)
 
 
 def _knowledge_lock(context: ContextTypes.DEFAULT_TYPE) -> asyncio.Lock:
@@ -155,12 +206,12 @@ def review_keyboard(
 
 
 def review_view(
-    groups: list[Group], days: int, page: int, language: str
+    review: ReviewList, days: int, page: int, language: str
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """One page of the review list: text and buttons."""
-    page = min(max(page, 1), page_count(groups))
-    text = render_list(groups, days, language, HTML, page=page)
-    return text, review_keyboard(groups, days, page, language)
+    page = min(max(page, 1), page_count(review.groups))
+    text = render_list(review, days, language, HTML, page=page)
+    return text, review_keyboard(review.groups, days, page, language)
 
 
 async def unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -169,15 +220,17 @@ async def unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if days is None:
         await _usage(update)
         return
-    groups = await review_groups(services(context).question_log, days)
-    text, keyboard = review_view(groups, days, 1, client_language(update))
+    review = await review_groups(services(context).question_log, days)
+    text, keyboard = review_view(review, days, 1, client_language(update))
     await update.effective_message.reply_text(text, reply_markup=keyboard)
 
 
 async def _show_page(update: Update, context: ContextTypes.DEFAULT_TYPE, days: int,
-                     page: int) -> None:
-    groups = await review_groups(services(context).question_log, days)
-    text, keyboard = review_view(groups, days, page, client_language(update))
+                     page: int, review: ReviewList | None = None) -> None:
+    """Show a page of the list (read again unless `review` is given)."""
+    if review is None:
+        review = await review_groups(services(context).question_log, days)
+    text, keyboard = review_view(review, days, page, client_language(update))
     await _edit(update, text, keyboard)
 
 
@@ -193,7 +246,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     actions = {
         "page": _page, "back": _back, "resolve": _mark, "ignore": _mark,
-        "variant": _variant, "search": _search, "add": _add,
+        "variant": _variant, "search": _search, "add": _add, "save": _save,
     }
     await actions[pressed.action](update, context, pressed)
 
@@ -207,28 +260,27 @@ async def _page(update: Update, context: ContextTypes.DEFAULT_TYPE,
 async def _back(update: Update, context: ContextTypes.DEFAULT_TYPE,
                 pressed: EditorCallback) -> None:
     await update.callback_query.answer()
-    if context.user_data is not None:
-        context.user_data.pop(SEARCH_KEY, None)
-    groups = await review_groups(services(context).question_log, pressed.days)
-    found = find_group(groups, pressed.number)
+    _forget_pending(context)
+    review = await review_groups(services(context).question_log, pressed.days)
+    found = find_group(review.groups, pressed.number)
     page = page_of(found[0]) if found else 1
-    text, keyboard = review_view(groups, pressed.days, page, client_language(update))
+    text, keyboard = review_view(review, pressed.days, page, client_language(update))
     await _edit(update, text, keyboard)
 
 
 async def _open_group(
     update: Update, context: ContextTypes.DEFAULT_TYPE, pressed: EditorCallback
-) -> tuple[list[Group], int, Group] | None:
+) -> tuple[ReviewList, int, Group] | None:
     """The pressed group, still open; else say it was handled and show the list."""
-    groups = await review_groups(services(context).question_log, pressed.days)
-    found = find_group(groups, pressed.number)
+    review = await review_groups(services(context).question_log, pressed.days)
+    found = find_group(review.groups, pressed.number)
     if found is None:
         language = client_language(update)
         await update.callback_query.answer(say("group_gone", language))
-        text, keyboard = review_view(groups, pressed.days, 1, language)
+        text, keyboard = review_view(review, pressed.days, 1, language)
         await _edit(update, text, keyboard)
         return None
-    return groups, found[0], found[1]
+    return review, found[0], found[1]
 
 
 async def _mark(update: Update, context: ContextTypes.DEFAULT_TYPE,
@@ -237,14 +289,14 @@ async def _mark(update: Update, context: ContextTypes.DEFAULT_TYPE,
     opened = await _open_group(update, context, pressed)
     if opened is None:
         return
-    _, position, group = opened
+    review, position, group = opened
     status = "resolved" if pressed.action == "resolve" else "ignored"
     await services(context).question_log.set_status(group.ids, status)
     language = client_language(update)
     await update.callback_query.answer(
-        say(f"marked_{status}", language, count=str(group.count))
+        say(f"marked_{status}", language, questions=counted("questions", group.count, language))
     )
-    await _show_page(update, context, pressed.days, page_of(position))
+    await _show_page(update, context, pressed.days, page_of(position), review.without(group))
 
 
 def candidate_keyboard(
@@ -290,6 +342,7 @@ async def _search(update: Update, context: ContextTypes.DEFAULT_TYPE,
         return
     await update.callback_query.answer()
     group = opened[2]
+    _forget_pending(context)
     if context.user_data is not None:
         context.user_data[SEARCH_KEY] = (pressed.days, group.ref)
     language = client_language(update)
@@ -314,13 +367,22 @@ def search_entries(bot_services: Services, text: str) -> list[Candidate]:
     return list(unique.values())[:MAX_CANDIDATES]
 
 
+async def awaited_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An editor's text while a search or a variant's text is pending."""
+    if _pending_variant(context.user_data) is not None:
+        await variant_text(update, context)
+    else:
+        await search_text(update, context)
+
+
 async def search_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An editor's text after «Søk»: the entries it finds, to add the variant to."""
     days, ref = context.user_data.pop(SEARCH_KEY)
     message = update.effective_message
     language = client_language(update)
     bot_services = services(context)
-    found = find_group(await review_groups(bot_services.question_log, days), ref)
+    review = await review_groups(bot_services.question_log, days)
+    found = find_group(review.groups, ref)
     if found is None:
         await message.reply_text(HTML.text(say("group_gone", language)))
         return
@@ -333,9 +395,36 @@ async def search_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     )
 
 
+def _shortened(text: str) -> str:
+    """At most a little more than a variant may hold, so that the preview fits a message."""
+    return text if len(text) <= MAX_QUESTION_CHARS else text[:MAX_QUESTION_CHARS] + " …"
+
+
+def variant_preview(
+    bot_services: Services, pending: PendingVariant, language: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The text that «Lagre» would save, why it cannot be saved (if so), and the buttons."""
+    entry = bot_services.engine.knowledge.entries[pending.entry_id]
+    lines = [
+        HTML.bold(say("variant_preview_title", language)),
+        HTML.text(say("variant_preview", language, entry=entry.title_in(language),
+                      entry_id=entry.id)),
+        HTML.code(_shortened(pending.text)) if pending.text else HTML.text("–"),
+    ]
+    problem = variant_problem(pending.text)
+    if problem is not None:
+        lines.append("⚠️ " + HTML.text(say(f"variant_problem_{problem}", language)))
+    lines.append(HTML.text(say("variant_edit_prompt" if problem is None
+                               else "variant_fix_prompt", language)))
+    row = [_button(say("button_cancel", language), "back", pending.days, pending.ref)]
+    if problem is None:
+        row.insert(0, _button(say("button_save", language), "save", pending.days, pending.ref))
+    return "\n\n".join(lines), InlineKeyboardMarkup([row])
+
+
 async def _add(update: Update, context: ContextTypes.DEFAULT_TYPE,
                pressed: EditorCallback) -> None:
-    """Add the group's question to the chosen entry, reload, mark the group resolved."""
+    """An entry was chosen: show the text that would be saved, to change or to save."""
     opened = await _open_group(update, context, pressed)
     if opened is None:
         return
@@ -343,22 +432,74 @@ async def _add(update: Update, context: ContextTypes.DEFAULT_TYPE,
     bot_services = services(context)
     language = client_language(update)
     query = update.callback_query
-    if pressed.entry_id not in bot_services.engine.knowledge.entries:
+    if pressed.entry_id not in bot_services.engine.knowledge.entries or context.user_data is None:
         await query.answer(say("stale_button", language), show_alert=False)
         return
     await query.answer()
+    _forget_pending(context)
+    pending = PendingVariant(pressed.days, group.ref, pressed.entry_id,
+                             " ".join(group.text.split()),
+                             time.monotonic() + PENDING_MINUTES * 60)
+    context.user_data[VARIANT_KEY] = pending
+    text, keyboard = variant_preview(bot_services, pending, language)
+    await _edit(update, text, keyboard)
+
+
+async def variant_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The editor's own wording for a pending variant: shown again, to change or to save."""
+    pending = _pending_variant(context.user_data)
+    message = update.effective_message
+    bot_services = services(context)
+    if pending is None or pending.entry_id not in bot_services.engine.knowledge.entries:
+        _forget_pending(context)
+        return
+    pending = PendingVariant(pending.days, pending.ref, pending.entry_id,
+                             " ".join((message.text or "").split()),
+                             time.monotonic() + PENDING_MINUTES * 60)
+    context.user_data[VARIANT_KEY] = pending
+    text, keyboard = variant_preview(bot_services, pending, client_language(update))
+    await message.reply_text(text, reply_markup=keyboard)
+
+
+async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                pressed: EditorCallback) -> None:
+    """Lagre: add the pending text to the chosen entry, reload, mark the group resolved."""
+    query = update.callback_query
+    language = client_language(update)
+    pending = _pending_variant(context.user_data)
+    if pending is None or pending.ref != pressed.number or pending.days != pressed.days:
+        await query.answer(say("variant_expired", language), show_alert=True)
+        return
+    opened = await _open_group(update, context, pressed)
+    if opened is None:
+        _forget_pending(context)
+        return
+    group = opened[2]
+    bot_services = services(context)
+    if pending.entry_id not in bot_services.engine.knowledge.entries:
+        _forget_pending(context)
+        await query.answer(say("stale_button", language), show_alert=False)
+        return
+    problem = variant_problem(pending.text)
+    if problem is not None:
+        await query.answer(say(f"variant_problem_{problem}", language), show_alert=True)
+        return
+    await query.answer()
+    _forget_pending(context)
     try:
         async with _knowledge_lock(context):
             addition = await asyncio.to_thread(
-                add_question, bot_services.engine, pressed.entry_id, group.text
+                add_question, bot_services.engine, pending.entry_id, pending.text
             )
+    except InvalidVariant as invalid:
+        text = HTML.text(say(f"variant_problem_{invalid.reason}", language))
     except (LearnedFileError, OSError) as error:
         text = HTML.text(say("variant_unreadable", language, error=str(error)))
     else:
         if addition.ok:
             await bot_services.question_log.set_status(group.ids, "resolved")
-        text = variant_outcome(bot_services, addition.entry_id, group, addition.added,
-                               addition.problems, language)
+        text = variant_outcome(bot_services, addition.entry_id, group, addition.question,
+                               addition.added, addition.problems, language)
     back = InlineKeyboardMarkup([[_button(say("button_back", language), "back", pressed.days,
                                           group.ref)]])
     pieces = split_message(text)
@@ -369,7 +510,7 @@ async def _add(update: Update, context: ContextTypes.DEFAULT_TYPE,
 
 
 def variant_outcome(
-    bot_services: Services, entry_id: str, group: Group, added: bool,
+    bot_services: Services, entry_id: str, group: Group, saved: str, added: bool,
     problems: list[Problem], language: str,
 ) -> str:
     """What adding did, and how the bot now answers the question."""
@@ -380,11 +521,12 @@ def variant_outcome(
     entry = engine.knowledge.entries[entry_id]
     values = {
         "entry": HTML.quote(entry.title_in(language)), "entry_id": HTML.code(entry_id),
-        "file": HTML.code("learned.yaml"), "count": str(group.count),
+        "file": HTML.code("learned.yaml"),
+        "questions": counted("questions", group.count, language),
     }
     done = say("variant_added" if added else "variant_exists", language, **values)
-    result = engine.ask(group.text)
-    question = HTML.quote(group.text)
+    result = engine.ask(saved)
+    question = HTML.quote(saved)
     if result.outcome is Outcome.ANSWERED and result.entry is not None:
         now = say("now_answered", language, question=question,
                   entry=HTML.quote(result.entry.title_in(language)))
@@ -432,13 +574,22 @@ async def export_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await _usage(update)
         return
     now = utc_now()
-    data, name, count = await export.export(services(context).question_log, days, now)
-    first = local_date(now - dt.timedelta(days=days)).strftime("%d.%m.%Y")
-    caption = say("export_caption", client_language(update), first=first,
-                  last=local_date(now).strftime("%d.%m.%Y"), count=str(count))
-    await update.effective_message.reply_document(
-        document=data, filename=name, caption=HTML.text(caption)
-    )
+    language = client_language(update)
+    with tempfile.TemporaryFile(prefix="eksport-", suffix=".csv") as data:
+        name, count = await export.export(services(context).question_log, data, days, now)
+        size = data.tell()
+        if size > MAX_DOCUMENT_BYTES:
+            await update.effective_message.reply_text(HTML.text(say(
+                "export_too_large", language, megabytes=str(size // 1_000_000),
+                limit=str(MAX_DOCUMENT_BYTES // 1_000_000), count=str(count))))
+            return
+        data.seek(0)
+        first = local_date(now - dt.timedelta(days=days)).strftime("%d.%m.%Y")
+        caption = say("export_caption", language, first=first,
+                      last=local_date(now).strftime("%d.%m.%Y"), count=str(count))
+        await update.effective_message.reply_document(
+            document=InputFile(data, filename=name), caption=HTML.text(caption)
+        )
 
 
 async def reload_knowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import os
 import shutil
+import warnings
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -57,8 +59,15 @@ class OfflineBot:
         self.request = request
 
     async def send(self, update: dict) -> None:
-        """Process one update as if it came from Telegram."""
-        await self.application.process_update(Update.de_json(update, self.application.bot))
+        """Process one update as if it came from Telegram, and wait for the handlers that do
+        not block (the editors') to finish too."""
+        before = asyncio.all_tasks()
+        with warnings.catch_warnings():  # the application is not running: awaited here
+            warnings.filterwarnings("ignore", "Tasks created via `Application.create_task`")
+            await self.application.process_update(Update.de_json(update, self.application.bot))
+        started = asyncio.all_tasks() - before
+        if started:
+            await asyncio.gather(*started)
 
 
 @contextlib.asynccontextmanager

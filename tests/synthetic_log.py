@@ -19,11 +19,12 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
+from bench.synthetic import generated_word, typo
 from bot.config import PROJECT_ROOT, load_config
 from bot.engine import Engine, Outcome
 from bot.evaluate import load_labelled
 from bot.localtime import utc_now
-from bot.storage import QuestionLog
+from bot.storage import MIGRATIONS, QuestionLog
 
 SECRET = "synthetic-secret-for-hashing-user-ids-0"
 LABELLED = PROJECT_ROOT / "tests" / "labelled" / "questions.tsv"
@@ -91,6 +92,64 @@ def _record(question_log: QuestionLog, engine: Engine, text: str, rng: random.Ra
     elif result.outcome is Outcome.ANSWERED and rng.random() < 0.3:
         question_log.record_feedback(ref, 1 if rng.random() < 0.85 else -1)
     return ref
+
+
+def flood_text(rng: random.Random, questions: Sequence[str]) -> str:
+    """A varied question: a labelled one with typos and made-up words mixed in, as a flood of
+    distinct questions (or a busy month of real ones) looks."""
+    words = rng.choice(questions).split()
+    for _ in range(rng.choice((0, 1, 1, 2))):
+        at = rng.randrange(len(words))
+        words[at] = typo(words[at], rng)
+    for _ in range(rng.choice((0, 1, 1, 2, 3))):
+        words.insert(rng.randrange(len(words) + 1), generated_word(rng))
+    return " ".join(words)
+
+
+def fill_open(
+    path: Path, count: int, *, flooder_share: float = 0.4, askers: int = 5000, days: int = 29,
+    seed: int = 7, now: dt.datetime | None = None,
+) -> str:
+    """Write `count` open unanswered questions straight into a new log at `path`: a share
+    `flooder_share` from one asker within the last day, the rest from `askers` others over
+    `days` days. Returns the flooder's user hash."""
+    rng = random.Random(seed)
+    now = now or utc_now()
+    questions = [item.question for item in load_labelled(LABELLED, None)]
+    _create(path)
+    flooder = f"flood{seed:011d}"
+    rows = []
+    for number in range(count):
+        flooding = rng.random() < flooder_share
+        back = dt.timedelta(seconds=rng.uniform(0, 86_400 if flooding else days * 86_400))
+        asker = flooder if flooding else f"asker{rng.randrange(askers):010d}"
+        rows.append((number + 1, (now - back).replace(microsecond=0).isoformat(),
+                     flood_text(rng, questions), "nb", "unanswered", None, 0.0, "[]",
+                     "private", asker, "telegram"))
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            connection.executemany(
+                "INSERT INTO questions (id, asked_at, text, language, outcome, entry_id, score, "
+                "suggestions, chat_type, user_hash, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "?, ?)", rows)
+    finally:
+        connection.close()
+    return flooder
+
+
+def _create(path: Path) -> None:
+    """An empty log with the bot's schema (as QuestionLog migrates a new file)."""
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            connection.execute("CREATE TABLE schema_version (version INTEGER)")
+        for version, script in enumerate(MIGRATIONS, start=1):
+            connection.executescript(
+                f"BEGIN; {script}; INSERT INTO schema_version VALUES ({version}); COMMIT;"
+            )
+    finally:
+        connection.close()
 
 
 def date_back(path: Path, dated: Sequence[tuple[int, str]]) -> None:

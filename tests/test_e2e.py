@@ -296,7 +296,10 @@ def test_editor_adds_a_variant_and_the_question_is_then_answered(
     first = next(data for data in buttons(choices) if data.startswith("e1:to:"))
     chosen = callbacks.decode_editor(first).entry_id
     assert chosen == engine.rank(question, everything=True).candidates[0].entry.id
-    done = press(standin, first, EDITOR, "Lagt til som variant")
+    preview = press(standin, first, EDITOR, "Lagre som variant?")
+    assert f"<code>{html.escape(question, quote=False)}</code>" in preview.params["text"]
+    save = next(data for data in buttons(preview) if data.startswith("e1:sv:"))
+    done = press(standin, save, EDITOR, "Lagt til som variant")
     assert "Nå svarer boten på" in done.params["text"]
     answer = send_text(standin, question, 2104).params["text"]
     title = engine.knowledge.entries[chosen].title_in("nb")

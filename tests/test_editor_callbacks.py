@@ -17,7 +17,7 @@ from bot.callbacks import (
 @pytest.mark.parametrize(("action", "days", "number", "entry_id"), [
     ("page", 30, 2, ""), ("back", 7, 1203, ""), ("resolve", 30, 1203, ""),
     ("ignore", 3650, 9_999_999_999_999, ""), ("variant", 1, 0, ""), ("search", 30, 5, ""),
-    ("add", 30, 1203, "contact.nore_og_uvdal"),
+    ("add", 30, 1203, "contact.nore_og_uvdal"), ("save", 30, 1203, ""),
 ])
 def test_round_trip(action: str, days: int, number: int, entry_id: str) -> None:
     data = encode_editor(action, days, number, entry_id)
@@ -31,7 +31,7 @@ def test_round_trip(action: str, days: int, number: int, entry_id: str) -> None:
     None, "", "e1", "e2:pg:30:1", "e1:zz:30:1", "e1:pg:0:1", "e1:pg:3651:1", "e1:pg:-1:1",
     "e1:pg:30:abc", "e1:pg:30:1:council.about", "e1:to:30:1", "e1:to:30:1:Bad.Id",
     "e1:to:30:1:" + "a" * 60, "e1:ok:30:12345678901234", "1:e:nb:council.about",
-    "e1:ok:30:1:x:y",
+    "e1:ok:30:1:x:y", "e1:sv:30:1:contact.tinn", "e1:sv:30",
 ])
 def test_malformed_or_forged_data_is_refused(data: str | None) -> None:
     assert decode_editor(data) is None

@@ -64,6 +64,18 @@ async def press(bot: OfflineBot, data: str, user_id: int = EDITOR_ID) -> None:
     await bot.send(updates.callback(data, user_id=user_id))
 
 
+def action_data(call: Call, action: str) -> str:
+    """The callback data of the `action` button of a message."""
+    return next(data for data in button_data(call)
+                if callbacks.decode_editor(data).action == action)
+
+
+async def save(bot: OfflineBot, call: Call) -> None:
+    """Press «Lagre» on a variant's preview."""
+    assert "Lagre som variant?" in call.params["text"]
+    await press(bot, action_data(call, "save"))
+
+
 # --- authorisation --------------------------------------------------------------------------
 
 
@@ -211,7 +223,12 @@ async def test_add_as_variant_round_trip(
     assert [b.entry_id for b in offered] == expected
     assert {b.action for b in editor_buttons(choices)} == {"add", "search", "back"}
     chosen = offered[0].entry_id
+    learned = (knowledge_copy / "learned.yaml").read_bytes()
     await press(editor_bot, callbacks.encode_editor("add", 30, offered[0].number, chosen))
+    preview = editor_bot.request.last("editMessageText")
+    assert f"<code>{html.escape(question, quote=False)}</code>" in preview.params["text"]
+    assert (knowledge_copy / "learned.yaml").read_bytes() == learned, "saved before «Lagre»"
+    await save(editor_bot, preview)
     done = editor_bot.request.last("editMessageText").params["text"]
     title = editor_engine.knowledge.entries[chosen].title_in("nb")
     assert "Lagt til som variant" in done and "Nå svarer boten på" in done
@@ -247,6 +264,7 @@ async def test_search_for_the_entry_by_typing(
     assert offered[0].entry_id == "contact.tinn"
     assert await statuses(editor_bot) == before, "a search is not logged as a question"
     await press(editor_bot, button_data(results)[0])
+    await save(editor_bot, editor_bot.request.last("editMessageText"))
     assert "Lagt til som variant" in editor_bot.request.last("editMessageText").params["text"]
     learned = yaml.safe_load((knowledge_copy / "learned.yaml").read_text(encoding="utf-8"))
     assert learned == {"questions": {"contact.tinn": [NONSENSE]}}
@@ -282,6 +300,7 @@ async def test_adding_when_the_knowledge_base_is_broken_undoes_and_shows_why(
     council.write_text(council.read_text(encoding="utf-8") + "\n  - id: <b>broken</b>\n",
                        encoding="utf-8")
     await press(editor_bot, callbacks.encode_editor("add", 30, ref, entry_id))
+    await save(editor_bot, editor_bot.request.last("editMessageText"))
     text = editor_bot.request.last("editMessageText").params["text"]
     assert "Kunne ikke legge til varianten" in text
     assert "council.yaml:" in text and "<b>broken" not in text and "&lt;b&gt;" in text
@@ -389,3 +408,105 @@ async def test_the_digest_is_scheduled_at_the_configured_oslo_time(
     assert "Europe/Oslo" in str(trigger.timezone)
     unscheduled = build_application(editor_config, editor_engine, request=RecordingRequest())
     assert unscheduled.job_queue.get_jobs_by_name(editors.DIGEST_JOB) == ()
+
+
+# --- the variant's text, shown and editable before it is saved --------------------------------
+
+
+async def variant_preview(bot: OfflineBot, entry_id: str) -> Call:
+    """Open the first group's «Legg til som variant…» and choose `entry_id`."""
+    ref = editor_buttons(await review_list(bot))[0].number
+    await press(bot, callbacks.encode_editor("add", 30, ref, entry_id))
+    return bot.request.last("editMessageText")
+
+
+def learned_questions(knowledge_copy: Path) -> dict:
+    return yaml.safe_load((knowledge_copy / "learned.yaml").read_text(encoding="utf-8"))
+
+
+async def test_masked_text_is_shown_and_must_be_edited_before_it_is_saved(
+    editor_bot: OfflineBot, editor_engine: Engine, knowledge_copy: Path
+) -> None:
+    await ask(editor_bot, "ring meg på 912 34 567 om åpningstidene til qzxby-badet")
+    preview = await variant_preview(editor_bot, "contact.tinn")
+    text = preview.params["text"]
+    assert "<code>ring meg på [telefon] om åpningstidene til qzxby-badet</code>" in text
+    assert "plassholder" in text
+    assert [b.action for b in editor_buttons(preview)] == ["back"], "no «Lagre» for this"
+    learned = (knowledge_copy / "learned.yaml").read_bytes()
+    await press(editor_bot, callbacks.encode_editor("save", 30, editor_buttons(preview)[0].number))
+    assert (knowledge_copy / "learned.yaml").read_bytes() == learned
+    editor_bot.request.clear()
+    await ask(editor_bot, "Hva er åpningstidene til qzxby-badet?", user_id=EDITOR_ID)
+    edited = editor_bot.request.last("sendMessage")
+    assert "<code>Hva er åpningstidene til qzxby-badet?</code>" in edited.params["text"]
+    assert await statuses(editor_bot) == {
+        "ring meg på [telefon] om åpningstidene til qzxby-badet": "open"
+    }, "the editor's text is not logged as a question"
+    await save(editor_bot, edited)
+    assert "Lagt til som variant" in editor_bot.request.last("editMessageText").params["text"]
+    assert learned_questions(knowledge_copy) == {
+        "questions": {"contact.tinn": ["Hva er åpningstidene til qzxby-badet?"]}
+    }
+    assert set((await statuses(editor_bot)).values()) == {"resolved"}
+    assert editor_engine.ask("Hva er åpningstidene til qzxby-badet?").entry.id == "contact.tinn"
+
+
+async def test_personal_data_typed_by_the_editor_is_refused(
+    editor_bot: OfflineBot, knowledge_copy: Path
+) -> None:
+    await ask(editor_bot, NONSENSE)
+    await variant_preview(editor_bot, "contact.tinn")
+    await ask(editor_bot, "send svar til kari@example.no", user_id=EDITOR_ID)
+    refused = editor_bot.request.last("sendMessage")
+    assert "personopplysninger" in refused.params["text"]
+    assert [b.action for b in editor_buttons(refused)] == ["back"]
+    await ask(editor_bot, "x" * 301, user_id=EDITOR_ID)
+    assert "for lang" in editor_bot.request.last("sendMessage").params["text"]
+    assert learned_questions(knowledge_copy) == {"questions": {}}
+
+
+async def test_cancel_saves_nothing_and_later_texts_are_questions_again(
+    editor_bot: OfflineBot, knowledge_copy: Path
+) -> None:
+    await ask(editor_bot, NONSENSE)
+    preview = await variant_preview(editor_bot, "contact.tinn")
+    assert [b.action for b in editor_buttons(preview)] == ["save", "back"]
+    assert button_texts(preview) == ["💾 Lagre", "✖ Avbryt"]
+    await press(editor_bot, action_data(preview, "back"))
+    assert "Ubesvarte spørsmål" in editor_bot.request.last("editMessageText").params["text"]
+    editor_bot.request.clear()
+    await press(editor_bot, action_data(preview, "save"))
+    assert editor_bot.request.last("answerCallbackQuery").params["show_alert"] is True
+    assert "ikke lenger aktivt" in editor_bot.request.last("answerCallbackQuery").params["text"]
+    await ask(editor_bot, "tlf notodden", user_id=EDITOR_ID)
+    assert "35 01 50 00" in editor_bot.request.last("sendMessage").params["text"]
+    assert learned_questions(knowledge_copy) == {"questions": {}}
+    assert (await statuses(editor_bot))[NONSENSE] == "open"
+
+
+async def test_a_pending_variant_expires(
+    editor_bot: OfflineBot, knowledge_copy: Path
+) -> None:
+    await ask(editor_bot, NONSENSE)
+    preview = await variant_preview(editor_bot, "contact.tinn")
+    user_data = editor_bot.application.user_data[EDITOR_ID]
+    pending = user_data[editors.VARIANT_KEY]
+    assert pending.text == NONSENSE
+    assert pending.expires - editors.time.monotonic() > (editors.PENDING_MINUTES - 1) * 60
+    user_data[editors.VARIANT_KEY] = dataclasses.replace(pending, expires=0.0)
+    await ask(editor_bot, "tlf notodden", user_id=EDITOR_ID)
+    assert "35 01 50 00" in editor_bot.request.last("sendMessage").params["text"]
+    await press(editor_bot, action_data(preview, "save"))
+    assert "ikke lenger aktivt" in editor_bot.request.last("answerCallbackQuery").params["text"]
+    assert learned_questions(knowledge_copy) == {"questions": {}}
+
+
+async def test_an_export_too_large_for_telegram_says_so(
+    editor_bot: OfflineBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await ask(editor_bot, "tlf notodden")
+    monkeypatch.setattr(editors, "MAX_DOCUMENT_BYTES", 100)
+    await editor_bot.send(updates.message("/eksport", user_id=EDITOR_ID))
+    assert not editor_bot.request.of("sendDocument")
+    assert "Velg færre dager" in editor_bot.request.last("sendMessage").params["text"]

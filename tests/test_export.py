@@ -74,7 +74,9 @@ async def test_export_reads_the_period(tmp_path: Path) -> None:
             outcome="answered", entry_id="council.organisation", score=77.0, suggestions=[],
             chat_type="private", user_id=42, source="telegram",
         )
-        data, name, count = await export(question_log, 30)
+        buffer = io.BytesIO()
+        name, count = await export(question_log, buffer, 30)
+        data = buffer.getvalue()
     finally:
         await question_log.shutdown()
     assert count == 1 and name.endswith(".csv")

@@ -15,12 +15,15 @@ import yaml
 from bot.config import PROJECT_ROOT
 from bot.engine import Engine, Outcome
 from bot.learned import (
+    InvalidVariant,
     LearnedFileError,
     add_question,
     learned_path,
     read_learned,
     render_learned,
+    variant_problem,
 )
+from bot.privacy import mask
 
 # Questions the shipped knowledge base does not answer; tests take the first the engine leaves
 # unanswered while ranking some entry for it, so that tuning the matcher does not break them.
@@ -128,6 +131,33 @@ def test_unknown_entries_and_empty_questions_are_refused(editor_engine: Engine) 
         add_question(editor_engine, "no.such.entry", "hei")
     with pytest.raises(ValueError):
         add_question(editor_engine, "contact.tinn", "   ")
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("Når åpner svømmehallen i Notodden?", None),
+    ("  hvem   er ordfører\n i tinn ", None),
+    ("", "empty"),
+    (" \n ", "empty"),
+    ("x" * 301, "too_long"),
+    (mask("ring meg på 912 34 567"), "placeholder"),
+    (mask("send det til ola@example.no"), "placeholder"),
+    (mask("fnr 01017012345"), "placeholder"),
+    ("hva er [telefon] til tinn", "placeholder"),
+    ("ring meg på 912 34 567", "personal"),
+    ("svar til ola.nordmann@example.no", "personal"),
+])
+def test_what_may_be_added_as_a_question(text: str, problem: str | None) -> None:
+    assert variant_problem(text) == problem
+
+
+def test_masked_or_personal_text_never_reaches_the_file(
+    editor_engine: Engine, knowledge_copy: Path
+) -> None:
+    before = digests(knowledge_copy)
+    for text in (mask("ring meg på 912 34 567 om badet"), "mail kari@example.no om badet"):
+        with pytest.raises(InvalidVariant):
+            add_question(editor_engine, "contact.tinn", text)
+    assert digests(knowledge_copy) == before
 
 
 def test_a_missing_file_is_created_with_the_header(

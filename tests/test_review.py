@@ -3,26 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+import sqlite3
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz
 
+from bot.evaluate import load_labelled
 from bot.markup import HTML, PLAIN
 from bot.review import (
+    MAX_GROUPED,
+    ORDER_SIMILARITY,
     PAGE_SIZE,
+    SIMILARITY,
+    ReviewList,
+    group_for_review,
     group_questions,
     mark_group,
     needing_review,
     normalise,
     page_count,
+    read_review,
     reason,
     render_list,
     review_groups,
     similar,
 )
-from bot.storage import LoggedQuestion, QuestionLog
-from tests.synthetic_log import date_back
+from bot.storage import STATUSES, LoggedQuestion, QuestionLog, read_questions, reader
+from tests.synthetic_log import LABELLED, date_back, fill_open, flood_text
 
 NOW = dt.datetime(2026, 5, 12, 12, 0, tzinfo=dt.UTC)
 
@@ -117,19 +128,21 @@ def test_the_list_escapes_what_users_typed_and_pages() -> None:
     groups = group_questions(questions)
     assert len(groups) == 10
     assert page_count(groups) == 3
-    page_two = render_list(groups, 30, "nb", HTML, page=2)
+    review = ReviewList(groups, total=10)
+    page_two = render_list(review, 30, "nb", HTML, page=2)
     assert "<script>" not in page_two and "&lt;script&gt;" in page_two
     assert "<b>buss</b>" not in page_two and "&lt;b&gt;" in page_two
     assert "Side 2 av 3" in page_two
     assert page_two.count("&lt;script&gt;") == PAGE_SIZE
     assert f"<b>{PAGE_SIZE + 1}.</b>" in page_two
-    plain = render_list(groups, 30, "en", PLAIN, detail=True)
+    plain = render_list(review, 30, "en", PLAIN, detail=True)
     assert "<b>buss</b>" in plain and "10 groups, 10 questions." in plain
     assert "ID 10" in plain
 
 
 def test_an_empty_list_says_so() -> None:
-    assert "Ingen åpne ubesvarte spørsmål de siste 7 dagene" in render_list([], 7, "nb", PLAIN)
+    text = render_list(ReviewList([], 0), 7, "nb", PLAIN)
+    assert "Ingen åpne ubesvarte spørsmål de siste 7 dagene" in text
 
 
 @pytest.fixture
@@ -156,14 +169,130 @@ async def test_review_groups_reads_the_period_and_mark_group_marks_all(
     await question_log.flush()
     long_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=10)).isoformat()
     date_back(question_log.path, [(old, long_ago)])
-    week = await review_groups(question_log, 7)
+    week = (await review_groups(question_log, 7)).groups
     assert [sorted(group.ids) for group in week] == [sorted(recent)]
     assert week[0].askers == 2
-    month = await review_groups(question_log, 30)
+    month = (await review_groups(question_log, 30)).groups
     assert sorted(month[0].ids) == sorted([old, *recent])
     marked = await mark_group(question_log, recent[0], "resolved", 30)
     assert sorted(marked) == sorted([old, *recent])
-    assert await review_groups(question_log, 30) == []
+    assert (await review_groups(question_log, 30)).groups == []
     statuses = {q.id: q.status for q in await question_log.questions(NOW - dt.timedelta(days=999))}
     assert statuses[old] == "resolved"
     assert await mark_group(question_log, recent[0], "ignored", 30) == []
+
+
+# --- bounded, fair and fast --------------------------------------------------------------------
+
+
+def varied(count: int, seed: int = 3) -> list[str]:
+    """Varied questions (labelled ones with typos and made-up words), some near-duplicates."""
+    rng = random.Random(seed)
+    questions = [item.question for item in load_labelled(LABELLED, None)]
+    return [flood_text(rng, questions) for _ in range(count)]
+
+
+def leader_groups(questions: list[LoggedQuestion]) -> list[list[int]]:
+    """The grouping rule written the slow, obvious way: each question, newest first, joins the
+    group whose first question is most similar (token_set_ratio, with the word-order guard),
+    ties to the closer word order and then the older group."""
+    keys: list[str] = []
+    members: list[list[int]] = []
+    for question in sorted(questions, key=lambda q: (q.asked_at, q.id), reverse=True):
+        key = normalise(question.text)
+        best = None
+        for index, other in enumerate(keys):
+            if key == other:
+                best = (101.0, 101.0, -index)
+                break
+            order = fuzz.token_sort_ratio(key, other)
+            score = fuzz.token_set_ratio(key, other)
+            if key and order >= ORDER_SIMILARITY and score >= SIMILARITY:
+                found = (score, order, -index)
+                best = found if best is None or found > best else best
+        if best is None:
+            keys.append(key)
+            members.append([])
+            best = (0, 0, -(len(keys) - 1))
+        members[-best[2]].append(question.id)
+    return sorted(sorted(ids) for ids in members)
+
+
+def test_grouping_in_blocks_follows_the_rule() -> None:
+    texts = varied(700)
+    texts += [text.upper() + "?" for text in texts[:40]] + texts[100:140]
+    questions = [logged(i, text, hours_ago=(len(texts) - i) / 10, user=str(i % 9))
+                 for i, text in enumerate(texts)]
+    groups = group_questions(questions)
+    assert sorted(sorted(group.ids) for group in groups) == leader_groups(questions)
+    assert len(groups) < len(questions) - 60
+
+
+def test_the_list_is_bounded_per_asker_and_in_all() -> None:
+    flood = [logged(i, f"qz{i} {text}", hours_ago=i / 100, user="flooder")
+             for i, text in enumerate(varied(300))]
+    others = [logged(1000 + i, f"annet spørsmål nummer {word}", hours_ago=5 + i, user=f"u{i}")
+              for i, word in enumerate(("en", "to", "tre"))]
+    review = group_for_review(flood + others, per_asker=25, limit=2000)
+    listed = [q for group in review.groups for q in group.questions]
+    assert len([q for q in listed if q.user_hash == "flooder"]) == 25
+    assert {q.id for q in listed if q.user_hash == "flooder"} == set(range(25)), "the newest"
+    assert {q.id for q in others} <= {q.id for q in listed}, "others are not crowded out"
+    assert review.total == 303 and review.shown == 28 and review.bounded
+    held = [group for group in review.groups if group.held_back]
+    assert len(held) == 1 and held[0].held_back == 275 and 0 in held[0].ids
+    text = render_list(review, 30, "nb", PLAIN)
+    assert "Viser de 28 nyeste av 303 spørsmål, høyst 25 fra hver avsender." in text
+    assert "+275 fra samme avsender" in text
+    limited = group_for_review(flood + others, per_asker=1000, limit=50)
+    assert limited.shown == 50 and limited.total == 303
+    assert "+" not in render_list(limited, 30, "nb", PLAIN).split("nyeste", 1)[1]
+
+
+def test_counts_are_singular_and_plural() -> None:
+    one = ReviewList(group_questions([logged(1, "hvor er bassenget")]), total=1)
+    assert "1 gruppe, 1 spørsmål." in render_list(one, 30, "nb", PLAIN)
+    assert "1 group, 1 question." in render_list(one, 30, "en", PLAIN)
+    two = ReviewList(group_questions([logged(1, "hvor er bassenget", user="a"),
+                                      logged(2, "hvor er bassenget", user="b"),
+                                      logged(3, "når går bussen")]), total=3)
+    assert "2 grupper, 3 spørsmål." in render_list(two, 30, "nb", PLAIN)
+    assert "2 groups, 3 questions." in render_list(two, 30, "en", PLAIN)
+    assert "Viser" not in render_list(two, 30, "nb", PLAIN)
+
+
+def test_the_database_selection_is_the_same_as_in_memory(tmp_path: Path) -> None:
+    path = tmp_path / "questions.sqlite3"
+    fill_open(path, 600, flooder_share=0.5, askers=40, days=20, seed=5, now=NOW)
+    connection = sqlite3.connect(path)
+    with connection:  # other outcomes, feedback, choices and statuses among them
+        connection.execute("UPDATE questions SET outcome = 'answered' WHERE id % 7 = 0")
+        connection.execute("UPDATE questions SET feedback = -1 WHERE id % 14 = 0")
+        connection.execute("UPDATE questions SET outcome = 'suggested', choice = 'none' "
+                           "WHERE id % 11 = 0")
+        connection.execute("UPDATE questions SET status = 'resolved' WHERE id % 13 = 0")
+    connection.close()
+    since, until = NOW - dt.timedelta(days=10), NOW + dt.timedelta(seconds=1)
+    with reader(path) as connection:
+        everything = list(read_questions(connection, since, until))
+        for statuses in (("open",), STATUSES):
+            for per_asker, limit in ((25, 2000), (3, 50), (1000, 10)):
+                in_sql = read_review(connection, since, until, statuses, per_asker, limit)
+                in_memory = group_for_review(everything, statuses, per_asker, limit)
+                assert in_sql == in_memory
+                assert in_sql.total == len(needing_review(everything, statuses))
+
+
+async def test_a_flood_of_distinct_questions_is_listed_quickly(tmp_path: Path) -> None:
+    path = tmp_path / "flood.sqlite3"
+    fill_open(path, 20_000, flooder_share=0.9)
+    question_log = QuestionLog(path, "secret", 180)
+    await question_log.initialize()
+    try:
+        started = time.perf_counter()
+        review = await review_groups(question_log, 30)
+        took = time.perf_counter() - started
+    finally:
+        await question_log.shutdown()
+    assert review.total == 20_000 and review.shown == MAX_GROUPED
+    assert took < 5.0, f"{took:.1f} s for the review list"
