@@ -29,7 +29,9 @@ _LETTER_MAP = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ß": "ss", "ð":
 _DIGRAPHS = re.compile(r"aa|oe")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"[a-z0-9]+")
-_DOMAIN = re.compile(r"\b([a-z0-9-]+)\.(no|com|org|net)\b")
+_DOMAIN = re.compile(r"\b([a-z0-9-]{1,63})\.(no|com|org|net)\b")
+"""A web address's last label before the top-level domain: at most 63 characters (a DNS
+label's limit), which also keeps the search linear ("a-a-a-…" made it quadratic)."""
 WEBSITE_WORD = "nettside"
 _STEMMER = snowballstemmer.stemmer("norwegian")
 _MIN_STEM_LENGTH = 4
