@@ -11,8 +11,9 @@ stored in part. What it masks:
   mod-11 check digits hold, else a bank account number when its mod-11 check digit holds, else
   a possible number all the same; 13-19 digits passing the Luhn check a card number; any other
   run of 10 digits or more a possible number. Dates ("12.03.2024", "2024-03-12"), times and
-  time ranges ("08.00-15.30") and years and year ranges ("2024-2025") stay, as do short
-  numbers ("113", "116 117", postcodes) and 9-digit organisation numbers;
+  time ranges ("08.00-15.30"), years and year ranges ("2024-2025") and amounts of money
+  ("12 000 000 kroner") stay, as do short numbers ("113", "116 117", postcodes) and 9-digit
+  organisation numbers;
 - names after "jeg heter", "mitt navn er", "eg heiter", "my name is" and the like;
 - street addresses: a street name with a house number ("Storgata 12"), or what follows
   "adressen min er", "bor i"/"bur i" (when it is a street, not a town), "I live at" and the like.
@@ -68,6 +69,11 @@ _SLASH = re.compile(rf"{_SPACE}?/{_SPACE}?")
 _DATE = re.compile(r"(?P<day>\d{1,2})(?P<sep>[./])(?P<month>\d{1,2})(?:(?P=sep)(?:\d{4}|\d{2}))?")
 _ISO_DATE = re.compile(r"(?:18|19|20|21)\d\d-(?P<month>\d\d)-(?P<day>\d\d)")
 _CLOCK = re.compile(r"(?P<hour>\d{1,2})\.?(?P<minute>\d\d)")
+_THOUSANDS = re.compile(r"\d{1,3}(?P<sep>[ \u00a0\u202f.])\d{3}(?:(?P=sep)\d{3})*")
+_CURRENCY_AFTER = re.compile(
+    rf"{_SPACE}?(?:kr\b|kroner|nok\b|,-|mill|mrd|milliard|euro|€|\$)", re.IGNORECASE
+)
+_CURRENCY_BEFORE = re.compile(r"(?:kr\.?|nok|€|\$)[ ]?$", re.IGNORECASE)
 
 
 def _digits(run: str) -> str:
@@ -118,6 +124,18 @@ def _number_kind(run: str) -> str | None:
     if 13 <= count <= 19 and luhn.is_valid(digits):
         return CARD
     return NUMBER if count >= 10 else None
+
+
+def _mask_number(found: re.Match[str]) -> str:
+    """A run of digits in its text: an amount of money ("12 000 000 kroner") stays."""
+    run = found.group(0)
+    text = found.string
+    if _THOUSANDS.fullmatch(run) and (
+        _CURRENCY_AFTER.match(text, found.end())
+        or _CURRENCY_BEFORE.search(text[max(0, found.start() - 5):found.start()])
+    ):
+        return run
+    return _mask_run(run)
 
 
 def _mask_run(run: str) -> str:
@@ -175,14 +193,18 @@ _NOT_A_NAME = frozenset({
 _MAX_LOWER_CASE_NAME_WORDS = 2
 
 _STREET = (
-    r"[^\W\d_]*?(?i:gata|gate|gaten|veien|vegen|vei|veg|stien|stigen|bakken|svingen|åsen"
+    r"[^\W\d_]*?(?<![Rr]iks)(?<![Ff]ylkes)(?<![Ee]uropa)"
+    r"(?i:gata|gate|gaten|veien|vegen|vei|veg|stien|stigen|bakken|svingen|åsen"
     r"|tunet|plassen|torget|allé|road|street|lane|avenue)"
 )
 _CAPITALISED = r"[A-ZÆØÅ][^\W\d_]*+"
-_NOT_A_DURATION = (
-    r"(?![ ](?:år|ar|dager|dagar|uker|veker|måneder|månader|mnd|years?|months?|weeks?|days?)\b)"
+_NOT_A_QUANTITY = (
+    r"(?![ ](?:år|ar|dager|dagar|uker|veker|måneder|månader|mnd|timer|minutter|min|ganger|gang"
+    r"|kr|kroner|stk|personer|prosent|meter|km|kg|liter|years?|months?|weeks?|days?|hours?"
+    r"|minutes?|times|people|percent)\b)"
 )
-_HOUSE_NUMBER = rf"\d{{1,4}}+(?![\d.,]\d)(?:[ ]?[a-zA-Z](?![^\W\d_]))?{_NOT_A_DURATION}"
+"""What follows a count, not a house number: "Notodden 3 år", "riksvei 40 km"."""
+_HOUSE_NUMBER = rf"\d{{1,4}}+(?![\d.,]\d)(?:[ ]?[a-zA-Z](?![^\W\d_]))?{_NOT_A_QUANTITY}"
 _POSTCODE_PLACE = rf"(?:,?[ ]\d{{4}}(?![\d])(?:[ ]{_WORD}){{0,2}})?"
 _STREET_ADDRESS = re.compile(
     rf"\b(?:{_CAPITALISED}[ ]){{0,2}}{_STREET}[ ]{_HOUSE_NUMBER}{_POSTCODE_PLACE}"
@@ -248,7 +270,7 @@ def mask(text: str, limit: int | None = MAX_STORED_CHARS) -> str:
     """`text` with personal data replaced by placeholders (see the module docstring), then cut
     to `limit` characters (None: not cut), never in the middle of a placeholder."""
     text = _EMAIL.sub(EMAIL, text)
-    text = _NUMBER_RUN.sub(lambda found: _mask_run(found.group(0)), text)
+    text = _NUMBER_RUN.sub(_mask_number, text)
     text = _mask_addresses(text)
     text = _NAME.sub(_mask_name, text)
     return text if limit is None else _cut(text, limit)
