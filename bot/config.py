@@ -77,6 +77,8 @@ class MatchingConfig:
     max_suggestions: int = 3
     ambiguity_margin: float = 5.0
     max_question_chars: int = 1000
+    """Longer messages are cut to this many characters before matching (1 to
+    MAX_QUESTION_CHARS: the normalisation and matching cost grows with it)."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,9 @@ class Config:
         return PROJECT_ROOT / directory
 
 
+MAX_QUESTION_CHARS = 4000
+"""The most `matching.max_question_chars` may be: a little under Telegram's 4 096 characters
+per message, and a bound on the work one message can cost."""
 _CLOCK = re.compile(r"^(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)$")
 _CHOICES: dict[str, tuple[str, ...]] = {
     "telegram.mode": ("polling", "webhook"),
@@ -342,6 +347,11 @@ def _check_values(config: Config, where: _Where) -> list[str]:
     if config.telegram.overall_max_rate < 0:
         problems.append(f"{where('telegram.overall_max_rate')}: 'telegram.overall_max_rate' "
                         "must be 0 (no limit) or more")
+    if not 1 <= matching.max_question_chars <= MAX_QUESTION_CHARS:
+        problems.append(
+            f"{where('matching.max_question_chars')}: 'matching.max_question_chars' "
+            f"must be between 1 and {MAX_QUESTION_CHARS}, not {matching.max_question_chars}"
+        )
     if not 1 <= matching.max_suggestions <= 5:
         problems.append(f"{where('matching.max_suggestions')}: 'matching.max_suggestions' "
                         "must be between 1 and 5")

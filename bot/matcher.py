@@ -30,7 +30,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.knowledge import KnowledgeBase
-from bot.text import Analysis, Normalizer
+from bot.text import Analysis, Normalizer, WordCache
 
 RECALL_BETA = 1.6
 COURTESY_WEIGHT = 0.15
@@ -161,7 +161,7 @@ class Speller:
         self.normalizer = normalizer
         self.vocabulary: set[str] = set()
         self._tiers: list[dict[str, list[str]]] = [defaultdict(list) for _ in range(4)]
-        self._cache: dict[str, tuple[str, float] | None] = {}
+        self.correct: WordCache[tuple[str, float] | None] = WordCache(self._correct)
         every = {
             *words, *normalizer.variants, *normalizer.phrase_words, *normalizer.stopwords,
             *normalizer.courtesy,
@@ -183,15 +183,10 @@ class Speller:
         self.vocabulary.add(word)
         self._tiers[tier][word[0]].append(word)
 
-    def correct(self, word: str) -> tuple[str, float] | None:
-        """The vocabulary word `word` is a misspelling of, and how similar; None if none."""
-        if word in self._cache:
-            return self._cache[word]
-        found = self._nearest(word) if word and word not in self.vocabulary else None
-        if len(self._cache) > 100_000:
-            self._cache.clear()
-        self._cache[word] = found
-        return found
+    def _correct(self, word: str) -> tuple[str, float] | None:
+        """The vocabulary word `word` is a misspelling of, and how similar; None if none
+        (`correct`, remembered for the words used most)."""
+        return self._nearest(word) if word and word not in self.vocabulary else None
 
     def _nearest(self, word: str) -> tuple[str, float] | None:
         short = len(word) == MIN_FUZZY_LENGTH - 1
@@ -258,7 +253,7 @@ class Index:
         }
         self.speller = Speller(normalizer, words_used)
         self._keyword_entries = self._index_keywords(knowledge)
-        self._lookup_cache: dict[str, tuple[tuple[str, float], ...]] = {}
+        self.lookup: WordCache[tuple[tuple[str, float], ...]] = WordCache(self._lookup)
 
     def _index_keywords(self, knowledge: KnowledgeBase) -> dict[str, set[str]]:
         keyword_entries: dict[str, set[str]] = defaultdict(set)
@@ -344,19 +339,11 @@ class Index:
         """
         return self.unknown_weight * min(1.0, len(word) / UNKNOWN_FULL_LENGTH)
 
-    def lookup(self, token: str) -> tuple[tuple[str, float], ...]:
+    def _lookup(self, token: str) -> tuple[tuple[str, float], ...]:
         """Known tokens for `token`: itself, a known word under an inflection the stemmer left
-        on, or a compound's two parts; else the token itself, unknown.
+        on, or a compound's two parts; else the token itself, unknown (`lookup`, remembered
+        for the words used most).
         """
-        cached = self._lookup_cache.get(token)
-        if cached is None:
-            cached = self._lookup_uncached(token)
-            if len(self._lookup_cache) > 100_000:
-                self._lookup_cache.clear()
-            self._lookup_cache[token] = cached
-        return cached
-
-    def _lookup_uncached(self, token: str) -> tuple[tuple[str, float], ...]:
         if token in self.idf or token.isdigit() or len(token) > MAX_WORD_LENGTH:
             return ((token, 1.0),)
         base = self._strip_ending(token)

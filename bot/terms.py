@@ -31,7 +31,7 @@ import wordfreq
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.text import fold, words
+from bot.text import WordCache, fold, words
 
 MAX_GAP = 3
 WIDE_GAP = 8
@@ -173,11 +173,12 @@ class Vocabulary:
         self._fuzzy_start_cores = {
             length: [p.core for p in starts] for length, starts in self._fuzzy_starts.items()
         }
-        self.match = lru_cache(maxsize=CACHE_SIZE)(self._match)
+        self._longest_affix = max(map(len, [*self._starts, *self._ends]), default=0)
+        self.match: WordCache[frozenset[Pattern]] = WordCache(self._match, CACHE_SIZE)
 
     def _match(self, word: str) -> frozenset[Pattern]:
         found: set[Pattern] = set(self._words.get(word, ()))
-        for length in range(1, len(word) + 1):
+        for length in range(1, min(len(word), self._longest_affix) + 1):
             found.update(self._starts.get(word[:length], ()))
             found.update(self._ends.get(word[-length:], ()))
         found.update(p for p in self._parts if p.core in word)

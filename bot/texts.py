@@ -155,6 +155,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "You are sending a lot of messages in a short time. Please wait a little, and I "
               "will answer again.",
     },
+    "flood_inline": {
+        "nb": "For mange søk på kort tid – vent litt",
+        "nn": "For mange søk på kort tid – vent litt",
+        "en": "Too many searches at once – please wait",
+    },
     "apology": {
         "nb": "Beklager, noe gikk galt hos meg. Prøv igjen om litt.",
         "nn": "Orsak, noko gjekk gale hjå meg. Prøv igjen om litt.",

@@ -18,7 +18,6 @@ from bot.services import services
 from bot.texts import say
 from handlers.common import client_language, fact_keyboard, reply_entry
 
-MAX_MESSAGE_FOR_MATCHING = 1000
 TOPIC_KEY = "fact_topic"
 TOPIC_SECONDS = 600
 
@@ -43,12 +42,14 @@ def suggestion_keyboard(result: Result, question_ref: int | None) -> InlineKeybo
 async def answer_question(
     message: Message, context: ContextTypes.DEFAULT_TYPE, text: str, hint: str | None
 ) -> None:
-    """Ask the engine and reply according to its outcome."""
+    """Ask the engine and reply according to its outcome.
+
+    The whole text goes on: the engine reads at most `matching.max_question_chars` of it, and
+    the question log masks it whole before it cuts it (`bot.privacy.mask`), so a number at the
+    cut is never stored in part."""
     bot_services = services(context)
     engine = bot_services.engine
-    result = engine.ask(
-        text[:MAX_MESSAGE_FOR_MATCHING], language_hint=hint, topic=_topic(context)
-    )
+    result = engine.ask(text, language_hint=hint, topic=_topic(context))
     if result.fact is not None and result.fact.topic is not None and context.chat_data is not None:
         context.chat_data[TOPIC_KEY] = (result.fact.topic, time.monotonic())
     question_ref = bot_services.record_question(result, message)

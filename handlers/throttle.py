@@ -4,15 +4,22 @@ Runs before every other handler. A user who sends more than `telegram.flood_mess
 messages or button presses within `telegram.flood_seconds` gets one polite notice; further
 updates from them are dropped unanswered until they slow down. A message the safety layer
 recognises (an emergency or a crisis) is never held back: someone in panic writes many short
-messages. User ids are kept in memory only, for the length of the window.
+messages. Inline queries pass a guard of their own with INLINE_ALLOWANCE times the limit
+(a client sends one per keystroke): the first one over it gets an empty answer with a button
+that says why, the rest no answer. User ids are kept in memory only, for the length of the
+window.
+
+The guard's work per update is O(1) amortised however many users are active: users are kept
+in the order of their last update, so those whose window has passed are always at the front
+and are forgotten from there; each user keeps at most limit + 1 timestamps.
 """
 
 from __future__ import annotations
 
 import time
-from collections import deque
+from collections import OrderedDict, deque
 
-from telegram import Update
+from telegram import InlineQueryResultsButton, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.services import services
@@ -20,26 +27,33 @@ from bot.texts import say
 from handlers.common import client_language
 
 FLOOD_STATE_KEY = "flood"
-PRUNE_AT = 10_000
+INLINE_FLOOD_STATE_KEY = "flood_inline"
+INLINE_ALLOWANCE = 3
+"""Inline queries allowed per window, as a multiple of `telegram.flood_messages`."""
+INLINE_FLOOD_START = "flood"
+"""The /start parameter of the button on an inline flood notice (it opens the greeting)."""
 
 
 class FloodGuard:
-    """Sliding-window counts per user."""
+    """Sliding-window counts per user, O(1) amortised per update (see the module docstring)."""
 
     def __init__(self, limit: int, seconds: float) -> None:
         self.limit = limit
         self.seconds = seconds
-        self._seen: dict[int, deque[float]] = {}
+        self._seen: OrderedDict[int, deque[float]] = OrderedDict()
         self._warned: set[int] = set()
 
     def check(self, user_id: int, now: float) -> str:
-        """"ok", "warn" (first update over the limit) or "drop"."""
-        times = self._seen.setdefault(user_id, deque())
+        """"ok", "warn" (first update over the limit) or "drop"; `now` must not decrease."""
+        self._forget_idle(now)
+        times = self._seen.get(user_id)
+        if times is None:
+            times = self._seen[user_id] = deque(maxlen=self.limit + 1)
+        else:
+            self._seen.move_to_end(user_id)
         while times and now - times[0] > self.seconds:
             times.popleft()
         times.append(now)
-        if len(self._seen) > PRUNE_AT:
-            self._prune(now)
         if len(times) <= self.limit:
             self._warned.discard(user_id)
             return "ok"
@@ -48,19 +62,31 @@ class FloodGuard:
         self._warned.add(user_id)
         return "warn"
 
-    def _prune(self, now: float) -> None:
-        for user_id in [u for u, t in self._seen.items() if not t or now - t[-1] > self.seconds]:
-            del self._seen[user_id]
+    def _forget_idle(self, now: float) -> None:
+        """Forget the users whose last update is older than the window (all at the front)."""
+        seen = self._seen
+        while seen:
+            user_id, times = next(iter(seen.items()))
+            if now - times[-1] <= self.seconds:
+                return
+            del seen[user_id]
             self._warned.discard(user_id)
 
+    def __len__(self) -> int:
+        """How many users the guard remembers (those active within the window)."""
+        return len(self._seen)
 
-def guard(context: ContextTypes.DEFAULT_TYPE) -> FloodGuard:
-    """The application's flood guard, made on first use from the configuration."""
-    state = context.application.bot_data.get(FLOOD_STATE_KEY)
+
+def guard(context: ContextTypes.DEFAULT_TYPE, *, inline: bool = False) -> FloodGuard:
+    """The application's flood guard for messages and buttons, or for inline queries, made on
+    first use from the configuration."""
+    key = INLINE_FLOOD_STATE_KEY if inline else FLOOD_STATE_KEY
+    state = context.application.bot_data.get(key)
     if state is None:
         telegram = services(context).config.telegram
-        state = FloodGuard(telegram.flood_messages, telegram.flood_seconds)
-        context.application.bot_data[FLOOD_STATE_KEY] = state
+        limit = telegram.flood_messages * (INLINE_ALLOWANCE if inline else 1)
+        state = FloodGuard(limit, telegram.flood_seconds)
+        context.application.bot_data[key] = state
     return state
 
 
@@ -75,16 +101,24 @@ def _is_emergency(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
 
 async def throttle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Let the update through, or stop it (with one notice) when its sender floods."""
-    if update.inline_query is not None or update.effective_user is None:
+    if update.effective_user is None:
         return
     if _is_emergency(update, context):
         return
-    verdict = guard(context).check(update.effective_user.id, time.monotonic())
+    inline = update.inline_query is not None
+    verdict = guard(context, inline=inline).check(update.effective_user.id, time.monotonic())
     if verdict == "ok":
         return
     if verdict == "warn":
         language = client_language(update)
-        if update.callback_query is not None:
+        if update.inline_query is not None:
+            await update.inline_query.answer(
+                [], cache_time=0, is_personal=True,
+                button=InlineQueryResultsButton(
+                    text=say("flood_inline", language), start_parameter=INLINE_FLOOD_START
+                ),
+            )
+        elif update.callback_query is not None:
             await update.callback_query.answer(say("flood", language))
         elif update.effective_chat is not None:
             await context.bot.send_message(update.effective_chat.id, say("flood", language))

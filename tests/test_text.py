@@ -6,7 +6,7 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.knowledge import LanguageData, load_knowledge
-from bot.text import Normalizer, fold, words
+from bot.text import MAX_CACHED_WORD_CHARS, WORD_CACHE_SIZE, Normalizer, fold, stem, words
 
 
 @pytest.fixture(scope="module")
@@ -136,3 +136,16 @@ def test_an_empty_language_leaves_words_as_stems() -> None:
     normalizer = Normalizer(LanguageData())
     assert normalizer.analyse("kommunene").content == normalizer.analyse("kommuner").content
     assert normalizer.analyse("").tokens == ()
+
+
+def test_stems_are_remembered_within_a_bound_and_long_words_never() -> None:
+    """The stem cache once kept 200 000 words of any length: hostile text could fill it with
+    about 200 MB of long words."""
+    stem.cache_clear()
+    words = [f"ord{number}ene" for number in range(WORD_CACHE_SIZE + 2_000)]
+    assert [stem(word) for word in words] == [stem(word) for word in words]
+    assert len(stem) == WORD_CACHE_SIZE
+    stem.cache_clear()
+    long_word = "kommunesammenslåingsutredning" * 3
+    assert len(long_word) > MAX_CACHED_WORD_CHARS
+    assert stem(long_word) == stem(long_word) and len(stem) == 0
