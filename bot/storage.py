@@ -37,6 +37,7 @@ import hmac
 import json
 import logging
 import os
+import secrets
 import sqlite3
 import time
 from collections import deque

@@ -82,7 +82,7 @@ async def _pick(
     entry = knowledge.entries[pressed.entry_id]
     query = update.callback_query
     await query.answer()
-    _record_choice(update, context, pressed, entry.id)
+    services(context).record_choice(pressed.question_ref, entry.id, update.effective_user.id)
     text = split_message(entry_html(entry, pressed.language))[0]
     keyboard = entry_keyboard(entry, knowledge, pressed.language, pressed.question_ref)
     await _edit(query, text, keyboard)
@@ -94,7 +94,7 @@ async def _none(
     """None of the suggestions fitted: say so honestly and record it."""
     query = update.callback_query
     await query.answer()
-    _record_choice(update, context, pressed, None)
+    services(context).record_choice(pressed.question_ref, None, update.effective_user.id)
     await _edit(query, html.escape(say("none_thanks", pressed.language)), None)
 
 
@@ -104,24 +104,13 @@ async def _feedback(
     """👍/👎: thank, record, and drop the feedback row so it is given once."""
     query = update.callback_query
     await query.answer(say("feedback_thanks", pressed.language))
-    if pressed.question_ref is not None:
-        services(context).question_log.record_feedback(
-            pressed.question_ref, pressed.vote, by=update.effective_user.id)
+    services(context).record_feedback(pressed.question_ref, pressed.vote,
+                                      update.effective_user.id)
     knowledge = services(context).engine.knowledge
     keyboard = entry_keyboard(knowledge.entries[pressed.entry_id], knowledge, pressed.language,
                               feedback=False)
     with contextlib.suppress(BadRequest):  # too old to edit, or unchanged: thanks is enough
         await query.edit_message_reply_markup(reply_markup=keyboard)
-
-
-def _record_choice(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, pressed: callbacks.Callback,
-    entry_id: str | None,
-) -> None:
-    """Log the asker's pick (None: "none of these") against the question it names."""
-    if pressed.question_ref is not None:
-        services(context).question_log.record_choice(
-            pressed.question_ref, entry_id, by=update.effective_user.id)
 
 
 async def _card(

@@ -89,18 +89,9 @@ def _log_once(
     bot_services: Services, result: Result, message: Message, earlier: tuple[int, str] | None
 ) -> int:
     """Log the question (a new row, or for an edit the row of its first version); its id."""
-    question_log = bot_services.question_log
     if earlier is None:
-        question_ref = bot_services.record_question(result, message)
-        question_log.remember_message(question_ref, message.chat.id, message.message_id)
-        return question_ref
-    candidate = result.best
-    question_log.record_reasked(
-        earlier[0], text=result.question, language=result.language,
-        outcome=result.outcome.value, entry_id=result.logged_id,
-        score=candidate.score if candidate else 0.0,
-        suggestions=[c.entry.id for c in result.suggestions],
-    )
+        return bot_services.record_question(result, message)
+    bot_services.record_reasked(earlier[0], result)
     return earlier[0]
 
 
