@@ -1,6 +1,8 @@
 """Button (callback) data: short, versioned, and validated before anything acts on it.
 
 Format: `1:<action>:<language>:<entry id>[:<extra>]`, at most 64 bytes (Telegram's limit).
+Question ids are up to 19 digits (63 bits, `bot.storage.new_question_id`); the short ones
+below are examples.
 
     1:e:nb:council.members          open an entry (related entries, menus)
     1:p:nb:contact.tinn:42          a chosen suggestion for logged question 42
@@ -9,7 +11,9 @@ Format: `1:<action>:<language>:<entry id>[:<extra>]`, at most 64 bytes (Telegram
     1:f:nb:council.founded:+42      feedback (+ or -) on the answer to logged question 42
 
 Anything else, including data from an older version of the bot or a forged press, decodes to
-None, and the handler answers politely without acting.
+None, and the handler answers politely without acting. Well-formed data names a question but
+proves nothing: a pick, "none of these" or 👍/👎 is acted on only when the presser asked that
+question (`handlers/buttons.py`, `QuestionLog.is_asker`).
 
 Editors' buttons have a namespace and version of their own, `e1`, and are acted on only when an
 editor presses them (`handlers/editors.py`); for anyone else they get the same polite answer
@@ -38,7 +42,8 @@ ACTIONS = {"e": "open", "p": "pick", "n": "none", "c": "card", "f": "feedback"}
 LANGUAGES = ("nb", "nn", "en")
 NO_ENTRY = "-"
 _ENTRY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$|^-$")
-_EXTRA = re.compile(r"^[+-]?\d{0,12}$")
+_EXTRA = re.compile(r"^[+-]?[0-9]{0,19}$")
+MAX_QUESTION_ID = 2**63 - 1  # SQLite's largest integer
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,7 @@ def decode(data: str | None) -> Callback | None:
     extra = rest[0] if rest else ""
     if code not in ACTIONS or language not in LANGUAGES or not _ENTRY.match(entry_id):
         return None
-    if not _EXTRA.match(extra):
+    if not _EXTRA.match(extra) or int(extra.lstrip("+-") or 0) > MAX_QUESTION_ID:
         return None
     return Callback(ACTIONS[code], language, entry_id, extra)
 
@@ -93,7 +98,7 @@ EDITOR_ACTIONS = {
     "sk": "search", "to": "add", "sv": "save",
 }
 MAX_DAYS = 3650
-_NUMBER = re.compile(r"^\d{1,13}$")
+_NUMBER = re.compile(r"^[0-9]{1,19}$")
 _ENTRY_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 
 
@@ -133,7 +138,7 @@ def decode_editor(data: str | None) -> EditorCallback | None:
     action = EDITOR_ACTIONS.get(code)
     if action is None or not _NUMBER.match(days) or not _NUMBER.match(number):
         return None
-    if not 1 <= int(days) <= MAX_DAYS:
+    if not 1 <= int(days) <= MAX_DAYS or int(number) > MAX_QUESTION_ID:
         return None
     entry_id = rest[0] if rest else ""
     if (action == "add") != bool(entry_id) or (entry_id and not _ENTRY_ID.match(entry_id)):

@@ -37,7 +37,7 @@ class TerminalChat:
         """Answer one line typed by the user."""
         if self.pending and text.isdigit() and 1 <= int(text) <= len(self.pending.suggestions):
             chosen = self.pending.suggestions[int(text) - 1].entry
-            self.question_log.record_choice(self.pending_ref, chosen.id)
+            self.question_log.record_choice(self.pending_ref, chosen.id, by=None)
             self.say(entry_plain(chosen, self.pending.language))
             self.pending = None
             return

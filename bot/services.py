@@ -36,9 +36,10 @@ class Services:
         return user_id is not None and user_id in self.config.editors.user_ids
 
     def record_question(self, result: EngineResult, message: Message) -> int:
-        """Log a question (masked, user hashed); its id, for the buttons that refer to it."""
+        """Log a question (masked, user hashed) and the message it came from; its id, for the
+        buttons that refer to it."""
         candidate = result.best
-        return self.question_log.record_question(
+        question_ref = self.question_log.record_question(
             text=result.question,
             language=result.language,
             outcome=result.outcome.value,
@@ -49,16 +50,34 @@ class Services:
             user_id=message.from_user.id if message.from_user else None,
             source="telegram",
         )
+        self.question_log.remember_message(question_ref, message.chat.id, message.message_id)
+        return question_ref
 
-    def record_choice(self, question_ref: int | None, entry_id: str | None) -> None:
-        """Record a chosen suggestion (None: "none of these") against its question."""
-        if question_ref is not None:
-            self.question_log.record_choice(question_ref, entry_id)
+    def record_reasked(self, question_ref: int, result: EngineResult) -> None:
+        """Log an edited message's new wording and outcome in its first version's row."""
+        candidate = result.best
+        self.question_log.record_reasked(
+            question_ref,
+            text=result.question,
+            language=result.language,
+            outcome=result.outcome.value,
+            entry_id=result.logged_id,
+            score=candidate.score if candidate else 0.0,
+            suggestions=[c.entry.id for c in result.suggestions],
+        )
 
-    def record_feedback(self, question_ref: int | None, vote: int) -> None:
-        """Record 👍 (+1) or 👎 (-1) on the answer to a question."""
+    def record_choice(
+        self, question_ref: int | None, entry_id: str | None, user_id: int | None
+    ) -> None:
+        """Record a chosen suggestion (None: "none of these") against its question; it
+        counts only if `user_id` asked it."""
         if question_ref is not None:
-            self.question_log.record_feedback(question_ref, vote)
+            self.question_log.record_choice(question_ref, entry_id, by=user_id)
+
+    def record_feedback(self, question_ref: int | None, vote: int, user_id: int | None) -> None:
+        """Record 👍 (+1) or 👎 (-1) on the answer to a question, if `user_id` asked it."""
+        if question_ref is not None:
+            self.question_log.record_feedback(question_ref, vote, by=user_id)
 
 
 def question_log_for(config: Config) -> QuestionLog:

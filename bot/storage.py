@@ -4,11 +4,27 @@ Recording a question, a chosen suggestion or a 👍/👎 only appends to an in-m
 returns at once; a writer task stores what is queued in one transaction every moment. When
 the database is locked, read-only, missing or the disk is full, the failure is logged once,
 the rows wait in a bounded queue, and they are written when the database is usable again
-(a deleted file is created anew). Pending rows are written on shutdown.
+(a deleted file is created anew). Pending rows are written on shutdown. One bad row never
+blocks the others: text is stored with lone surrogates replaced (U+FFFD), and a batch that
+fails for one of its rows is written row by row, the bad row repaired or dropped with one
+warning.
+
+Question ids are made here, not by SQLite, because buttons carry the id before the row is
+written: the milliseconds since 1970 and 21 random bits (`new_question_id`). They grow with
+time, so a restart after kill -9 never hands out an id again and "newer means higher" holds
+for the editors' digest, and two processes on one file (the bot and `python -m bot chat`)
+would have to draw the same 21 bits in the same millisecond to collide.
+
+Buttons change only their asker's question: choices and 👍/👎 are written with the presser's
+user hash and change a row only where it matches (`is_asker` lets the handler say so first).
+The Telegram message a question came from is kept as a keyed hash, so that an edited message
+finds the row it was logged as (`earlier_answer`) instead of being logged again.
 
 Before anything is queued, the question is masked (`bot.privacy.mask`) and the Telegram user
 id is replaced by a keyed hash: the file holds no raw user id, phone number, e-mail address or
-national identity number. Rows older than the retention period are deleted at start and daily.
+national identity number. Rows older than the retention period are deleted at start and daily,
+with `secure_delete` on every connection and the WAL checkpointed and truncated afterwards, so
+deleted text leaves no bytes behind in the files.
 """
 
 from __future__ import annotations
@@ -16,9 +32,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import hashlib
+import hmac
 import json
 import logging
 import os
+import secrets
 import sqlite3
 import time
 from collections import deque
@@ -56,6 +75,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX questions_asked_at ON questions (asked_at);
     CREATE INDEX questions_outcome ON questions (outcome, status);
     """,
+    """
+    ALTER TABLE questions ADD COLUMN message_key TEXT;
+    CREATE INDEX questions_message ON questions (message_key);
+    """,
 )
 BUFFER_LIMIT = 50_000
 FLUSH_INTERVAL = 0.2
@@ -63,6 +86,24 @@ MAX_RETRY_DELAY = 30.0
 PURGE_INTERVAL = 24 * 3600
 BUSY_TIMEOUT_MS = 2000
 STATUSES = ("open", "resolved", "ignored")
+ID_RANDOM_BITS = 21  # and 42 bits of milliseconds since 1970: 63 bits until the year 2109
+# Outcomes that answered the question: an edit of such a message is not answered again.
+CONFIDENT_OUTCOMES = frozenset({"answered", "emergency", "crisis"})
+# Errors caused by one row's values; anything else is the database's (locked, full, gone).
+ROW_ERRORS = (sqlite3.IntegrityError, sqlite3.DataError, UnicodeError, OverflowError)
+DATABASE_ERRORS = (sqlite3.Error, OSError, ValueError)
+STATEMENTS = {
+    "question": "INSERT INTO questions (id, asked_at, text, language, outcome, entry_id, "
+                "score, suggestions, chat_type, user_hash, source, message_key) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "reasked": "UPDATE questions SET text = ?, language = ?, outcome = ?, entry_id = ?, "
+               "score = ?, suggestions = ? WHERE id = ?",
+    "message": "UPDATE questions SET message_key = ? WHERE id = ?",
+    "choice": "UPDATE questions SET chosen_entry = ?, choice = ? "
+              "WHERE id = ? AND user_hash IS ?",
+    "feedback": "UPDATE questions SET feedback = ? WHERE id = ? AND user_hash IS ?",
+    "status": "UPDATE questions SET status = ? WHERE id = ?",
+}
 
 
 @dataclass(frozen=True)
@@ -91,6 +132,26 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
+def new_question_id(previous: int = 0) -> int:
+    """A question id: milliseconds since 1970 and ID_RANDOM_BITS random bits, above
+    `previous` (so one process's ids always grow, even if the clock steps back)."""
+    now_ms = time.time_ns() // 1_000_000
+    candidate = (now_ms << ID_RANDOM_BITS) | secrets.randbits(ID_RANDOM_BITS)
+    return max(candidate, previous + 1)
+
+
+def clean_text(value: Any) -> Any:
+    """`value` with lone surrogates replaced by U+FFFD if it is a string (a pair becomes
+    its character), which SQLite can store; anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return value
+
+
 class QuestionLog:
     """The question log; `initialize()` before use and `shutdown()` after (see module doc)."""
 
@@ -114,7 +175,7 @@ class QuestionLog:
         self._dropped = 0
         self._connection: aiosqlite.Connection | None = None
         self._inode: int | None = None
-        self._next_id = 0
+        self._last_id = 0
         self._writer: asyncio.Task | None = None
         self._wake = asyncio.Event()
         self._failing = False
@@ -129,11 +190,10 @@ class QuestionLog:
             self._hash_secret = self._stored_secret()
         try:
             await self._connect()
-            self._next_id = await self._max_id() + 1
+            self._last_id = max(self._last_id, await self._max_id())
             await self.purge()
         except (sqlite3.Error, OSError) as error:
             self._report_failure(error)
-            self._next_id = int(time.time()) << 8
         self._writer = asyncio.create_task(self._write_loop(), name="question-log-writer")
 
     async def shutdown(self) -> None:
@@ -166,6 +226,8 @@ class QuestionLog:
             await connection.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
             await connection.execute("PRAGMA journal_mode=WAL")
             await connection.execute("PRAGMA synchronous=NORMAL")
+            # Deleted rows are overwritten with zeros, whatever this SQLite build's default.
+            await connection.execute("PRAGMA secure_delete=ON")
             await self._migrate(connection)
         except BaseException:
             await connection.close()
@@ -221,21 +283,57 @@ class QuestionLog:
         source: str,
     ) -> int:
         """Queue a question (masked, user hashed); its id, for buttons that refer to it."""
-        question_id = self._next_id
-        self._next_id += 1
+        self._last_id = question_id = new_question_id(self._last_id)
         row = (question_id, utc_now().isoformat(), mask(text), language, outcome, entry_id,
                round(score, 1), json.dumps(list(suggestions)), chat_type,
-               user_hash(user_id, self._hash_secret), source)
+               user_hash(user_id, self._hash_secret), source, None)
         self._queue("question", row)
         return question_id
 
-    def record_choice(self, question_id: int, entry_id: str | None) -> None:
-        """Queue a chosen suggestion, or "none of these" when `entry_id` is None."""
-        self._queue("choice", (entry_id, "none" if entry_id is None else "picked", question_id))
+    def record_reasked(
+        self,
+        question_id: int,
+        *,
+        text: str,
+        language: str,
+        outcome: str,
+        entry_id: str | None,
+        score: float,
+        suggestions: Sequence[str],
+    ) -> None:
+        """Queue a new wording of a logged question (an edited message) and how it was met,
+        in place of the old: one question, one row."""
+        self._queue("reasked", (mask(text), language, outcome, entry_id, round(score, 1),
+                                json.dumps(list(suggestions)), question_id))
 
-    def record_feedback(self, question_id: int, vote: int) -> None:
-        """Queue 👍 (+1) or 👎 (-1) on an answer."""
-        self._queue("feedback", (max(-1, min(1, vote)), question_id))
+    def message_key(self, chat_id: int, message_id: int) -> str:
+        """A keyed hash naming one Telegram message (the chat id may be a user id)."""
+        digest = hmac.new(self._hash_secret.encode(), f"{chat_id}/{message_id}".encode(),
+                          hashlib.sha256)
+        return digest.hexdigest()[:24]
+
+    def remember_message(self, question_id: int, chat_id: int, message_id: int) -> None:
+        """Note which Telegram message a logged question came from (see `earlier_answer`):
+        in its row if that is still waiting, as it is right after `record_question`."""
+        key = self.message_key(chat_id, message_id)
+        for index in range(len(self._pending) - 1, -1, -1):
+            kind, values = self._pending[index]
+            if kind == "question" and values[0] == question_id:
+                self._pending[index] = (kind, (*values[:-1], key))
+                return
+        self._queue("message", (key, question_id))
+
+    def record_choice(self, question_id: int, entry_id: str | None, *, by: int | None) -> None:
+        """Queue a chosen suggestion, or "none of these" when `entry_id` is None; it changes
+        the question only if user `by` asked it (None: asked without a user, as in the
+        terminal chat)."""
+        self._queue("choice", (entry_id, "none" if entry_id is None else "picked", question_id,
+                               user_hash(by, self._hash_secret)))
+
+    def record_feedback(self, question_id: int, vote: int, *, by: int | None) -> None:
+        """Queue 👍 (+1) or 👎 (-1) on an answer; it counts only if user `by` asked."""
+        self._queue("feedback", (max(-1, min(1, vote)), question_id,
+                                 user_hash(by, self._hash_secret)))
 
     def _queue(self, kind: str, values: tuple[Any, ...]) -> None:
         if len(self._pending) >= self._buffer_limit:
@@ -243,8 +341,80 @@ class QuestionLog:
             self._dropped += 1
             if self._dropped == 1 or self._dropped % 1000 == 0:
                 log.error("Question log buffer full: %d row(s) dropped so far", self._dropped)
-        self._pending.append((kind, values))
+        self._pending.append((kind, tuple(clean_text(value) for value in values)))
         self._wake.set()
+
+    # --- looking up (for buttons and edited messages) -----------------------------------------
+
+    async def is_asker(self, question_id: int, user_id: int | None) -> bool | None:
+        """Whether user `user_id` asked question `question_id`; None when the question is
+        not known (never logged, past retention, or the log cannot be read now)."""
+        stored = self._pending_question(question_id)
+        if stored is None:
+            try:
+                found = await self._fetch_one(
+                    "SELECT user_hash FROM questions WHERE id = ?", (question_id,))
+            except (sqlite3.Error, OSError, ValueError):
+                return None
+            if found is None:
+                return None
+            stored = found
+        return stored[0] == user_hash(user_id, self._hash_secret)
+
+    async def earlier_answer(self, chat_id: int, message_id: int) -> tuple[int, str] | None:
+        """The id and outcome of the question logged from this Telegram message, if any
+        (None also when the log cannot be read now)."""
+        key = self.message_key(chat_id, message_id)
+        question_id = self._pending_link(key)
+        outcome = self._pending_outcome(question_id) if question_id is not None else None
+        if question_id is not None and outcome is not None:
+            return question_id, outcome
+        try:
+            if question_id is None:
+                found = await self._fetch_one(
+                    "SELECT id, outcome FROM questions WHERE message_key = ? "
+                    "ORDER BY id DESC LIMIT 1", (key,))
+            else:
+                found = await self._fetch_one(
+                    "SELECT id, outcome FROM questions WHERE id = ?", (question_id,))
+        except (sqlite3.Error, OSError, ValueError):
+            return None
+        if found is None:
+            return None
+        return found[0], self._pending_outcome(found[0]) or found[1]
+
+    def _pending_link(self, key: str) -> int | None:
+        """The question that a row waiting to be written ties to message `key`, if any."""
+        found = None
+        for kind, values in self._pending:
+            if kind == "question" and values[-1] == key:
+                found = values[0]
+            elif kind == "message" and values[0] == key:
+                found = values[1]
+        return found
+
+    def _pending_question(self, question_id: int) -> tuple[str | None] | None:
+        """(user hash,) of a question still waiting to be written."""
+        for kind, values in self._pending:
+            if kind == "question" and values[0] == question_id:
+                return (values[9],)
+        return None
+
+    def _pending_outcome(self, question_id: int) -> str | None:
+        """The latest outcome of a question among the rows waiting to be written."""
+        outcome = None
+        for kind, values in self._pending:
+            if kind == "question" and values[0] == question_id:
+                outcome = values[4]
+            elif kind == "reasked" and values[-1] == question_id:
+                outcome = values[2]
+        return outcome
+
+    async def _fetch_one(self, sql: str, parameters: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        connection = await self._connect()
+        async with connection.execute(sql, parameters) as cursor:
+            row = await cursor.fetchone()
+        return tuple(row) if row is not None else None
 
     @property
     def pending(self) -> int:
@@ -277,42 +447,79 @@ class QuestionLog:
                 await self.purge()
 
     async def flush(self) -> bool:
-        """Write everything pending in one transaction; False (rows kept) if it failed."""
+        """Write everything pending in one transaction; False (rows kept) if the database
+        failed. A batch that fails for one of its rows is written row by row instead."""
         async with self._write_lock:
             if not self._pending:
                 return True
             batch = list(self._pending)
             dropped = self._dropped
-            try:
-                connection = await self._connect()
-                await self._write(connection, batch)
-            except (sqlite3.Error, OSError, ValueError) as error:
+            done, error = await self._write_batch(batch)
+            # A full buffer drops its oldest rows, which were this batch's: leave the rows
+            # recorded while it was being written.
+            for _ in range(max(0, done - (self._dropped - dropped))):
+                self._pending.popleft()
+            if error is not None:
                 self._report_failure(error)
                 await self._close()
                 return False
-            # A full buffer drops its oldest rows, which were this batch's: leave the rows
-            # recorded while it was being written.
-            for _ in range(max(0, len(batch) - (self._dropped - dropped))):
-                self._pending.popleft()
             if self._failing:
-                log.warning("Question log is writable again; %d row(s) written", len(batch))
+                log.warning("Question log is writable again; %d row(s) written", done)
                 self._failing = False
             return True
 
+    async def _write_batch(self, batch: list[tuple[str, tuple]]) -> tuple[int, Exception | None]:
+        """How many rows of `batch` are done with (written, repaired or dropped), and the
+        database error that stopped the rest, if any."""
+        try:
+            connection = await self._connect()
+        except DATABASE_ERRORS as error:
+            return 0, error
+        try:
+            await self._write(connection, batch)
+        except ROW_ERRORS:
+            return await self._write_singly(connection, batch)
+        except DATABASE_ERRORS as error:
+            return 0, error
+        return len(batch), None
+
+    async def _write_singly(
+        self, connection: aiosqlite.Connection, batch: list[tuple[str, tuple]]
+    ) -> tuple[int, Exception | None]:
+        """`_write_batch` one row a transaction, each bad row repaired or else dropped."""
+        for done, (kind, values) in enumerate(batch):
+            try:
+                try:
+                    await self._write(connection, [(kind, values)])
+                except ROW_ERRORS as error:
+                    await self._write_repaired(connection, kind, values, error)
+            except DATABASE_ERRORS as error:
+                return done, error
+        return len(batch), None
+
+    async def _write_repaired(
+        self, connection: aiosqlite.Connection, kind: str, values: tuple, error: BaseException
+    ) -> None:
+        """Write one row that failed, repaired; drop it if that fails too (one warning)."""
+        repaired = tuple(clean_text(value) for value in values)
+        if kind == "question" and isinstance(error, sqlite3.IntegrityError):
+            self._last_id = new_question_id(self._last_id)  # the id is taken: keep the text
+            repaired = (self._last_id, *repaired[1:])
+        try:
+            await self._write(connection, [(kind, repaired)])
+        except ROW_ERRORS as second:
+            log.warning("Question log: one %s row could not be written and was dropped (%s: "
+                        "%s)", kind, type(second).__name__, second)
+            return
+        log.warning("Question log: one %s row was repaired before it could be written "
+                    "(%s: %s)", kind, type(error).__name__, error)
+
     @staticmethod
     async def _write(connection: aiosqlite.Connection, batch: list[tuple[str, tuple]]) -> None:
-        statements = {
-            "question": "INSERT OR IGNORE INTO questions (id, asked_at, text, language, outcome, "
-                        "entry_id, score, suggestions, chat_type, user_hash, source) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            "choice": "UPDATE questions SET chosen_entry = ?, choice = ? WHERE id = ?",
-            "feedback": "UPDATE questions SET feedback = ? WHERE id = ?",
-            "status": "UPDATE questions SET status = ? WHERE id = ?",
-        }
         try:
             await connection.execute("BEGIN IMMEDIATE")
             for kind, values in batch:
-                await connection.execute(statements[kind], values)
+                await connection.execute(STATEMENTS[kind], values)
             await connection.commit()
         except BaseException:
             with contextlib.suppress(sqlite3.Error, ValueError):
@@ -336,6 +543,9 @@ class QuestionLog:
                 "DELETE FROM questions WHERE asked_at < ?", (cutoff.isoformat(),)
             )
             await connection.commit()
+            if cursor.rowcount > 0:
+                # The WAL still holds the deleted rows' old pages until it is checkpointed.
+                await connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._last_purge = time.monotonic()
         return cursor.rowcount
 

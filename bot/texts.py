@@ -136,6 +136,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "nn": "Denne knappen verkar ikkje lenger. Skriv spørsmålet ditt på nytt.",
         "en": "This button no longer works. Please ask your question again.",
     },
+    "only_asker": {
+        "nb": "Bare den som spurte kan svare her.",
+        "nn": "Berre den som spurde kan svare her.",
+        "en": "Only the person who asked can answer here.",
+    },
     "feedback_thanks": {
         "nb": "Takk for tilbakemeldingen!",
         "nn": "Takk for tilbakemeldinga!",

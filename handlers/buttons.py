@@ -1,7 +1,10 @@
 """Button presses: open an entry, pick a suggestion, "none of these", feedback, contact card.
 
 Every press is decoded and validated first (`bot.callbacks`); a stale or forged press gets a
-polite answerCallbackQuery and nothing else.
+polite answerCallbackQuery and nothing else. A pick, "none of these" or 👍/👎 names a logged
+question, and only the person who asked it can press them: anyone else (in a group, or with
+forged button data) gets a short polite answer, and the question log is written with the
+presser's user hash, so that it changes no one else's question even if this check is passed.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from bot.texts import say
 from bot.vcard import vcard
 from handlers.common import client_language, entry_keyboard, reply_entry
 
+QUESTION_ACTIONS = ("pick", "none", "feedback")
+
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Dispatch a button press by its action."""
@@ -30,10 +35,32 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if pressed is None or (entry is None and pressed.action != "none"):
         await query.answer(say("stale_button", client_language(update)), show_alert=False)
         return
+    if pressed.action in QUESTION_ACTIONS and not await _from_asker(update, context, pressed):
+        return
     handler = {
         "open": _open, "pick": _pick, "none": _none, "card": _card, "feedback": _feedback,
     }[pressed.action]
     await handler(update, context, pressed)
+
+
+async def _from_asker(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, pressed: callbacks.Callback
+) -> bool:
+    """Whether the press comes from the person who asked its question; if not, answer it
+    politely and say False. Presses naming no question (👍/👎 on an entry opened from a
+    menu) pass: they change nothing in the log."""
+    question_ref = pressed.question_ref
+    if question_ref is None:
+        return True
+    user = update.effective_user
+    asker = None
+    if user is not None:
+        asker = await services(context).question_log.is_asker(question_ref, user.id)
+    if asker:
+        return True
+    text = say("only_asker" if asker is False else "stale_button", client_language(update))
+    await update.callback_query.answer(text, show_alert=False)
+    return False
 
 
 async def _open(
@@ -51,12 +78,11 @@ async def _pick(
     update: Update, context: ContextTypes.DEFAULT_TYPE, pressed: callbacks.Callback
 ) -> None:
     """A chosen suggestion: answer it in place of the "Mente du …?" message."""
-    bot_services = services(context)
-    knowledge = bot_services.engine.knowledge
+    knowledge = services(context).engine.knowledge
     entry = knowledge.entries[pressed.entry_id]
     query = update.callback_query
     await query.answer()
-    bot_services.record_choice(pressed.question_ref, entry.id)
+    services(context).record_choice(pressed.question_ref, entry.id, update.effective_user.id)
     text = split_message(entry_html(entry, pressed.language))[0]
     keyboard = entry_keyboard(entry, knowledge, pressed.language, pressed.question_ref)
     await _edit(query, text, keyboard)
@@ -68,7 +94,7 @@ async def _none(
     """None of the suggestions fitted: say so honestly and record it."""
     query = update.callback_query
     await query.answer()
-    services(context).record_choice(pressed.question_ref, None)
+    services(context).record_choice(pressed.question_ref, None, update.effective_user.id)
     await _edit(query, html.escape(say("none_thanks", pressed.language)), None)
 
 
@@ -78,7 +104,8 @@ async def _feedback(
     """👍/👎: thank, record, and drop the feedback row so it is given once."""
     query = update.callback_query
     await query.answer(say("feedback_thanks", pressed.language))
-    services(context).record_feedback(pressed.question_ref, pressed.vote)
+    services(context).record_feedback(pressed.question_ref, pressed.vote,
+                                      update.effective_user.id)
     knowledge = services(context).engine.knowledge
     keyboard = entry_keyboard(knowledge.entries[pressed.entry_id], knowledge, pressed.language,
                               feedback=False)

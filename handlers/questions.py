@@ -1,4 +1,10 @@
-"""Free-text questions: answered, "Mente du …?" with buttons, or an honest "I don't know"."""
+"""Free-text questions: answered, "Mente du …?" with buttons, or an honest "I don't know".
+
+An edited message is a question asked again only if its first version got no confident answer
+(it was throttled, not addressed to the bot, met with "Mente du …?" or "I don't know"); an
+edit of an answered message (a typo fixed) is left alone. Either way the question is logged
+once: the edit's answer updates the row its first version got.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +20,8 @@ from bot import callbacks
 from bot.engine import Outcome, Result
 from bot.facts import Topic
 from bot.render import fact_html, safety_html, suggestions_plain, unanswered_plain
-from bot.services import services
+from bot.services import Services, services
+from bot.storage import CONFIDENT_OUTCOMES
 from bot.texts import say
 from handlers.common import client_language, fact_keyboard, reply_entry
 
@@ -49,10 +56,16 @@ async def answer_question(
     cut is never stored in part."""
     bot_services = services(context)
     engine = bot_services.engine
+    earlier = None
+    if message.edit_date is not None:
+        earlier = await bot_services.question_log.earlier_answer(message.chat.id,
+                                                                 message.message_id)
+        if earlier is not None and earlier[1] in CONFIDENT_OUTCOMES:
+            return
     result = engine.ask(text, language_hint=hint, topic=_topic(context))
     if result.fact is not None and result.fact.topic is not None and context.chat_data is not None:
         context.chat_data[TOPIC_KEY] = (result.fact.topic, time.monotonic())
-    question_ref = bot_services.record_question(result, message)
+    question_ref = _log_once(bot_services, result, message, earlier)
     if result.is_safety_reply and result.safety is not None:
         # Numbers first, nothing to press: no button pushes the person elsewhere.
         await message.reply_text(safety_html(result.safety))
@@ -70,6 +83,16 @@ async def answer_question(
         )
     else:
         await message.reply_text(_escape(unanswered_plain(result, engine.knowledge, logged=True)))
+
+
+def _log_once(
+    bot_services: Services, result: Result, message: Message, earlier: tuple[int, str] | None
+) -> int:
+    """Log the question (a new row, or for an edit the row of its first version); its id."""
+    if earlier is None:
+        return bot_services.record_question(result, message)
+    bot_services.record_reasked(earlier[0], result)
+    return earlier[0]
 
 
 def _topic(context: ContextTypes.DEFAULT_TYPE) -> Topic | None:

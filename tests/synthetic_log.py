@@ -77,20 +77,21 @@ async def fill(path: Path, engine: Engine, days: int = 30, seed: int = 4,
 def _record(question_log: QuestionLog, engine: Engine, text: str, rng: random.Random) -> int:
     """Answer `text` with the engine and log it, with a plausible choice and feedback."""
     result = engine.ask(text)
+    user_id = rng.randint(10_000, 10_300)
     ref = question_log.record_question(
         text=text, language=result.language, outcome=result.outcome.value,
         entry_id=result.entry.id if result.entry else None, score=result.score,
         suggestions=[c.entry.id for c in result.suggestions], chat_type="private",
-        user_id=rng.randint(10_000, 10_300), source="telegram",
+        user_id=user_id, source="telegram",
     )
     if result.outcome is Outcome.SUGGESTED:
         chosen = rng.random()
         if chosen < 0.6:
-            question_log.record_choice(ref, result.suggestions[0].entry.id)
+            question_log.record_choice(ref, result.suggestions[0].entry.id, by=user_id)
         elif chosen < 0.8:
-            question_log.record_choice(ref, None)
+            question_log.record_choice(ref, None, by=user_id)
     elif result.outcome is Outcome.ANSWERED and rng.random() < 0.3:
-        question_log.record_feedback(ref, 1 if rng.random() < 0.85 else -1)
+        question_log.record_feedback(ref, 1 if rng.random() < 0.85 else -1, by=user_id)
     return ref
 
 

@@ -283,3 +283,15 @@ async def test_a_follow_up_is_read_in_the_conversation(offline_bot: OfflineBot) 
     await offline_bot.send(updates.message("og Tinn da?", user_id=72))  # another chat
     assert "Tinn kommune har jeg ikke" not in offline_bot.request.last("sendMessage").params[
         "text"]
+
+
+def test_every_entrys_buttons_fit_with_the_largest_question_id(engine: Engine) -> None:
+    """Question ids take up to 19 digits; every button must still fit in 64 bytes."""
+    largest = callbacks.MAX_QUESTION_ID
+    for entry_id in engine.knowledge.entries:
+        for language in callbacks.LANGUAGES:
+            for action, extra in (("pick", str(largest)), ("feedback", f"-{largest}")):
+                data = callbacks.encode(action, language, entry_id, extra)
+                assert callbacks.decode(data).question_ref == largest
+        data = callbacks.encode_editor("add", callbacks.MAX_DAYS, largest, entry_id)
+        assert callbacks.decode_editor(data).number == largest

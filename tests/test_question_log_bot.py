@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import shutil
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -146,3 +147,125 @@ async def test_rows_past_the_retention_period_are_gone_when_the_bot_starts(
         rows = await question_log.questions(old - dt.timedelta(days=1))
         await second.post_shutdown(second)
     assert [row.text for row in rows] == ["nytt"]
+
+
+# --- buttons: only the asker's presses change the question -----------------------------------
+
+ASKER = 555_000_111
+OTHER = 555_000_222
+GROUP = -100_300
+
+
+def group_press(data: str, user_id: int, language_code: str = "nb") -> dict:
+    """A press on a bot message in GROUP."""
+    update = updates.callback(data, user_id=user_id, language_code=language_code)
+    update["callback_query"]["message"]["chat"] = updates.chat(GROUP, "supergroup")
+    return update
+
+
+async def logged(bot: OfflineBot) -> list:
+    question_log = bot.application.bot_data["services"].question_log
+    return await question_log.questions(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+
+
+async def test_forged_presses_from_another_user_change_nothing(
+    offline_bot: OfflineBot, engine: Engine
+) -> None:
+    question = next(q for q in AMBIGUOUS if engine.ask(q).outcome == "suggested")
+    await offline_bot.send(updates.message(question, user_id=ASKER))  # before any topic
+    suggestions = button_data(offline_bot.request.last("sendMessage"))
+    await offline_bot.send(updates.message("tlf notodden", user_id=ASKER))
+    thumbs_up, thumbs_down = button_data(offline_bot.request.last("sendMessage"))[-2:]
+    offline_bot.request.clear()
+    forged = [thumbs_down, thumbs_up, suggestions[0], suggestions[-1]]
+    for data in forged:  # the asker's button data, pressed in another user's chat
+        await offline_bot.send(updates.callback(data, user_id=OTHER))
+    assert [call.method for call in offline_bot.request.calls] == ["answerCallbackQuery"] * 4
+    assert all(call.params["text"] == "Bare den som spurte kan svare her."
+               for call in offline_bot.request.calls)
+    rows = await logged(offline_bot)
+    assert [(row.feedback, row.choice, row.chosen_entry) for row in rows] == [(None,) * 3] * 2
+    await offline_bot.send(updates.callback(thumbs_down, user_id=ASKER))
+    await offline_bot.send(updates.callback(suggestions[-1], user_id=ASKER))
+    rows = await logged(offline_bot)
+    assert [(row.feedback, row.choice) for row in rows] == [(None, "none"), (-1, None)]
+
+
+async def test_in_a_group_only_the_askers_presses_count(offline_bot: OfflineBot) -> None:
+    await offline_bot.send(updates.message(
+        "@kongsbergregionen_bot tlf notodden", user_id=ASKER, chat_id=GROUP,
+        chat_type="supergroup"))
+    thumbs_down = button_data(offline_bot.request.last("sendMessage"))[-1]
+    offline_bot.request.clear()
+    await offline_bot.send(group_press(thumbs_down, OTHER))
+    await offline_bot.send(group_press(thumbs_down, OTHER + 1, language_code="en"))
+    answers = [call.params["text"] for call in offline_bot.request.of("answerCallbackQuery")]
+    assert answers == ["Bare den som spurte kan svare her.",
+                       "Only the person who asked can answer here."]
+    assert not offline_bot.request.of("editMessageReplyMarkup")  # the buttons stay for the asker
+    assert [row.feedback for row in await logged(offline_bot)] == [None]
+    await offline_bot.send(group_press(thumbs_down, ASKER))
+    assert "Takk" in offline_bot.request.last("answerCallbackQuery").params["text"]
+    assert offline_bot.request.of("editMessageReplyMarkup")
+    assert [row.feedback for row in await logged(offline_bot)] == [-1]
+
+
+async def test_a_press_naming_an_unknown_question_is_stale(offline_bot: OfflineBot) -> None:
+    await offline_bot.send(updates.callback("1:f:nb:contact.notodden:-123456789", user_id=OTHER))
+    assert [call.method for call in offline_bot.request.calls] == ["answerCallbackQuery"]
+    assert "virker ikke lenger" in offline_bot.request.last("answerCallbackQuery").params["text"]
+
+
+# --- edited messages: answered only if the first version was not, logged once ----------------
+
+
+def edited(update: dict, text: str) -> dict:
+    """The message of `update`, edited to `text` (as Telegram sends an edit)."""
+    message = {**update["message"], "text": text, "edit_date": int(time.time())}
+    message.pop("entities", None)
+    if "@kongsbergregionen_bot" in text:
+        message["entities"] = [{"type": "mention", "offset": text.index("@"), "length": 22}]
+    return {"update_id": update["update_id"] + 100_000, "edited_message": message}
+
+
+async def test_an_edit_of_an_answered_message_is_not_answered_or_logged_again(
+    offline_bot: OfflineBot,
+) -> None:
+    first = updates.message("tlf notodden", user_id=ASKER)
+    await offline_bot.send(first)
+    await offline_bot.send(edited(first, "tlf notoden"))
+    await offline_bot.send(edited(first, "tlf notodden kommune"))
+    assert len(offline_bot.request.of("sendMessage")) == 1
+    assert [row.text for row in await logged(offline_bot)] == ["tlf notodden"]
+
+
+async def test_an_edit_of_an_unanswered_message_is_answered_in_the_same_row(
+    offline_bot: OfflineBot,
+) -> None:
+    first = updates.message("Qwerty zxcvb asdfg?", user_id=ASKER)
+    await offline_bot.send(first)
+    await offline_bot.send(edited(first, "tlf notodden"))
+    replies = [call.params["text"] for call in offline_bot.request.of("sendMessage")]
+    assert len(replies) == 2 and "35 01 50 00" in replies[1]
+    await offline_bot.send(edited(first, "tlf tinn"))  # answered now: left alone
+    assert len(offline_bot.request.of("sendMessage")) == 2
+    rows = await logged(offline_bot)
+    assert [(row.text, row.outcome, row.entry_id) for row in rows] == [
+        ("tlf notodden", "answered", "contact.notodden")]
+
+
+async def test_an_edit_of_a_message_never_answered_is_answered_and_logged_once(
+    offline_bot: OfflineBot,
+) -> None:
+    unseen = updates.message("@kongsbergregionen_bot tlf notoden", user_id=ASKER,
+                             chat_id=GROUP, chat_type="supergroup")  # as if throttled
+    plain = updates.message("hei alle sammen", user_id=ASKER, chat_id=GROUP,
+                            chat_type="supergroup")  # not addressed to the bot
+    await offline_bot.send(edited(unseen, "@kongsbergregionen_bot tlf notodden"))
+    await offline_bot.send(plain)
+    await offline_bot.send(edited(plain, "@kongsbergregionen_bot tlf tinn"))
+    await offline_bot.send(edited(plain, "@kongsbergregionen_bot tlf tinn kommune"))
+    replies = [call.params["text"] for call in offline_bot.request.of("sendMessage")]
+    assert len(replies) == 2 and "Notodden" in replies[0] and "Tinn" in replies[1]
+    assert [row.text.strip() for row in await logged(offline_bot)] == [
+        "tlf notodden", "tlf tinn"]

@@ -9,9 +9,11 @@ import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiosqlite
 import pytest
 
-from bot.storage import QuestionLog, utc_now
+from bot import storage
+from bot.storage import MIGRATIONS, QuestionLog, new_question_id, utc_now
 
 
 def question(log: QuestionLog, text: str = "tlf notodden", user_id: int | None = 4242) -> int:
@@ -42,15 +44,16 @@ async def test_creates_the_file_in_wal_mode_with_a_schema_version(
 ) -> None:
     with sqlite3.connect(question_log.path) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert connection.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 1
+        version = connection.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+        assert version == len(MIGRATIONS)
 
 
 async def test_rows_are_masked_hashed_and_linked_to_choices(question_log: QuestionLog) -> None:
     first = question(question_log, "ring meg på 900 12 345")
     second = question(question_log)
-    question_log.record_choice(first, "contact.tinn")
-    question_log.record_choice(second, None)
-    question_log.record_feedback(second, -1)
+    question_log.record_choice(first, "contact.tinn", by=4242)
+    question_log.record_choice(second, None, by=4242)
+    question_log.record_feedback(second, -1, by=4242)
     assert await question_log.flush()
     stored = rows(question_log.path)
     assert [row[0] for row in stored] == [first, second]
@@ -73,12 +76,15 @@ async def test_the_writer_stores_rows_shortly_after_they_are_recorded(
 
 async def test_ids_keep_growing_across_restarts(tmp_path: Path) -> None:
     path = tmp_path / "q.sqlite3"
-    for expected in (1, 2):
+    ids = []
+    for _ in range(2):
         log = QuestionLog(path, "secret", 180)
         await log.initialize()
-        assert question(log) == expected
+        ids += [question(log), question(log)]
         await log.shutdown()
-    assert [row[0] for row in rows(path)] == [1, 2]
+    assert ids == sorted(ids) and len(set(ids)) == 4
+    assert all(0 < question_id < 2**63 for question_id in ids)
+    assert [row[0] for row in rows(path)] == ids
 
 
 async def test_a_locked_database_keeps_rows_until_it_is_free(question_log: QuestionLog) -> None:
@@ -201,3 +207,184 @@ async def test_rows_recorded_while_a_full_buffer_is_written_are_kept(tmp_path: P
         "under utfallet 0", "under utfallet 1", "under utfallet 2",
         "under skrivingen 1", "under skrivingen 2",
     ]
+
+
+# --- one bad row never blocks the others ----------------------------------------------------
+
+
+async def test_a_lone_surrogate_is_stored_replaced_and_blocks_nothing(
+    question_log: QuestionLog,
+) -> None:
+    question(question_log, "før")
+    broken = question(question_log, "tlf notodden \udcff og \ud800")
+    question(question_log, "etter")
+    question_log.record_choice(broken, "contact.\udc80", by=4242)
+    assert await question_log.flush()
+    assert question_log.pending == 0
+    stored = rows(question_log.path)
+    assert [row[1] for row in stored] == ["før", "tlf notodden \ufffd og \ufffd", "etter"]
+    assert stored[1][3] == "contact.\ufffd"
+
+
+async def test_a_row_that_cannot_be_written_is_dropped_alone_with_one_warning(
+    question_log: QuestionLog, caplog: pytest.LogCaptureFixture
+) -> None:
+    question(question_log, "før")
+    question_log.record_feedback(2**70, 1, by=4242)  # no SQLite integer holds this id
+    question(question_log, "etter")
+    with caplog.at_level("WARNING", logger="bot.storage"):
+        assert await question_log.flush()
+    assert question_log.pending == 0
+    assert [row[1] for row in rows(question_log.path)] == ["før", "etter"]
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "feedback row" in warnings[0].getMessage()
+    question(question_log, "neste")  # and the log goes on
+    assert await question_log.flush()
+    assert len(rows(question_log.path)) == 3
+
+
+async def test_a_taken_id_keeps_the_question_under_a_new_one(
+    question_log: QuestionLog, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = question(question_log, "først")
+    assert await question_log.flush()
+    draws = iter([first])  # as if another writer had drawn the same id, then fresh ones
+    monkeypatch.setattr(storage, "new_question_id",
+                        lambda previous=0: next(draws, None) or new_question_id(previous))
+    question(question_log, "samme id")
+    with caplog.at_level("WARNING", logger="bot.storage"):
+        assert await question_log.flush()
+    stored = rows(question_log.path)
+    assert [row[1] for row in stored] == ["først", "samme id"]
+    assert stored[0][0] == first and stored[1][0] != first
+    assert "repaired" in caplog.text
+
+
+# --- ids: unique across writers and restarts --------------------------------------------------
+
+
+async def test_two_writers_on_one_database_keep_all_rows(tmp_path: Path) -> None:
+    path = tmp_path / "q.sqlite3"
+    bot = QuestionLog(path, "secret", 180, flush_interval=60)
+    chat = QuestionLog(path, "secret", 180, flush_interval=60)
+    await bot.initialize()
+    await chat.initialize()
+    try:
+        ids = []
+        for number in range(20):
+            ids.append(question(bot, f"fra boten {number}"))
+            ids.append(question(chat, f"fra terminalen {number}"))
+            if number % 5 == 4:
+                assert await bot.flush() and await chat.flush()
+    finally:
+        await bot.shutdown()
+        await chat.shutdown()
+    stored = rows(path)
+    assert len(stored) == 40 and len(set(ids)) == 40
+    assert sorted(row[0] for row in stored) == sorted(ids)
+
+
+async def test_ids_of_rows_lost_in_a_crash_are_not_handed_out_again(tmp_path: Path) -> None:
+    path = tmp_path / "q.sqlite3"
+    crashed = QuestionLog(path, "secret", 180, flush_interval=60)
+    await crashed.initialize()
+    written = question(crashed, "skrevet")
+    assert await crashed.flush()
+    lost = {question(crashed, f"i minnet {number}") for number in range(5)}  # buttons sent
+    crashed._writer.cancel()  # kill -9: nothing more is written
+    await crashed._close()
+    restarted = QuestionLog(path, "secret", 180)
+    await restarted.initialize()
+    new = {question(restarted, f"etter omstart {number}") for number in range(5)}
+    await restarted.shutdown()
+    assert not new & (lost | {written})
+    assert {row[0] for row in rows(path)} == new | {written}
+
+
+# --- buttons change only their asker's question ----------------------------------------------
+
+
+async def test_choices_and_feedback_change_only_the_askers_question(
+    question_log: QuestionLog,
+) -> None:
+    mine = question(question_log, "mitt spørsmål", user_id=4242)
+    question_log.record_feedback(mine, -1, by=999)
+    question_log.record_choice(mine, "contact.tinn", by=999)
+    question_log.record_choice(mine, None, by=None)
+    assert await question_log.flush()
+    assert rows(question_log.path)[0][3:] == (None, None, None)
+    assert await question_log.is_asker(mine, 4242) is True
+    assert await question_log.is_asker(mine, 999) is False
+    assert await question_log.is_asker(mine + 1, 4242) is None
+    question_log.record_feedback(mine, -1, by=4242)
+    assert await question_log.flush()
+    assert rows(question_log.path)[0][5] == -1
+
+
+async def test_the_asker_is_known_before_the_row_is_written(tmp_path: Path) -> None:
+    log = QuestionLog(tmp_path / "q.sqlite3", "secret", 180, flush_interval=60)
+    await log.initialize()
+    try:
+        mine = question(log, user_id=4242)
+        assert log.pending == 1
+        assert await log.is_asker(mine, 4242) is True
+        assert await log.is_asker(mine, 999) is False
+    finally:
+        await log.shutdown()
+
+
+# --- edited messages find their row ----------------------------------------------------------
+
+
+async def test_an_edited_message_finds_the_row_of_its_first_version(
+    question_log: QuestionLog,
+) -> None:
+    assert await question_log.earlier_answer(101, 7) is None
+    first = question(question_log, "Qwerty zxcvb")
+    question_log.remember_message(first, 101, 7)
+    assert await question_log.earlier_answer(101, 7) == (first, "answered")  # still pending
+    question_log.record_reasked(first, text="tlf 900 12 345", language="nb",
+                                outcome="unanswered", entry_id=None, score=0.0, suggestions=[])
+    assert await question_log.earlier_answer(101, 7) == (first, "unanswered")
+    assert await question_log.flush()
+    assert await question_log.earlier_answer(101, 7) == (first, "unanswered")
+    assert await question_log.earlier_answer(101, 8) is None
+    assert await question_log.earlier_answer(102, 7) is None
+    assert [row[1] for row in rows(question_log.path)] == ["tlf [telefon]"]
+    with sqlite3.connect(question_log.path) as connection:
+        [(key,)] = connection.execute("SELECT message_key FROM questions").fetchall()
+    assert key and "101" not in key
+
+
+# --- retention: deleted text leaves no bytes behind ------------------------------------------
+
+
+async def test_purged_rows_leave_no_bytes_in_the_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    connect = aiosqlite.connect
+
+    async def connect_on_a_build_without_secure_delete(*args: object, **kwargs: object):
+        connection = await connect(*args, **kwargs)
+        await connection.execute("PRAGMA secure_delete=OFF")  # SQLite's own default
+        return connection
+
+    monkeypatch.setattr(aiosqlite, "connect", connect_on_a_build_without_secure_delete)
+    path = tmp_path / "q.sqlite3"
+    secret_text = "zqxjkv gammelt hemmelig spørsmål"
+    log = QuestionLog(path, "secret", retention_days=30)
+    await log.initialize()
+    question(log, secret_text)
+    question(log, "nytt")
+    assert await log.flush()
+    old = (utc_now() - dt.timedelta(days=31)).isoformat()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE questions SET asked_at = ? WHERE text = ?", (old, secret_text))
+    assert await log.purge() == 1
+    try:
+        data = b"".join(Path(f"{path}{suffix}").read_bytes()
+                        for suffix in ("", "-wal") if Path(f"{path}{suffix}").exists())
+        assert b"zqxjkv" not in data
+        assert b"nytt" in data
+    finally:
+        await log.shutdown()
