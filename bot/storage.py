@@ -503,6 +503,8 @@ class QuestionLog:
         """Write one row that failed, repaired; drop it if that fails too (one warning)."""
         repaired = tuple(clean_text(value) for value in values)
         if kind == "question" and isinstance(error, sqlite3.IntegrityError):
+            if await self._already_written(connection, repaired):
+                return  # the same row, written by a flush that overlapped this one
             self._last_id = new_question_id(self._last_id)  # the id is taken: keep the text
             repaired = (self._last_id, *repaired[1:])
         try:
@@ -513,6 +515,14 @@ class QuestionLog:
             return
         log.warning("Question log: one %s row was repaired before it could be written "
                     "(%s: %s)", kind, type(error).__name__, error)
+
+    @staticmethod
+    async def _already_written(connection: aiosqlite.Connection, values: tuple) -> bool:
+        """Whether the question row `values` (id first, then asked_at and text) is stored."""
+        async with connection.execute(
+            "SELECT 1 FROM questions WHERE id = ? AND asked_at = ? AND text = ?", values[:3]
+        ) as cursor:
+            return await cursor.fetchone() is not None
 
     @staticmethod
     async def _write(connection: aiosqlite.Connection, batch: list[tuple[str, tuple]]) -> None:
