@@ -563,9 +563,7 @@ class Engine:
         Hallingdal" is not answered by this council's organisation."""
         if candidates[0].score >= NAMED_CERTAIN:
             return Outcome.ANSWERED, ()
-        floor = max(self.matching.suggest_threshold, candidates[0].score - SUGGESTION_SPREAD)
-        shown = tuple(c for c in candidates if c.score >= floor)[: self.matching.max_suggestions]
-        return Outcome.SUGGESTED, shown
+        return Outcome.SUGGESTED, self._suggestions(candidates)
 
     def _decide(self, candidates: list[Candidate]) -> tuple[Outcome, tuple[Candidate, ...]]:
         """Answer, suggest or admit not knowing, from the ranked candidates.
@@ -584,9 +582,12 @@ class Engine:
             needed += LOCAL_ANSWER_EXTRA
         if top >= needed and clear:
             return Outcome.ANSWERED, ()
-        floor = max(matching.suggest_threshold, top - SUGGESTION_SPREAD)
-        shown = tuple(c for c in candidates if c.score >= floor)[: matching.max_suggestions]
-        return Outcome.SUGGESTED, shown
+        return Outcome.SUGGESTED, self._suggestions(candidates)
+
+    def _suggestions(self, candidates: list[Candidate]) -> tuple[Candidate, ...]:
+        """The candidates offered as "Mente du …?": within SUGGESTION_SPREAD of the best."""
+        floor = max(self.matching.suggest_threshold, candidates[0].score - SUGGESTION_SPREAD)
+        return tuple(c for c in candidates if c.score >= floor)[: self.matching.max_suggestions]
 
     def municipalities_named(self, text: str) -> list[str]:
         """The member municipalities `text` names, misspellings included, in order."""

@@ -25,7 +25,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.knowledge import LANGUAGES, Problem, line_of, pick, read_yaml, texts_of
-from bot.terms import Vocabulary, message_words, occurrences, parse_term
+from bot.terms import Pattern, Vocabulary, message_words, occurrences, parse_term
 from bot.text import fold, words
 
 FACTS_FILE = "facts.yaml"
@@ -200,15 +200,19 @@ class FactLayer:
     def other_places_in(self, text: str) -> list[str]:
         """The places `text` names that are not members ("regionrådet for Hallingdal"),
         folded."""
-        fits = [self._vocabulary.match(word) for word in message_words(text)]
-        found = self._found(self.data.other_places, fits, frozenset().union(*fits), set())
+        fits, present = self._fit(message_words(text))
+        found = self._found(self.data.other_places, fits, present, set())
         return [fold(term.text) for term in found]
 
     def _asks_for_something(self, text: str) -> bool:
         """Whether `text` holds a word some attribute is asked for by."""
-        fits = [self._vocabulary.match(word) for word in message_words(text)]
-        present = frozenset().union(*fits)
+        fits, present = self._fit(message_words(text))
         return any(self._found(a.terms, fits, present, set()) for a in self.data.attributes)
+
+    def _fit(self, folded: list[str]) -> tuple[list[frozenset[Pattern]], frozenset[Pattern]]:
+        """The patterns each of a message's folded words fits, and every pattern present."""
+        fits = [self._vocabulary.match(word) for word in folded]
+        return fits, frozenset().union(*fits)
 
     def _answer(
         self, text: str, language: str, named: list[str], topic: Topic | None = None
@@ -216,8 +220,7 @@ class FactLayer:
         folded = message_words(text)
         if not folded or len(folded) > 40:
             return None
-        fits = [self._vocabulary.match(word) for word in folded]
-        present = frozenset().union(*fits)
+        fits, present = self._fit(folded)
         covered: set[int] = set()
         asked = [a for a in self.data.attributes
                  if self._found(a.terms, fits, present, covered)]

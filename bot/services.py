@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from telegram import Message
 from telegram.ext import ContextTypes
@@ -38,14 +39,8 @@ class Services:
     def record_question(self, result: EngineResult, message: Message) -> int:
         """Log a question (masked, user hashed) and the message it came from; its id, for the
         buttons that refer to it."""
-        candidate = result.best
         question_ref = self.question_log.record_question(
-            text=result.question,
-            language=result.language,
-            outcome=result.outcome.value,
-            entry_id=result.logged_id,
-            score=candidate.score if candidate else 0.0,
-            suggestions=[c.entry.id for c in result.suggestions],
+            **_logged(result),
             chat_type=message.chat.type,
             user_id=message.from_user.id if message.from_user else None,
             source="telegram",
@@ -55,16 +50,7 @@ class Services:
 
     def record_reasked(self, question_ref: int, result: EngineResult) -> None:
         """Log an edited message's new wording and outcome in its first version's row."""
-        candidate = result.best
-        self.question_log.record_reasked(
-            question_ref,
-            text=result.question,
-            language=result.language,
-            outcome=result.outcome.value,
-            entry_id=result.logged_id,
-            score=candidate.score if candidate else 0.0,
-            suggestions=[c.entry.id for c in result.suggestions],
-        )
+        self.question_log.record_reasked(question_ref, **_logged(result))
 
     def record_choice(
         self, question_ref: int | None, entry_id: str | None, user_id: int | None
@@ -108,3 +94,16 @@ def check_hash_secret(config: Config) -> None:
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
     """The bot's services, from a handler's context."""
     return context.application.bot_data[SERVICES_KEY]
+
+
+def _logged(result: EngineResult) -> dict[str, Any]:
+    """What the question log keeps of an answer: the question, its language and outcome, the
+    entry that answered, its score and the suggestions."""
+    return {
+        "text": result.question,
+        "language": result.language,
+        "outcome": result.outcome.value,
+        "entry_id": result.logged_id,
+        "score": result.best.score if result.best else 0.0,
+        "suggestions": [c.entry.id for c in result.suggestions],
+    }

@@ -349,16 +349,10 @@ class QuestionLog:
     async def is_asker(self, question_id: int, user_id: int | None) -> bool | None:
         """Whether user `user_id` asked question `question_id`; None when the question is
         not known (never logged, past retention, or the log cannot be read now)."""
-        stored = self._pending_question(question_id)
+        stored = self._pending_question(question_id) or await self._look_up(
+            "SELECT user_hash FROM questions WHERE id = ?", (question_id,))
         if stored is None:
-            try:
-                found = await self._fetch_one(
-                    "SELECT user_hash FROM questions WHERE id = ?", (question_id,))
-            except (sqlite3.Error, OSError, ValueError):
-                return None
-            if found is None:
-                return None
-            stored = found
+            return None
         return stored[0] == user_hash(user_id, self._hash_secret)
 
     async def earlier_answer(self, chat_id: int, message_id: int) -> tuple[int, str] | None:
@@ -369,16 +363,13 @@ class QuestionLog:
         outcome = self._pending_outcome(question_id) if question_id is not None else None
         if question_id is not None and outcome is not None:
             return question_id, outcome
-        try:
-            if question_id is None:
-                found = await self._fetch_one(
-                    "SELECT id, outcome FROM questions WHERE message_key = ? "
-                    "ORDER BY id DESC LIMIT 1", (key,))
-            else:
-                found = await self._fetch_one(
-                    "SELECT id, outcome FROM questions WHERE id = ?", (question_id,))
-        except (sqlite3.Error, OSError, ValueError):
-            return None
+        if question_id is None:
+            found = await self._look_up(
+                "SELECT id, outcome FROM questions WHERE message_key = ? "
+                "ORDER BY id DESC LIMIT 1", (key,))
+        else:
+            found = await self._look_up(
+                "SELECT id, outcome FROM questions WHERE id = ?", (question_id,))
         if found is None:
             return None
         return found[0], self._pending_outcome(found[0]) or found[1]
@@ -410,10 +401,14 @@ class QuestionLog:
                 outcome = values[2]
         return outcome
 
-    async def _fetch_one(self, sql: str, parameters: tuple[Any, ...]) -> tuple[Any, ...] | None:
-        connection = await self._connect()
-        async with connection.execute(sql, parameters) as cursor:
-            row = await cursor.fetchone()
+    async def _look_up(self, sql: str, parameters: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """The first row `sql` finds; None when there is none or the log cannot be read now."""
+        try:
+            connection = await self._connect()
+            async with connection.execute(sql, parameters) as cursor:
+                row = await cursor.fetchone()
+        except (sqlite3.Error, OSError, ValueError):
+            return None
         return tuple(row) if row is not None else None
 
     @property
@@ -435,7 +430,9 @@ class QuestionLog:
                         await self._wake.wait()
                 await asyncio.sleep(self.flush_interval)
             self._wake.clear()
-            if await self.flush():
+            # Shielded: a shutdown that cancels the writer mid-write must not leave committed
+            # rows pending, for its own last flush to write a second time.
+            if await asyncio.shield(self.flush()):
                 retry_delay = 0.0
                 await self._purge_daily()
             else:
@@ -503,8 +500,6 @@ class QuestionLog:
         """Write one row that failed, repaired; drop it if that fails too (one warning)."""
         repaired = tuple(clean_text(value) for value in values)
         if kind == "question" and isinstance(error, sqlite3.IntegrityError):
-            if await self._already_written(connection, repaired):
-                return  # the same row, written by a flush that overlapped this one
             self._last_id = new_question_id(self._last_id)  # the id is taken: keep the text
             repaired = (self._last_id, *repaired[1:])
         try:
@@ -515,14 +510,6 @@ class QuestionLog:
             return
         log.warning("Question log: one %s row was repaired before it could be written "
                     "(%s: %s)", kind, type(error).__name__, error)
-
-    @staticmethod
-    async def _already_written(connection: aiosqlite.Connection, values: tuple) -> bool:
-        """Whether the question row `values` (id first, then asked_at and text) is stored."""
-        async with connection.execute(
-            "SELECT 1 FROM questions WHERE id = ? AND asked_at = ? AND text = ?", values[:3]
-        ) as cursor:
-            return await cursor.fetchone() is not None
 
     @staticmethod
     async def _write(connection: aiosqlite.Connection, batch: list[tuple[str, tuple]]) -> None:
