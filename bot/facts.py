@@ -254,16 +254,25 @@ class FactLayer:
         return self._single(asked, municipalities, language)
 
     def _is_filler(self, word: str) -> bool:
-        """A word that changes nothing: a number, a filler or stop word, or one of six letters
-        or more that is one letter off one ("komune", "kommunnene")."""
+        """A word that changes nothing: a number, a filler or stop word, one of six letters
+        or more that is one letter off one ("komune", "kommunnene"), or a shorter one with two
+        letters swapped ("lsite")."""
         if word.isdigit() or word in self._ignorable:
             return True
         if len(word) < FUZZY_FILLER_LENGTH:
-            return False
+            return len(word) >= 4 and self._swapped_filler(word)
         limit = 2 if len(word) >= 10 else 1
         return process.extractOne(
             word, self._long_filler, scorer=OSA.distance, score_cutoff=limit
         ) is not None
+
+    def _swapped_filler(self, word: str) -> bool:
+        """A short word that is a filler word with two neighbouring letters swapped ("lsite")."""
+        return any(
+            len(filler) == len(word) and sorted(filler) == sorted(word)
+            and OSA.distance(word, filler) == 1
+            for filler in self._long_filler
+        )
 
     @staticmethod
     def _found(
