@@ -576,13 +576,25 @@ class Engine:
             return Outcome.UNANSWERED, ()
         top = candidates[0].score
         runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-        clear = top - runner_up >= matching.ambiguity_margin or (top >= 99.9 > runner_up)
+        clear = (top - runner_up >= matching.ambiguity_margin or (top >= 99.9 > runner_up)
+                 or self._courtesies_only(candidates))
         needed = matching.answer_threshold
         if candidates[0].entry.municipality is not None:
             needed += LOCAL_ANSWER_EXTRA
         if top >= needed and clear:
             return Outcome.ANSWERED, ()
         return Outcome.SUGGESTED, self._suggestions(candidates)
+
+    @staticmethod
+    def _courtesies_only(candidates: list[Candidate]) -> bool:
+        """Whether the best and the runner-up are small talk that point to each other as
+        related ("takk for hjelpen, ha det bra": thanks and goodbye): asking "thanks or
+        goodbye?" helps nobody, the best of them is the answer."""
+        if len(candidates) < 2:
+            return False
+        best, runner_up = candidates[0].entry, candidates[1].entry
+        return (best.kind == runner_up.kind == "smalltalk"
+                and runner_up.id in best.related and best.id in runner_up.related)
 
     def _suggestions(self, candidates: list[Candidate]) -> tuple[Candidate, ...]:
         """The candidates offered as "Mente du …?": within SUGGESTION_SPREAD of the best."""
