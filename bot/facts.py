@@ -29,11 +29,13 @@ from bot.terms import Pattern, Vocabulary, message_words, occurrences, parse_ter
 from bot.text import fold, words
 
 FACTS_FILE = "facts.yaml"
-FILE_KEYS = {"attributes", "all_words", "filler", "other_places", "other_bodies",
-             "municipalities"}
+FILE_KEYS = {"attributes", "bundles", "council", "all_words", "filler", "other_places",
+             "other_bodies", "municipalities"}
 ATTRIBUTE_KEYS = {"id", "card", "also", "words", "answer", "list", "missing"}
 CARDS = ("contact", "municipality", "none")
 MUNICIPALITY_KEYS = {"name", "short", "entry", "contact", "website", "source", "checked", "facts"}
+BUNDLE_KEYS = {"words", "attributes"}
+COUNCIL_KEYS = {"name", "contact", "words", "attributes"}
 VALUE_KEYS = {*LANGUAGES, "year", "source"}
 FUZZY_FILLER_LENGTH = 6
 QUESTION_WORDS = frozenset(words(fold(
@@ -42,6 +44,10 @@ QUESTION_WORDS = frozenset(words(fold(
 )))
 """Words that begin a question inside a longer sentence ("… og lurte på kor mange som bur i
 Nore og Uvdal")."""
+REGION_WORDS = frozenset(fold(word) for word in (
+    "region", "regional", "regionen", "regions", "regionråd", "regionrådet", "regionsamarbeidet"
+))
+"""Words after "Kongsberg" that make it the region's name, not the municipality's."""
 NEVER_MISSPELT = frozenset({"hvilket", "hvilken", "kommunen", "kommune", "kvifor"})
 """Words close to a term ("hvilke", "kommunene") that mean something else."""
 OLD_SUFFIX = {"nb": "(oppgitt i {year})", "nn": "(oppgitt i {year})", "en": "(as given in {year})"}
@@ -112,10 +118,33 @@ class Municipality:
 
 
 @dataclass(frozen=True)
+class Bundle:
+    """Words that ask for several attributes at once ("kontaktinformasjon": phone, e-mail and
+    address)."""
+
+    terms: tuple
+    attributes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Council:
+    """The regional council, for the facts the bot never has about it (its organisation
+    number, budget, staff): asked for one, it says so and gives the council's website."""
+
+    name: dict[str, str]
+    contact: str
+    terms: tuple
+    attributes: tuple[str, ...]
+    website: str = ""
+
+
+@dataclass(frozen=True)
 class FactData:
     """facts.yaml as loaded."""
 
     attributes: tuple[Attribute, ...] = ()
+    bundles: tuple[Bundle, ...] = ()
+    council: Council | None = None
     municipalities: dict[str, Municipality] = field(default_factory=dict)
     all_words: tuple = ()
     filler: frozenset[str] = frozenset()
@@ -156,13 +185,15 @@ class FactLayer:
     ):
         """`entries` are the knowledge base's: each municipality's phone, e-mail, address and
         website are read from its contact entry, the one place they are written."""
-        data = with_contacts(data, entries or {})
+        data = _council_with_contact(with_contacts(data, entries or {}), entries or {})
         self.data = data
         self._ignorable = frozenset(ignorable) | data.filler
         self._names = {word: key for word, key in names.items() if word not in self._ignorable}
         self._name_list = [name for name in self._names if len(name) >= 3]
         self._long_filler = [w for w in self._ignorable if len(w) >= FUZZY_FILLER_LENGTH - 1]
-        patterns = [p for a in data.attributes for t in a.terms for p in t.patterns]
+        patterns = [p for a in (*data.attributes, *data.bundles) for t in a.terms
+                    for p in t.patterns]
+        patterns += [p for t in (data.council.terms if data.council else ()) for p in t.patterns]
         patterns += [p for t in (*data.all_words, *data.other_places, *data.other_bodies)
                      for p in t.patterns]
         self._vocabulary = Vocabulary(patterns, NEVER_MISSPELT | self._ignorable)
@@ -222,12 +253,14 @@ class FactLayer:
             return None
         fits, present = self._fit(folded)
         covered: set[int] = set()
-        asked = [a for a in self.data.attributes
-                 if self._found(a.terms, fits, present, covered)]
+        asked = self._asked(fits, present, covered)
         everyone = bool(self._found(self.data.all_words, fits, present, covered))
         elsewhere = self._found(self.data.other_places, fits, present, covered)
         bodies = self._found(self.data.other_bodies, fits, present, covered)
-        own = {i: key for i, word in enumerate(folded) if (key := self._name_of(word, named))}
+        council = self.data.council
+        council_named = bool(council and self._found(council.terms, fits, present, covered))
+        own = {i: key for i, word in enumerate(folded)
+               if (key := self._name_of(word, named)) and not _names_the_region(folded, i)}
         own_names = set(own)
         covered |= own_names
         if any(i not in covered and not self._is_filler(word) for i, word in enumerate(folded)):
@@ -246,12 +279,35 @@ class FactLayer:
             return FactAnswer(pick(NOT_A_MEMBER, language).format(place=place), None, (), False)
         if everyone and not own_names:
             return self._list(asked, language)
+        if council and council_named and not own_names and all(
+                a.id in council.attributes for a in asked):
+            return council_unknown(council, asked, language)
         keys = list(dict.fromkeys(own.values())) or named
         municipalities = [self.data.municipalities[key] for key in keys
                           if key in self.data.municipalities]
         if not municipalities:
             return None
         return self._single(asked, municipalities, language)
+
+    def _asked(self, fits: list, present: frozenset, covered: set[int]) -> list[Attribute]:
+        """The attributes a message asks for, in the file's order: named, or asked for by a
+        bundle; one whose words all stand inside another's ("organisation number" holds
+        "number") is not asked for."""
+        spans: dict[str, set[int]] = {}
+        for attribute in self.data.attributes:
+            positions: set[int] = set()
+            if self._found(attribute.terms, fits, present, positions):
+                spans[attribute.id] = positions
+        for bundle in self.data.bundles:
+            positions = set()
+            if self._found(bundle.terms, fits, present, positions):
+                for attribute_id in bundle.attributes:
+                    spans.setdefault(attribute_id, positions)
+        inside = {a for a, span in spans.items()
+                  if any(span < other for b, other in spans.items() if b != a)}
+        for span in spans.values():
+            covered |= span
+        return [a for a in self.data.attributes if a.id in spans and a.id not in inside]
 
     def _is_filler(self, word: str) -> bool:
         """A word that changes nothing: a number, a filler or stop word, one of six letters
@@ -420,10 +476,14 @@ def load_facts(
                               f"{', '.join(sorted(FILE_KEYS))})")
     attributes = _attributes(data.get("attributes"), data, report)
     known_ids = {a.id for a in attributes}
+    bundles = _bundles(data.get("bundles"), data, report, known_ids)
+    council = _council(data.get("council"), data, report, known_ids, set(entry_ids))
     municipalities = _municipalities(data.get("municipalities"), data, report, known_ids,
                                      set(entry_ids), set(municipality_keys))
     return FactData(
         attributes=tuple(attributes),
+        bundles=tuple(bundles),
+        council=council,
         municipalities=municipalities,
         all_words=_terms(data.get("all_words"), data, "all_words", report),
         filler=frozenset("".join(words(fold(str(w)))) for w in data.get("filler") or []),
@@ -480,6 +540,65 @@ def _attributes(value: Any, data: dict, report: Any) -> list[Attribute]:
             also=tuple(str(other) for other in raw.get("also") or []),
         ))
     return attributes
+
+
+def _bundles(value: Any, data: dict, report: Any, known_ids: set[str]) -> list[Bundle]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        report(data, "bundles", "'bundles' must be a list")
+        return []
+    bundles = []
+    for raw in value:
+        if not isinstance(raw, dict):
+            report(data, "bundles", "each bundle needs 'words' and 'attributes'")
+            continue
+        for key in raw:
+            if key not in BUNDLE_KEYS:
+                report(raw, key, f"bundle: unknown key '{key}'")
+        terms = _terms(raw.get("words"), raw, "words", report)
+        wanted = raw.get("attributes")
+        if not terms or not isinstance(wanted, list) or not wanted:
+            report(raw, "words" if not terms else "attributes",
+                   "a bundle needs 'words' and a list of 'attributes'")
+            continue
+        unknown = [str(a) for a in wanted if a not in known_ids]
+        if unknown:
+            report(raw, "attributes", f"bundle: unknown attribute(s) {', '.join(unknown)}")
+            continue
+        bundles.append(Bundle(terms, tuple(str(a) for a in wanted)))
+    return bundles
+
+
+def _council(
+    raw: Any, data: dict, report: Any, known_ids: set[str], entry_ids: set[str]
+) -> Council | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        report(data, "council", "'council' must be a mapping with name, contact, words and "
+                                "attributes")
+        return None
+    for key in raw:
+        if key not in COUNCIL_KEYS:
+            report(raw, key, f"council: unknown key '{key}'")
+    terms = _terms(raw.get("words"), raw, "words", report)
+    wanted = raw.get("attributes")
+    contact = raw.get("contact")
+    problems = [
+        ("words", not terms, "council: 'words' must list how people name the council"),
+        ("attributes", not isinstance(wanted, list) or not wanted
+         or any(a not in known_ids for a in wanted),
+         "council: 'attributes' must list attributes of this file"),
+        ("contact", contact not in entry_ids, "council: 'contact' must be an entry id"),
+    ]
+    for key, failed, message in problems:
+        if failed:
+            report(raw, key, message)
+    if any(failed for _, failed, _ in problems):
+        return None
+    name = texts_of(raw, "name", "council", _at(raw, report))
+    return Council(name, str(contact), terms, tuple(str(a) for a in wanted))
 
 
 def _municipalities(
@@ -543,6 +662,30 @@ def _value(fact: Any, where: Any, attribute: str, report: Any, label: str) -> Fa
         year = None
     texts = {lang: str(fact[lang]) for lang in LANGUAGES if lang in fact}
     return FactValue(texts, year, str(fact.get("source") or ""))
+
+
+def council_unknown(council: Council, asked: list[Attribute], language: str) -> FactAnswer:
+    """What the bot does not know about the council, with the council's website."""
+    name = pick(council.name, language)
+    lines = [pick(a.missing, language).format(name=name, website=council.website)
+             for a in asked]
+    return FactAnswer("\n".join(lines), None, (), False)
+
+
+def _council_with_contact(data: FactData, entries: Mapping[str, Any]) -> FactData:
+    """`data` with the council's website read from its contact entry."""
+    council = data.council
+    contact = getattr(entries.get(council.contact), "contact", None) if council else None
+    if council is None or contact is None or not contact.website:
+        return data
+    return replace(data, council=replace(council, website=_bare(contact.website)))
+
+
+def _names_the_region(folded: list[str], position: int) -> bool:
+    """Whether the name at `position` is the region's, not the municipality's ("the Kongsberg
+    region council", "Kongsberg regionråd")."""
+    following = folded[position + 1: position + 2]
+    return bool(following) and following[0] in REGION_WORDS
 
 
 def embedded_questions(sentence: str) -> list[tuple[str, str]]:

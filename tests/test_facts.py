@@ -64,8 +64,67 @@ def test_a_fact_the_bot_never_has_is_said_plainly_with_the_website(engine: Engin
     result = engine.ask("hvem er ordfører i Flesberg?")
     assert result.outcome is Outcome.UNANSWERED  # it reaches the editors
     assert first_line(engine, "hvem er ordfører i Flesberg?") == (
-        "Hvem som er ordfører, rådmann eller ansatt i Flesberg kommune, vet jeg ikke. "
+        "Hvem som er ordfører eller rådmann i Flesberg kommune, vet jeg ikke. "
         "Se www.flesberg.kommune.no.")
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [("org.nr kongsbergregionen",
+      "Organisasjonsnummeret til Regionrådet for Kongsbergregionen har jeg ikke. "
+      "Se www.kongsbergregionen.no."),
+     ("What's the organisation number of the Kongsberg region council?",
+      "I do not have the organisation number of the Kongsbergregionen regional council. "
+      "Please see www.kongsbergregionen.no."),
+     ("hva er budsjettet til regionrådet i år",
+      "Budsjettet og økonomien til Regionrådet for Kongsbergregionen har jeg ikke tall for. "
+      "Se www.kongsbergregionen.no."),
+     ("Who is the general manager of Kongsbergregionen?",
+      "I do not know who works for the Kongsbergregionen regional council. "
+      "Please see www.kongsbergregionen.no.")],
+)
+def test_what_the_bot_never_has_about_the_council_is_said_with_its_website(
+    engine: Engine, question: str, line: str
+) -> None:
+    assert engine.ask(question).outcome is Outcome.UNANSWERED
+    assert first_line(engine, question) == line
+
+
+def test_the_council_made_of_mayors_is_not_a_question_about_staff(engine: Engine) -> None:
+    result = engine.ask("er det ordførerne som sitter i regionrådet")
+    assert result.outcome is Outcome.ANSWERED and result.best is not None
+    assert result.best.entry.id == "council.organisation"
+
+
+def test_words_asking_for_contact_details_ask_for_phone_email_and_address(
+    engine: Engine
+) -> None:
+    text = result_plain(engine.ask("kontaktinformasjon til Nore og Uvdal"), engine.knowledge)
+    assert "31 02 40 00" in text and "post@noreoguvdal.kommune.no" in text
+    assert "Sentrum 16, 3630 Rødberg" in text
+
+
+def test_an_attribute_inside_another_is_not_asked_for(engine: Engine) -> None:
+    text = result_plain(engine.ask("organisasjonsnummer Tinn"), engine.knowledge)
+    assert "Organisasjonsnummeret til Tinn kommune har jeg ikke" in text
+    assert "telefon" not in text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [("NoU sentralbord", "31 02 40 00"), ("postnr sauland kommunehus", "3692 Sauland"),
+     ("adm.sentre alle 7", "• Flesberg: Lampeland"),
+     ("hvilken av de sju kommunene har flest folk?", "• Kongsberg: 28 793 (2023)"),
+     ("kan du lsite opp innbyggertallet for alle kommunene?", "• Tinn:"),
+     ("List the administrative centres of all seven member municipalities.",
+      "• Tinn: Rjukan")],
+)
+def test_abbreviations_superlatives_and_typos_reach_the_facts(
+    engine: Engine, question: str, fact: str
+) -> None:
+    result = engine.ask(question)
+    assert result.outcome is Outcome.ANSWERED
+    assert fact in result_plain(result, engine.knowledge)
 
 
 @pytest.mark.parametrize("question", ["tlf Drammen kommune", "Hvor mange bor i Sigdal?",
@@ -134,3 +193,23 @@ def test_what_stands_before_an_inner_question_is_part_of_it(engine: Engine) -> N
     text = result_plain(engine.ask("funker det å maile Tinn kommune, hvilken adresse bruker "
                                    "jeg da?"), engine.knowledge)
     assert "Storgata" not in text and "Rjukan" not in text.split("@")[0]
+
+
+def test_a_broken_bundle_or_council_block_is_named_with_its_line(tmp_path: Path) -> None:
+    directory = tmp_path / "kb"
+    shutil.copytree(KNOWLEDGE, directory)
+    path = directory / "facts.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("    attributes: [phone, email, address]\n",
+                        "    attributes: [phone, fax]\n")
+    text = text.replace("  contact: contact.council\n", "  contact: contact.counsil\n")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(directory)
+    problems = [str(p) for p in caught.value.problems]
+    lines = text.splitlines()
+    fax_line = next(i for i, line in enumerate(lines, 1) if "[phone, fax]" in line)
+    counsil_line = next(i for i, line in enumerate(lines, 1) if "contact.counsil" in line)
+    assert f"facts.yaml:{fax_line}: bundle: unknown attribute(s) fax" in "\n".join(problems)
+    assert any(f"facts.yaml:{counsil_line}:" in p and "'contact' must be an entry id" in p
+               for p in problems), problems
