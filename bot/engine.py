@@ -203,6 +203,14 @@ def sentences_of(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE_BREAK.split(text) if part.strip()][:MAX_SENTENCES]
 
 
+def _asking_part(text: str) -> str:
+    """The sentences of a message that ask ("?"), or the whole message when none does: "We
+    are a council in Sweden … on a study trip to Norway. Which municipalities take part?" asks
+    about the region, the places in its background are not the question's."""
+    asking = [sentence for sentence in sentences_of(text) if "?" in sentence]
+    return " ".join(asking) if asking else text
+
+
 def _is_about(entry: Entry, places: list[str]) -> bool:
     """Whether an entry is about one of `places` (folded): one of its keywords names it, as
     council.sigdal's "sigdal" does."""
@@ -335,7 +343,7 @@ class Engine:
         ranking = self._rank(state, text, tokens, language)
         outcome, suggestions = self._decide(ranking.candidates)
         if outcome is Outcome.ANSWERED and not named:
-            elsewhere = state.facts.other_places_in(text)
+            elsewhere = state.facts.other_places_in(_asking_part(text))
             if elsewhere and not _is_about(ranking.candidates[0].entry, elsewhere):
                 outcome, suggestions = self._doubt_elsewhere(ranking.candidates)
         return Result(

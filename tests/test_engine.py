@@ -260,3 +260,20 @@ def test_thanks_in_a_long_message_are_still_thanks(engine: Engine) -> None:
     result = engine.ask("Tusen takk for svarene i dag, det var akkurat det jeg trengte. "
                         "Ha en fin kveld videre! Hilsen Per Arne")
     assert result.outcome is Outcome.ANSWERED and result.best.entry.kind == "smalltalk"
+
+
+def test_a_place_outside_the_region_in_the_question_is_doubted(engine: Engine) -> None:
+    result = engine.ask("hvem sitter i regionrådet for Hallingdal?")
+    assert result.outcome is not Outcome.ANSWERED
+
+
+def test_places_in_a_long_message_s_background_do_not_doubt_its_question(
+    engine: Engine
+) -> None:
+    message = (
+        "Dear sir or madam, I am a local councillor from a small municipality in Sweden, and "
+        "our council is planning a study trip to Norway next spring. Could you tell me which "
+        "municipalities take part in the cooperation? Kind regards, Erik")
+    result = engine.ask(message)
+    assert result.outcome is Outcome.ANSWERED and result.best is not None
+    assert result.best.entry.id == "council.members"
