@@ -255,12 +255,15 @@ class FactLayer:
         covered: set[int] = set()
         asked = self._asked(fits, present, covered)
         everyone = bool(self._found(self.data.all_words, fits, present, covered))
-        elsewhere = self._found(self.data.other_places, fits, present, covered)
+        places: set[int] = set()
+        elsewhere = self._found(self.data.other_places, fits, present, places)
+        covered |= places
         bodies = self._found(self.data.other_bodies, fits, present, covered)
         council = self.data.council
         council_named = bool(council and self._found(council.terms, fits, present, covered))
         own = {i: key for i, word in enumerate(folded)
-               if (key := self._name_of(word, named)) and not _names_the_region(folded, i)}
+               if i not in places and (key := self._name_of(word, named))
+               and not _names_the_region(folded, i)}
         own_names = set(own)
         covered |= own_names
         if any(i not in covered and not self._is_filler(word) for i, word in enumerate(folded)):

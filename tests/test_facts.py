@@ -213,3 +213,9 @@ def test_a_broken_bundle_or_council_block_is_named_with_its_line(tmp_path: Path)
     assert f"facts.yaml:{fax_line}: bundle: unknown attribute(s) fax" in "\n".join(problems)
     assert any(f"facts.yaml:{counsil_line}:" in p and "'contact' must be an entry id" in p
                for p in problems), problems
+
+
+def test_a_place_outside_the_region_is_never_read_as_a_misspelt_member(engine: Engine) -> None:
+    """"tonsberg" is one letter from "Kongsberg" but is Tønsberg, which is not a member."""
+    text = result_plain(engine.ask("hva er postnummeret til tonsberg"), engine.knowledge)
+    assert "Kongsberg kommune" not in text and "Om Tønsberg vet jeg ikke noe." in text
