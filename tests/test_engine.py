@@ -277,3 +277,12 @@ def test_places_in_a_long_message_s_background_do_not_doubt_its_question(
     result = engine.ask(message)
     assert result.outcome is Outcome.ANSWERED and result.best is not None
     assert result.best.entry.id == "council.members"
+
+
+def test_who_to_call_about_a_theft_is_no_question_about_a_municipality_s_phone(
+    engine: Engine
+) -> None:
+    result = engine.ask("Someone stole my bike outside the station in Kongsberg. Not urgent, "
+                        "but who do I call?")
+    assert result.fact is None and result.best is not None
+    assert result.best.entry.id == "emergency.police"

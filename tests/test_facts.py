@@ -117,7 +117,10 @@ def test_an_attribute_inside_another_is_not_asked_for(engine: Engine) -> None:
      ("hvilken av de sju kommunene har flest folk?", "• Kongsberg: 28 793 (2023)"),
      ("kan du lsite opp innbyggertallet for alle kommunene?", "• Tinn:"),
      ("List the administrative centres of all seven member municipalities.",
-      "• Tinn: Rjukan")],
+      "• Tinn: Rjukan"),
+     ("hvilken kommune i kongsbergregionen er størst i folketall?", "• Notodden: 13 025"),
+     ("Flesberg or Hjartdal: which one has more residents?", "Hjartdal municipality is 1,630"),
+     ("Innbyggertall Kongsberg og Notodden, med årstall", "Notodden kommune er 13 025 (2023)")],
 )
 def test_abbreviations_superlatives_and_typos_reach_the_facts(
     engine: Engine, question: str, fact: str
