@@ -31,7 +31,8 @@ from bot.text import fold, words
 FACTS_FILE = "facts.yaml"
 FILE_KEYS = {"attributes", "bundles", "council", "all_words", "filler", "other_places",
              "other_bodies", "municipalities"}
-ATTRIBUTE_KEYS = {"id", "card", "also", "words", "answer", "list", "missing"}
+ATTRIBUTE_KEYS = {"id", "card", "also", "words", "answer", "list", "missing", "alone", "value"}
+VALUE_SOURCES = ("facts", "name")
 CARDS = ("contact", "municipality", "none")
 MUNICIPALITY_KEYS = {"name", "short", "entry", "contact", "website", "source", "checked", "facts"}
 BUNDLE_KEYS = {"words", "attributes"}
@@ -100,6 +101,11 @@ class Attribute:
     list_title: dict[str, str]
     missing: dict[str, str]
     also: tuple[str, ...] = ()
+    alone: bool = False
+    """Asked for only when no other attribute is ("hvilken kommune har flest innbyggere" asks
+    for the population, "Rjukan ligger i hvilken kommune" for the municipality)."""
+    value_is_name: bool = False
+    """The answer's value is the municipality's name, not one of its facts."""
 
 
 @dataclass(frozen=True)
@@ -281,7 +287,8 @@ class FactLayer:
             place = elsewhere[0].text.title()
             return FactAnswer(pick(NOT_A_MEMBER, language).format(place=place), None, (), False)
         if everyone and not own_names:
-            return self._list(asked, language)
+            listed = [a for a in asked if not a.value_is_name]  # "which municipality" lists none
+            return self._list(listed, language) if listed else None
         if council and council_named and not own_names and all(
                 a.id in council.attributes for a in asked):
             return council_unknown(council, asked, language)
@@ -310,7 +317,8 @@ class FactLayer:
                   if any(span < other for b, other in spans.items() if b != a)}
         for span in spans.values():
             covered |= span
-        return [a for a in self.data.attributes if a.id in spans and a.id not in inside]
+        asked = [a for a in self.data.attributes if a.id in spans and a.id not in inside]
+        return [a for a in asked if not a.alone] or asked
 
     def _is_filler(self, word: str) -> bool:
         """A word that changes nothing: a number, a filler or stop word, one of six letters
@@ -375,7 +383,8 @@ class FactLayer:
         for municipality in municipalities:
             name = pick(municipality.name, language)
             for attribute in asked:
-                value = municipality.facts.get(attribute.id)
+                value = (FactValue(municipality.name) if attribute.value_is_name
+                         else municipality.facts.get(attribute.id))
                 if value is None:
                     lines.append(pick(attribute.missing, language).format(
                         name=name, website=municipality.website))
@@ -383,7 +392,7 @@ class FactLayer:
                     continue
                 lines.append(pick(attribute.answer, language).format(
                     name=name, value=value.in_language(language)))
-                if value.year is None:  # an old fact's year says more than a web page
+                if value.year is None and not attribute.value_is_name:  # a year says more
                     sources.append(value.source or municipality.source)
         card = asked[0].card
         first = municipalities[0]
@@ -536,11 +545,17 @@ def _attributes(value: Any, data: dict, report: Any) -> list[Attribute]:
         if card not in CARDS:
             report(raw, "card", f"{label}: 'card' must be one of {', '.join(CARDS)}")
         at = _at(raw, report)
+        value = raw.get("value", "facts")
+        if value not in VALUE_SOURCES:
+            report(raw, "value", f"{label}: 'value' must be one of {', '.join(VALUE_SOURCES)}")
+        if not isinstance(raw.get("alone", False), bool):
+            report(raw, "alone", f"{label}: 'alone' must be true or false")
         attributes.append(Attribute(
             id=raw["id"], card=card, terms=terms, answer=texts_of(raw, "answer", label, at),
             list_title=texts_of(raw, "list", label, at),
             missing=texts_of(raw, "missing", label, at),
             also=tuple(str(other) for other in raw.get("also") or []),
+            alone=raw.get("alone") is True, value_is_name=value == "name",
         ))
     return attributes
 

@@ -222,3 +222,20 @@ def test_a_place_outside_the_region_is_never_read_as_a_misspelt_member(engine: E
     """"tonsberg" is one letter from "Kongsberg" but is Tønsberg, which is not a member."""
     text = result_plain(engine.ask("hva er postnummeret til tonsberg"), engine.knowledge)
     assert "Kongsberg kommune" not in text and "Om Tønsberg vet jeg ikke noe." in text
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [("hæ, rjukan ligger i hvilken kommune da?", "Det ligger i Tinn kommune."),
+     ("Lampeland, hvilken kommune er det i igjen?", "Det ligger i Flesberg kommune."),
+     ("Which municipality is Rødberg in?", "It is in Nore og Uvdal municipality.")],
+)
+def test_a_village_is_placed_in_its_municipality(engine: Engine, question: str, line: str
+                                                 ) -> None:
+    assert engine.ask(question).outcome is Outcome.ANSWERED
+    assert result_plain(engine.ask(question), engine.knowledge).splitlines() == [line]
+
+
+def test_which_municipality_beside_another_attribute_asks_for_that_one(engine: Engine) -> None:
+    text = result_plain(engine.ask("hvilken kommune har flest innbyggere"), engine.knowledge)
+    assert text.startswith("Innbyggere:") and "Det ligger i" not in text
