@@ -1,8 +1,12 @@
-"""What several handlers share: the user's language, entry keyboards, sending an entry."""
+"""What several handlers share: the user's language, entry keyboards, sending an entry,
+answering a button press once."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import ContextTypes
 
 from bot import callbacks
 from bot.engine import Outcome, Result
@@ -11,6 +15,10 @@ from bot.render import entry_html, split_message
 from bot.texts import say
 
 BUTTONS_PER_ROW = 2
+ANSWERED_KEY = "answered_callback_queries"
+# Callback queries answered lately, remembered until the error handler may ask about them:
+# a handful are in flight at a time, so a thousand is plenty.
+MAX_ANSWERED_REMEMBERED = 1000
 MAX_RELATED_BUTTONS = 8
 BROWSE_CHILDREN = {
     "council.members": "municipality",
@@ -122,3 +130,25 @@ async def reply_entry(
     for piece in pieces[:-1]:
         await message.reply_text(piece)
     await message.reply_text(pieces[-1], reply_markup=keyboard)
+
+
+async def answer_query(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str | None = None, *,
+    show_alert: bool | None = None,
+) -> None:
+    """Answer the update's callback query, at most once: Telegram refuses a second answer, so
+    a failure after this (the error handler's apology included) must not answer again. It is
+    noted before it is sent: an answer that timed out may well have arrived."""
+    query = update.callback_query
+    if query is None or was_answered(context, query.id):
+        return
+    answered = context.bot_data.setdefault(ANSWERED_KEY, OrderedDict())
+    answered[query.id] = True
+    while len(answered) > MAX_ANSWERED_REMEMBERED:
+        answered.popitem(last=False)
+    await query.answer(text, show_alert=show_alert)
+
+
+def was_answered(context: ContextTypes.DEFAULT_TYPE, query_id: str) -> bool:
+    """Whether `answer_query` already answered (or tried to answer) this callback query."""
+    return query_id in context.bot_data.get(ANSWERED_KEY, ())

@@ -24,7 +24,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.services import services
 from bot.texts import say
-from handlers.common import client_language
+from handlers.common import answer_query, client_language
 
 FLOOD_STATE_KEY = "flood"
 INLINE_FLOOD_STATE_KEY = "flood_inline"
@@ -119,7 +119,7 @@ async def throttle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 ),
             )
         elif update.callback_query is not None:
-            await update.callback_query.answer(say("flood", language))
+            await answer_query(update, context, say("flood", language))
         elif update.effective_chat is not None:
             await context.bot.send_message(update.effective_chat.id, say("flood", language))
     raise ApplicationHandlerStop
