@@ -53,7 +53,7 @@ MAX_WEBHOOK_BODY_BYTES = 1024 * 1024
 WEBHOOK_BODY_TIMEOUT = 10.0
 MENU_WAIT = 2.0  # seconds the start waits for the first try at the command menus
 MENUS_TASK_KEY = "command_menus_task"
-READY_KEY = "ready"
+SERVED_KEY = "served"
 
 
 async def _post_init(application: Application) -> None:
@@ -69,7 +69,6 @@ async def _post_init(application: Application) -> None:
     application.bot_data[MENUS_TASK_KEY] = menus
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(tried.wait(), MENU_WAIT)
-    application.bot_data[READY_KEY] = True
     log.info("Bot @%s ready", application.bot.username)
 
 
@@ -81,6 +80,11 @@ async def _set_menus(application: Application) -> None:
         await register_editor_menus(bot, editor_id)
 
 
+async def _post_stop(application: Application) -> None:
+    """Note that the bot ran (python-telegram-bot calls this only after it did)."""
+    application.bot_data[SERVED_KEY] = True
+
+
 async def _post_shutdown(application: Application) -> None:
     """Stop setting menus; write what the question log still holds, and close it."""
     menus = application.bot_data.pop(MENUS_TASK_KEY, None)
@@ -89,7 +93,7 @@ async def _post_shutdown(application: Application) -> None:
         with contextlib.suppress(asyncio.CancelledError):
             await menus
     await application.bot_data[SERVICES_KEY].question_log.shutdown()
-    if application.bot_data.pop(READY_KEY, False):
+    if application.bot_data.pop(SERVED_KEY, False):  # a failed start is reported by run_bot
         log.info("Bot stopped")
 
 
@@ -112,6 +116,7 @@ def build_application(
         )
         .concurrent_updates(telegram.concurrent_updates)
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     if telegram.overall_max_rate > 0:

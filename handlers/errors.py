@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
 
 from bot.texts import say
@@ -29,7 +29,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(error, TimedOut | RetryAfter):
         log.warning("Telegram did not confirm a reply (%s); no apology sent", error)
         return
-    if isinstance(error, NetworkError):
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         log.warning("Telegram could not be reached while handling %s (%s: %s); no apology sent",
                     _which(update), type(error).__name__, error.message)
         return
