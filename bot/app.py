@@ -8,21 +8,29 @@ question log is opened in `post_init` and closed in `post_shutdown`.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import sys
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import AIORateLimiter, Application, Defaults
 from telegram.request import BaseRequest
 
 from bot.config import MIN_WEBHOOK_SECRET_CHARS, Config, TelegramConfig, WebhookConfig
 from bot.engine import Engine
+from bot.lifecycle import (
+    PatientPolling,
+    StartWitness,
+    keep_setting_menus,
+    start_failure_message,
+)
 from bot.logs import RedactingFilter, setup_logging
 from bot.menus import register_editor_menus, register_public_menus
 from bot.services import SERVICES_KEY, Services, question_log_for
-from bot.transport import PollingRequest, RetryingRequest
+from bot.transport import RetryingRequest
 from handlers import register
 
 log = logging.getLogger(__name__)
@@ -43,28 +51,58 @@ NO_WEBHOOK_SECRET_MESSAGE = (
 # memory. A body that trickles in slower than the timeout is dropped.
 MAX_WEBHOOK_BODY_BYTES = 1024 * 1024
 WEBHOOK_BODY_TIMEOUT = 10.0
+MENU_WAIT = 2.0  # seconds the start waits for the first try at the command menus
+MENUS_TASK_KEY = "command_menus_task"
+SERVED_KEY = "served"
 
 
 async def _post_init(application: Application) -> None:
-    """Open the question log; register the command menus (bokmål, and English)."""
-    await application.bot_data[SERVICES_KEY].question_log.initialize()
+    """Open the question log; set the command menus (bokmål, English, editors') in the
+    background, waiting at most MENU_WAIT seconds for the first attempt: the menu is best
+    effort, and a Bot API server that lacks it must not keep the bot from serving."""
+    bot_services = application.bot_data[SERVICES_KEY]
+    await bot_services.question_log.initialize()
+    tried = asyncio.Event()
+    menus = asyncio.create_task(
+        keep_setting_menus(lambda: _set_menus(application), tried=tried), name="command menus"
+    )
+    application.bot_data[MENUS_TASK_KEY] = menus
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(tried.wait(), MENU_WAIT)
+    log.info("Bot @%s ready", application.bot.username)
+
+
+async def _set_menus(application: Application) -> None:
+    """The public menus (raising TelegramError if Telegram refuses them), then each editor's."""
     bot = application.bot
     await register_public_menus(bot)
     for editor_id in application.bot_data[SERVICES_KEY].config.editors.user_ids:
         await register_editor_menus(bot, editor_id)
-    log.info("Bot @%s ready", bot.username)
+
+
+async def _post_stop(application: Application) -> None:
+    """Note that the bot ran (python-telegram-bot calls this only after it did)."""
+    application.bot_data[SERVED_KEY] = True
 
 
 async def _post_shutdown(application: Application) -> None:
-    """Write what the question log still holds, and close it."""
+    """Stop setting menus; write what the question log still holds, and close it."""
+    menus = application.bot_data.pop(MENUS_TASK_KEY, None)
+    if menus is not None and not menus.done():
+        menus.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await menus
     await application.bot_data[SERVICES_KEY].question_log.shutdown()
-    log.info("Bot stopped")
+    if application.bot_data.pop(SERVED_KEY, False):  # a failed start is reported by run_bot
+        log.info("Bot stopped")
 
 
 def build_application(
-    config: Config, engine: Engine, *, request: BaseRequest | None = None
+    config: Config, engine: Engine, *, request: BaseRequest | None = None,
+    witness: StartWitness | None = None,
 ) -> Application:
-    """The Application with defaults, rate limiter, services and every handler registered."""
+    """The Application with defaults, rate limiter, services and every handler registered;
+    `witness` (production) remembers the Bot API calls made, for a clear start failure."""
     telegram = config.telegram
     builder = (
         Application.builder()
@@ -78,6 +116,7 @@ def build_application(
         )
         .concurrent_updates(telegram.concurrent_updates)
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     if telegram.overall_max_rate > 0:
@@ -91,15 +130,17 @@ def build_application(
         builder = builder.request(RetryingRequest(
             connection_pool_size=max(8, 2 * telegram.concurrent_updates),
             connect_timeout=5, read_timeout=telegram.read_timeout, write_timeout=10,
-            pool_timeout=5,
+            pool_timeout=5, httpx_kwargs=witness.httpx_kwargs() if witness else None,
         ))
-        polling = PollingRequest(
+        polling = PatientPolling(
             connection_pool_size=1, connect_timeout=5, read_timeout=POLL_TIMEOUT + 5,
         )
         builder = builder.get_updates_request(polling)
     application = builder.build()
     if polling is not None:  # fetch more only when what was fetched has been handled
         polling.handled = application.update_queue.join
+        polling.keep_polling = lambda: application.updater is not None and (
+            application.updater.running)
     application.bot_data[SERVICES_KEY] = Services(
         config=config, engine=engine, question_log=question_log_for(config)
     )
@@ -122,7 +163,8 @@ def run_bot(config: Config, engine: Engine) -> int:
         secrets=(telegram.token, telegram.webhook.secret_token, config.privacy.hash_secret),
         wire_debug=config.logging.wire_debug,
     )
-    application = build_application(config, engine)
+    witness = StartWitness()
+    application = build_application(config, engine, witness=witness)
     try:
         if telegram.mode == "webhook":
             run_webhook(application, telegram.webhook)
@@ -133,6 +175,11 @@ def run_bot(config: Config, engine: Engine) -> int:
             )
     except InvalidToken as error:
         print(token_rejected_message(telegram, error), file=sys.stderr)
+        return EXIT_REFUSED
+    except TelegramError as error:  # only a failed start gets here: later ones are handled
+        redact = RedactingFilter((telegram.token,)).redact
+        print(redact(start_failure_message(error, witness, redact(telegram.api_base_url))),
+              file=sys.stderr)
         return EXIT_REFUSED
     return 0
 

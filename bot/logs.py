@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram.error import InvalidToken
+from telegram.error import InvalidToken, TelegramError
 
 _TOKEN_SHAPE = re.compile(r"\d{5,12}:[A-Za-z0-9_-]{30,}")
 REDACTED = "[token]"
@@ -64,6 +64,30 @@ class ShortTokenErrors(logging.Filter):
         return True
 
 
+class OneLineLibraryErrors(logging.Filter):
+    """python-telegram-bot's own error records about Telegram's answers in one line.
+
+    Its retry loop logs a traceback before it gives up at start-up ("... Aborting."), and then
+    raises: `bot.app.run_bot` reports the failure in one line naming the call and the server,
+    so the record is dropped. Any other record of the library's about a `TelegramError` (a
+    network error, Telegram's refusal) keeps its message and the error's, without the
+    traceback: the cause is outside the bot, and the stack says nothing about it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith("telegram"):
+            return True
+        error = record.exc_info[1] if record.exc_info else None
+        if not isinstance(error, TelegramError):
+            return True
+        if record.getMessage().endswith("Aborting."):
+            return False
+        record.msg = f"{record.getMessage()} ({type(error).__name__}: {error.message})"
+        record.args = None
+        record.exc_info = None
+        record.exc_text = None
+        return True
+
+
 def setup_logging(
     level: str = "INFO", secrets: tuple[str, ...] = (), *, wire_debug: bool = False
 ) -> None:
@@ -72,6 +96,7 @@ def setup_logging(
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(ShortTokenErrors())
+    handler.addFilter(OneLineLibraryErrors())
     handler.addFilter(RedactingFilter(secrets))
     root = logging.getLogger()
     for existing in list(root.handlers):

@@ -2,12 +2,20 @@
 
 Plain text serves the terminal chat and `ask --json`; HTML serves Telegram (bold titles,
 escaped knowledge, phone numbers in +47 form so that Telegram makes them tappable).
+
+An entry's reply is the same for every question it answers, but for the question's id in its
+👍/👎 buttons: `AnswerCache` renders each entry's HTML (split to fit) and its keyboard once
+per knowledge load, and the handlers fill in only the id. A reload gives a new knowledge base,
+and the cache starts afresh.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from bot.engine import Outcome, Result
 from bot.knowledge import Entry, KnowledgeBase
@@ -165,3 +173,45 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     if text:
         pieces.append(text)
     return pieces
+
+
+Keyboard = TypeVar("Keyboard")
+
+
+@dataclass(frozen=True)
+class RenderedEntry(Generic[Keyboard]):
+    """An entry's reply in one language: HTML pieces that fit Telegram, and the keyboard as
+    the caller lays it out (without the question's id)."""
+
+    entry: Entry
+    pieces: tuple[str, ...]
+    keyboard: Keyboard
+
+
+class AnswerCache(Generic[Keyboard]):
+    """Each entry's reply rendered once per knowledge load (see the module docstring).
+
+    `layout(entry, knowledge, language)` builds the part of the keyboard that does not depend
+    on the question. Only entries of the cached knowledge base are kept: another entry (one
+    changed in a test, say) is rendered afresh each time.
+    """
+
+    def __init__(self, layout: Callable[[Entry, KnowledgeBase, str], Keyboard]) -> None:
+        self.layout = layout
+        self._knowledge: KnowledgeBase | None = None
+        self._rendered: dict[tuple[str, str], RenderedEntry[Keyboard]] = {}
+
+    def get(self, knowledge: KnowledgeBase, entry: Entry, language: str) -> RenderedEntry[Keyboard]:
+        """`entry` rendered in `language`, from the cache if it holds it for `knowledge`."""
+        if knowledge is not self._knowledge:
+            self._knowledge = knowledge
+            self._rendered = {}
+        key = (entry.id, language)
+        rendered = self._rendered.get(key)
+        if rendered is not None and rendered.entry is entry:
+            return rendered
+        rendered = RenderedEntry(entry, tuple(split_message(entry_html(entry, language))),
+                                 self.layout(entry, knowledge, language))
+        if knowledge.entries.get(entry.id) is entry:
+            self._rendered[key] = rendered
+        return rendered

@@ -21,7 +21,12 @@ from bot.render import entry_html, split_message
 from bot.services import services
 from bot.texts import say
 from bot.vcard import vcard
-from handlers.common import client_language, entry_keyboard, reply_entry
+from handlers.common import (
+    answer_query,
+    client_language,
+    entry_keyboard,
+    reply_entry,
+)
 
 QUESTION_ACTIONS = ("pick", "none", "feedback")
 
@@ -33,7 +38,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     knowledge = services(context).engine.knowledge
     entry = knowledge.entries.get(pressed.entry_id) if pressed else None
     if pressed is None or (entry is None and pressed.action != "none"):
-        await query.answer(say("stale_button", client_language(update)), show_alert=False)
+        await answer_query(update, context, say("stale_button", client_language(update)))
         return
     if pressed.action in QUESTION_ACTIONS and not await _from_asker(update, context, pressed):
         return
@@ -59,7 +64,7 @@ async def _from_asker(
     if asker:
         return True
     text = say("only_asker" if asker is False else "stale_button", client_language(update))
-    await update.callback_query.answer(text, show_alert=False)
+    await answer_query(update, context, text)
     return False
 
 
@@ -67,7 +72,7 @@ async def _open(
     update: Update, context: ContextTypes.DEFAULT_TYPE, pressed: callbacks.Callback
 ) -> None:
     knowledge = services(context).engine.knowledge
-    await update.callback_query.answer()
+    await answer_query(update, context)
     if update.effective_message is None:
         return
     await reply_entry(update.effective_message, knowledge.entries[pressed.entry_id], knowledge,
@@ -81,7 +86,7 @@ async def _pick(
     knowledge = services(context).engine.knowledge
     entry = knowledge.entries[pressed.entry_id]
     query = update.callback_query
-    await query.answer()
+    await answer_query(update, context)
     services(context).record_choice(pressed.question_ref, entry.id, update.effective_user.id)
     text = split_message(entry_html(entry, pressed.language))[0]
     keyboard = entry_keyboard(entry, knowledge, pressed.language, pressed.question_ref)
@@ -93,7 +98,7 @@ async def _none(
 ) -> None:
     """None of the suggestions fitted: say so honestly and record it."""
     query = update.callback_query
-    await query.answer()
+    await answer_query(update, context)
     services(context).record_choice(pressed.question_ref, None, update.effective_user.id)
     await _edit(query, html.escape(say("none_thanks", pressed.language)), None)
 
@@ -103,7 +108,7 @@ async def _feedback(
 ) -> None:
     """👍/👎: thank, record, and drop the feedback row so it is given once."""
     query = update.callback_query
-    await query.answer(say("feedback_thanks", pressed.language))
+    await answer_query(update, context, say("feedback_thanks", pressed.language))
     services(context).record_feedback(pressed.question_ref, pressed.vote,
                                       update.effective_user.id)
     knowledge = services(context).engine.knowledge
@@ -117,13 +122,12 @@ async def _card(
     update: Update, context: ContextTypes.DEFAULT_TYPE, pressed: callbacks.Callback
 ) -> None:
     """Send the entry's contact as a real Telegram contact with a vCard."""
-    query = update.callback_query
     entry = services(context).engine.knowledge.entries[pressed.entry_id]
     contact = entry.contact
     if contact is None or not contact.phone:
-        await query.answer(say("no_contact_card", pressed.language))
+        await answer_query(update, context, say("no_contact_card", pressed.language))
         return
-    await query.answer()
+    await answer_query(update, context)
     await context.bot.send_contact(
         chat_id=update.effective_chat.id,
         phone_number=contact.phone_e164,

@@ -64,7 +64,7 @@ from bot.review import (
 )
 from bot.services import SERVICES_KEY, Services, services
 from bot.texts import counted, say
-from handlers.common import client_language
+from handlers.common import answer_query, client_language
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +242,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     pressed = callbacks.decode_editor(query.data)
     if pressed is None or not _is_editor_press(update, services(context)):
-        await query.answer(say("stale_button", client_language(update)), show_alert=False)
+        await answer_query(update, context, say("stale_button", client_language(update)))
         return
     actions = {
         "page": _page, "back": _back, "resolve": _mark, "ignore": _mark,
@@ -253,13 +253,13 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _page(update: Update, context: ContextTypes.DEFAULT_TYPE,
                 pressed: EditorCallback) -> None:
-    await update.callback_query.answer()
+    await answer_query(update, context)
     await _show_page(update, context, pressed.days, pressed.number)
 
 
 async def _back(update: Update, context: ContextTypes.DEFAULT_TYPE,
                 pressed: EditorCallback) -> None:
-    await update.callback_query.answer()
+    await answer_query(update, context)
     _forget_pending(context)
     review = await review_groups(services(context).question_log, pressed.days)
     found = find_group(review.groups, pressed.number)
@@ -276,7 +276,7 @@ async def _open_group(
     found = find_group(review.groups, pressed.number)
     if found is None:
         language = client_language(update)
-        await update.callback_query.answer(say("group_gone", language))
+        await answer_query(update, context, say("group_gone", language))
         text, keyboard = review_view(review, pressed.days, 1, language)
         await _edit(update, text, keyboard)
         return None
@@ -293,7 +293,7 @@ async def _mark(update: Update, context: ContextTypes.DEFAULT_TYPE,
     status = "resolved" if pressed.action == "resolve" else "ignored"
     await services(context).question_log.set_status(group.ids, status)
     language = client_language(update)
-    await update.callback_query.answer(
+    await answer_query(update, context,
         say(f"marked_{status}", language, questions=counted("questions", group.count, language))
     )
     await _show_page(update, context, pressed.days, page_of(position), review.without(group))
@@ -321,7 +321,7 @@ async def _variant(update: Update, context: ContextTypes.DEFAULT_TYPE,
     opened = await _open_group(update, context, pressed)
     if opened is None:
         return
-    await update.callback_query.answer()
+    await answer_query(update, context)
     _, position, group = opened
     language = client_language(update)
     candidates = services(context).engine.rank(group.text, everything=True).candidates
@@ -340,7 +340,7 @@ async def _search(update: Update, context: ContextTypes.DEFAULT_TYPE,
     opened = await _open_group(update, context, pressed)
     if opened is None:
         return
-    await update.callback_query.answer()
+    await answer_query(update, context)
     group = opened[2]
     _forget_pending(context)
     if context.user_data is not None:
@@ -431,11 +431,10 @@ async def _add(update: Update, context: ContextTypes.DEFAULT_TYPE,
     group = opened[2]
     bot_services = services(context)
     language = client_language(update)
-    query = update.callback_query
     if pressed.entry_id not in bot_services.engine.knowledge.entries or context.user_data is None:
-        await query.answer(say("stale_button", language), show_alert=False)
+        await answer_query(update, context, say("stale_button", language))
         return
-    await query.answer()
+    await answer_query(update, context)
     _forget_pending(context)
     pending = PendingVariant(pressed.days, group.ref, pressed.entry_id,
                              " ".join(group.text.split()),
@@ -464,11 +463,11 @@ async def variant_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE,
                 pressed: EditorCallback) -> None:
     """Lagre: add the pending text to the chosen entry, reload, mark the group resolved."""
-    query = update.callback_query
     language = client_language(update)
     pending = _pending_variant(context.user_data)
     if pending is None or pending.ref != pressed.number or pending.days != pressed.days:
-        await query.answer(say("variant_expired", language), show_alert=True)
+        await answer_query(update, context, say("variant_expired", language),
+                           show_alert=True)
         return
     opened = await _open_group(update, context, pressed)
     if opened is None:
@@ -478,13 +477,14 @@ async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE,
     bot_services = services(context)
     if pending.entry_id not in bot_services.engine.knowledge.entries:
         _forget_pending(context)
-        await query.answer(say("stale_button", language), show_alert=False)
+        await answer_query(update, context, say("stale_button", language))
         return
     problem = variant_problem(pending.text)
     if problem is not None:
-        await query.answer(say(f"variant_problem_{problem}", language), show_alert=True)
+        await answer_query(update, context, say(f"variant_problem_{problem}", language),
+                           show_alert=True)
         return
-    await query.answer()
+    await answer_query(update, context)
     _forget_pending(context)
     try:
         async with _knowledge_lock(context):

@@ -54,6 +54,7 @@ import html.parser
 import itertools
 import json
 import logging
+import math
 import re
 import select
 import signal
@@ -61,9 +62,10 @@ import socket
 import sys
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -1876,6 +1878,53 @@ class BotApiStandIn:
         """The current state of a stored message (after edits), or ``None`` if unknown/deleted."""
         with self._lock:
             return self._messages.get((chat_id, message_id))
+
+    # ---------------------------------------------------------------- service checks
+
+    def lack_method(self, name: str, error_code: int = 404) -> None:
+        """Be a Bot API server without method ``name``: every call to it answers ``error_code``
+        (404 "Not Found", as a server that lacks the method does, or e.g. 500)."""
+        description = (
+            "Not Found: method not found" if error_code == 404
+            else f"{HTTPStatus(error_code).phrase}: {name} is not available"
+        )
+
+        def missing(call: Call) -> Any:
+            raise ApiError(error_code, description)
+
+        self.set_method(name, missing)
+
+    def begin_outage(self, method: str = "*", fault: Fault | None = None) -> None:
+        """An outage of any length: every request to ``method`` fails with ``fault`` (default:
+        a dropped connection) until :meth:`end_outage` (or :meth:`clear_faults`)."""
+        self.outage(method, fault or DropConnection(), math.inf)
+
+    def end_outage(self, method: str = "*") -> None:
+        """End the outage of ``method`` (other outages and injected faults stay)."""
+        with self._lock:
+            self._outages.pop(method.lower(), None)
+
+    def answer_callback_queries_once(self) -> None:
+        """Refuse a second ``answerCallbackQuery`` for the same query, as Telegram does (400
+        "query is too old ... or query ID is invalid"); :meth:`callback_answers` counts them."""
+        _, answer = self._methods["answercallbackquery"]
+        answered: set[str] = set()
+
+        def answer_once(call: Call) -> Any:
+            query_id = str(call.params.get("callback_query_id"))
+            if query_id in answered:
+                raise ApiError(400, "Bad Request: query is too old and response timeout "
+                               "expired or query ID is invalid")
+            result = answer(call)
+            answered.add(query_id)
+            return result
+
+        self.set_method("answerCallbackQuery", answer_once)
+
+    def callback_answers(self) -> Counter[str]:
+        """How many ``answerCallbackQuery`` requests each callback query id got."""
+        return Counter(str(call.params.get("callback_query_id"))
+                       for call in self.calls("answerCallbackQuery"))
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,8 +10,9 @@ from bot import callbacks
 from bot.config import PROJECT_ROOT
 from bot.engine import Engine
 from bot.knowledge import Contact, load_knowledge
-from bot.render import entry_html, entry_plain, split_message, with_country_code
+from bot.render import AnswerCache, entry_html, entry_plain, split_message, with_country_code
 from bot.vcard import vcard
+from handlers.common import entry_keyboard
 
 
 def test_split_message_keeps_every_piece_within_the_limit() -> None:
@@ -81,3 +82,35 @@ def test_small_talk_is_a_reply_without_a_title() -> None:
     card = knowledge.entries["municipality.flesberg"]
     assert entry_html(card, "nb").startswith("<b>Flesberg kommune</b>")
     assert "Buskerud (i 2020–2023 var kommunen en del av Viken)" in card.answer_in("nb")
+
+
+def test_answers_are_rendered_once_per_knowledge_load(engine: Engine) -> None:
+    layouts: list[str] = []
+    cache = AnswerCache(lambda entry, knowledge, language: layouts.append(entry.id) or language)
+    knowledge = engine.knowledge
+    entry = knowledge.entries["contact.notodden"]
+    first = cache.get(knowledge, entry, "nb")
+    assert cache.get(knowledge, entry, "nb") is first and layouts == ["contact.notodden"]
+    assert first.pieces == tuple(split_message(entry_html(entry, "nb")))
+    assert cache.get(knowledge, entry, "en").keyboard == "en" and len(layouts) == 2
+    reloaded = load_knowledge(knowledge.directory)  # /oppdater: a new knowledge base
+    again = cache.get(reloaded, reloaded.entries["contact.notodden"], "nb")
+    assert again is not first and len(layouts) == 3
+    changed = dataclasses.replace(entry, answer={"nb": "Nytt svar 35 01 50 00"})
+    assert "+47 35 01 50 00" in cache.get(reloaded, changed, "nb").pieces[0]
+    assert cache.get(reloaded, reloaded.entries["contact.notodden"], "nb") is again
+
+
+def test_a_cached_keyboard_gets_only_the_question_id_filled_in(engine: Engine) -> None:
+    knowledge = engine.knowledge
+    entry = knowledge.entries["contact.notodden"]
+    first = entry_keyboard(entry, knowledge, "nb", 42).to_dict()
+    second = entry_keyboard(entry, knowledge, "nb", 9_223_372_036_854_775_807).to_dict()
+    data = [[b["callback_data"] for b in row] for row in first["inline_keyboard"]]
+    other = [[b["callback_data"] for b in row] for row in second["inline_keyboard"]]
+    assert data[:-1] == other[:-1]  # related entries and the contact card: the same
+    assert data[-1] == ["1:f:nb:contact.notodden:+42", "1:f:nb:contact.notodden:-42"]
+    assert other[-1][0].endswith(":+9223372036854775807")
+    assert all(callbacks.decode(d) is not None for row in data + other for d in row)
+    plain = entry_keyboard(entry, knowledge, "nb", feedback=False)
+    assert plain.to_dict()["inline_keyboard"] == first["inline_keyboard"][:-1]

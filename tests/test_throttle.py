@@ -98,3 +98,17 @@ async def test_an_emergency_is_answered_even_in_a_flood(offline_bot: OfflineBot)
         await offline_bot.send(updates.message(message, user_id=503))
         replies = [c.params["text"] for c in offline_bot.request.of("sendMessage")]
         assert len(replies) == 1 and "<b>11" in replies[0], message
+
+
+def test_the_emergency_check_runs_only_for_a_sender_over_the_limit() -> None:
+    guard = FloodGuard(limit=2, seconds=10)
+    asked: list[int] = []
+
+    def emergency() -> bool:
+        asked.append(1)
+        return True
+
+    assert [guard.check(1, 0.0, exempt=emergency) for _ in range(2)] == ["ok", "ok"]
+    assert asked == []  # under the limit: the engine checks it anyway
+    assert guard.check(1, 0.1, exempt=emergency) == "ok" and asked == [1]
+    assert guard.check(1, 0.2) == "warn"  # the exempt update was not counted
