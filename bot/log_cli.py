@@ -94,7 +94,8 @@ def run_log_command(args: argparse.Namespace, config: Config) -> int:
 
 async def _run(args: argparse.Namespace, config: Config) -> int:
     question_log = QuestionLog(Path(config.database.path), config.privacy.hash_secret,
-                               config.privacy.retention_days)
+                               config.privacy.retention_days,
+                               followup_days=config.followup.max_days)
     await question_log.initialize()
     try:
         action = {"list": _list, "export": _export, "stats": _stats, "resolve": _resolve}
