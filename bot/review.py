@@ -545,11 +545,18 @@ async def digest_groups(
 
 
 def render_digest(
-    groups: Sequence[Group], since: dt.datetime, language: str, markup: Markup
+    groups: Sequence[Group], since: dt.datetime, language: str, markup: Markup,
+    *, waiting: int = 0,
 ) -> str:
-    """The daily digest: the new groups, and how to handle them."""
+    """The daily digest: how many residents wait for an answer from the editors, the new
+    groups, and how to handle them."""
     title = markup.bold(say("digest_title", language, since=short_when(since)))
-    blocks = [render_group(group, number, language, markup)
+    parts = [title]
+    if waiting:
+        parts.append(markup.text(say("digest_waiting", language,
+                                     people=counted("people", waiting, language))))
+    parts.append(markup.text(summary(groups, language)))
+    parts += [render_group(group, number, language, markup)
               for number, group in enumerate(groups[:PAGE_SIZE * 2], start=1)]
-    more = markup.text(say("digest_more", language))
-    return "\n\n".join([title, markup.text(summary(groups, language)), *blocks, more])
+    parts.append(markup.text(say("digest_more", language)))
+    return "\n\n".join(parts)

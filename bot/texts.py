@@ -592,6 +592,11 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
         "nn": "Svaret er sendt til {people}. Markert som løyst: {questions}.",
         "en": "The answer was sent to {people}. Marked as resolved: {questions}.",
     },
+    "answer_sent_some": {
+        "nb": "Svaret er sendt til {people}.",
+        "nn": "Svaret er sendt til {people}.",
+        "en": "The answer was sent to {people}.",
+    },
     "answer_sent_variant": {
         "nb": "Svaret er sendt til {people}. Velg nå oppføringen som burde ha svart.",
         "nn": "Svaret er sendt til {people}. Vel no oppføringa som burde ha svart.",
