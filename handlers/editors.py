@@ -611,10 +611,10 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE,
     if not group.waiting or context.user_data is None:
         await query.answer(say("answer_nobody", language), show_alert=True)
         return
-    await query.answer()
-    _forget_pending(context)
+    _forget_pending(context)  # before answering: the editor may type at once
     context.user_data[ANSWER_KEY] = PendingAnswer(pressed.days, group.ref, "",
                                                   time.monotonic() + PENDING_MINUTES * 60)
+    await query.answer()
     # The prompt's own words hold no HTML; the question is escaped by HTML.quote.
     text = say("answer_prompt", language, people=counted("people", group.waiting, language),
                question=HTML.quote(group.text))
