@@ -18,7 +18,6 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("satsinger", "Satsingsområdene"),
         ("kontakt", "Kontaktinformasjon, f.eks. /kontakt tinn"),
         ("om", "Om Regionrådet for Kongsbergregionen"),
-        ("glem", "Slett at du venter på svar fra redaksjonen"),
     ],
     "en": [
         ("start", "Start and main menu"),
@@ -27,7 +26,6 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("focus", "The focus areas"),
         ("contact", "Contact details, e.g. /contact tinn"),
         ("about", "About the regional council"),
-        ("forget", "Delete that you wait for the editors' answer"),
     ],
 }
 # Shown only in editors' own chats (BotCommandScopeChat), after the public commands.
