@@ -5,7 +5,7 @@
     python -m bot [--config FILE] check
     python -m bot [--config FILE] run
     python -m bot [--config FILE] start      (run with a token, otherwise chat)
-    python -m bot [--config FILE] log list|export|stats|resolve ...   (editors; see bot.log_cli)
+    python -m bot [--config FILE] log list|export|stats|resolve|followups ...  (see bot.log_cli)
 
 Exit codes: 0 done, 1 invalid knowledge base or configuration (a token Telegram rejects
 included), 2 wrong usage or missing token.

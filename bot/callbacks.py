@@ -9,11 +9,14 @@ below are examples.
     1:n:nb:-:42                     "none of these" for logged question 42
     1:c:nb:contact.notodden         send the contact card
     1:f:nb:council.founded:+42      feedback (+ or -) on the answer to logged question 42
+    1:w:nb:-:42                     consent: "Vil du ha svar fra redaksjonen her?" for 42
+    1:r:nb:-:+42                    feedback (+ or -) on the editors' answer to question 42
 
 Anything else, including data from an older version of the bot or a forged press, decodes to
 None, and the handler answers politely without acting. Well-formed data names a question but
 proves nothing: a pick, "none of these" or 👍/👎 is acted on only when the presser asked that
-question (`handlers/buttons.py`, `QuestionLog.is_asker`).
+question (`handlers/buttons.py`, `QuestionLog.is_asker`); so is a consent, which also stores
+the chat it was pressed in, never another (`handlers/followup.py`).
 
 Editors' buttons have a namespace and version of their own, `e1`, and are acted on only when an
 editor presses them (`handlers/editors.py`); for anyone else they get the same polite answer
@@ -29,6 +32,9 @@ the review list's period and the question id names a group of the list (any of i
     e1:to:30:1203:contact.tinn      add 1203's group's question to entry contact.tinn: show the
                                     text that would be saved, for the editor to change
     e1:sv:30:1203                   save that (possibly changed) text
+    e1:sa:30:1203                   Svar: write the answer for those waiting in 1203's group
+    e1:as:30:1203                   send the previewed answer to them, mark the group resolved
+    e1:av:30:1203                   send it, then "add as variant" for the group
 """
 
 from __future__ import annotations
@@ -38,7 +44,11 @@ from dataclasses import dataclass
 
 VERSION = "1"
 MAX_BYTES = 64
-ACTIONS = {"e": "open", "p": "pick", "n": "none", "c": "card", "f": "feedback"}
+ACTIONS = {
+    "e": "open", "p": "pick", "n": "none", "c": "card", "f": "feedback", "w": "followup",
+    "r": "answer_feedback",
+}
+VOTING = ("feedback", "answer_feedback")
 LANGUAGES = ("nb", "nn", "en")
 NO_ENTRY = "-"
 _ENTRY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$|^-$")
@@ -64,7 +74,7 @@ class Callback:
     @property
     def vote(self) -> int:
         """+1 or -1 for feedback buttons, else 0."""
-        return {"+": 1, "-": -1}.get(self.extra[:1], 0) if self.action == "feedback" else 0
+        return {"+": 1, "-": -1}.get(self.extra[:1], 0) if self.action in VOTING else 0
 
 
 def encode(action: str, language: str, entry_id: str = NO_ENTRY, extra: str = "") -> str:
@@ -95,7 +105,8 @@ def decode(data: str | None) -> Callback | None:
 EDITOR_VERSION = "e1"
 EDITOR_ACTIONS = {
     "pg": "page", "bk": "back", "ok": "resolve", "ig": "ignore", "ad": "variant",
-    "sk": "search", "to": "add", "sv": "save",
+    "sk": "search", "to": "add", "sv": "save", "sa": "answer", "as": "send",
+    "av": "send_variant",
 }
 MAX_DAYS = 3650
 _NUMBER = re.compile(r"^[0-9]{1,19}$")

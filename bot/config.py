@@ -121,6 +121,15 @@ class EditorsConfig:
 
 
 @dataclass(frozen=True)
+class FollowupConfig:
+    """Answers from the editors to residents who asked for one (bot.followup)."""
+
+    max_days: int = 14
+    """A resident's consent, and with it their chat id, is deleted after this many days if
+    no answer was sent (1 to MAX_FOLLOWUP_DAYS)."""
+
+
+@dataclass(frozen=True)
 class LoggingConfig:
     """Log level for the bot's own messages; `wire_debug` lets python-telegram-bot and httpx
     log at DEBUG too, which writes whole updates (names, user ids, message text)."""
@@ -139,6 +148,7 @@ class Config:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     editors: EditorsConfig = field(default_factory=EditorsConfig)
+    followup: FollowupConfig = field(default_factory=FollowupConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     source: str = "(defaults)"
 
@@ -151,6 +161,8 @@ class Config:
         return PROJECT_ROOT / directory
 
 
+MAX_FOLLOWUP_DAYS = 90
+"""The longest a resident's chat id may be kept waiting for an answer from the editors."""
 MAX_QUESTION_CHARS = 4000
 """The most `matching.max_question_chars` may be: a little under Telegram's 4 096 characters
 per message, and a bound on the work one message can cost."""
@@ -358,6 +370,9 @@ def _check_values(config: Config, where: _Where) -> list[str]:
     if config.privacy.retention_days < 1:
         problems.append(f"{where('privacy.retention_days')}: 'privacy.retention_days' must be "
                         "at least 1")
+    if not 1 <= config.followup.max_days <= MAX_FOLLOWUP_DAYS:
+        problems.append(f"{where('followup.max_days')}: 'followup.max_days' must be between 1 "
+                        f"and {MAX_FOLLOWUP_DAYS}, not {config.followup.max_days}")
     digest = config.editors.digest_time.strip()
     if digest and config.editors.digest_clock is None:
         problems.append(f"{where('editors.digest_time')}: 'editors.digest_time' must be HH:MM "

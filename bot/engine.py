@@ -27,6 +27,7 @@ from bot.config import MatchingConfig
 from bot.facts import FactAnswer, FactData, FactLayer, Topic, asks_something
 from bot.knowledge import Entry, KnowledgeBase, KnowledgeError, Problem, load_knowledge
 from bot.matcher import MIN_SCORE, Index, QueryToken, Scored
+from bot.person_request import PersonRequestData, PersonRequests
 from bot.safety import SafetyData, SafetyLayer, SafetyMatch
 from bot.text import Normalizer, fold, words
 
@@ -91,6 +92,8 @@ class Result:
     """What the safety layer recognised; for outcomes emergency and crisis, the reply."""
     fact: FactAnswer | None = None
     """A precise answer about the member municipalities (facts.yaml), when there is one."""
+    wants_person: bool = False
+    """The message asks for a person (followup.yaml): outcome unanswered, for the editors."""
 
     @property
     def entry(self) -> Entry | None:
@@ -138,6 +141,7 @@ class _State:
     local: dict[str, tuple[str, ...]]
     safety: SafetyLayer
     facts: FactLayer
+    person_requests: PersonRequests
 
     @classmethod
     def build(cls, knowledge: KnowledgeBase) -> _State:
@@ -165,6 +169,7 @@ class _State:
                 stop_words | _folded(language.courtesy),
                 knowledge.entries,
             ),
+            PersonRequests(knowledge.person_requests or PersonRequestData()),
         )
 
 
@@ -337,6 +342,9 @@ class Engine:
             text, analysis = asked, state.index.analyse(asked)
         tokens = state.index.query_tokens(analysis)
         named = self._named(state, tokens)
+        if state.person_requests.asks_for_person(text):
+            return Result(question, Outcome.UNANSWERED, language, None, (),
+                          named[0] if len(named) == 1 else None, wants_person=True)
         fact = state.facts.answer(text, language, named, sentences_of(text), topic)
         if fact is not None:
             return self._fact_result(question, language, named, fact)

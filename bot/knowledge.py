@@ -18,6 +18,7 @@ import yaml
 
 if TYPE_CHECKING:
     from bot.facts import FactData
+    from bot.person_request import PersonRequestData
     from bot.safety import SafetyData
 
 LANGUAGES = ("nb", "nn", "en")
@@ -27,7 +28,8 @@ LANGUAGE_FILE = "language.yaml"
 LEARNED_FILE = "learned.yaml"
 SAFETY_FILE = "safety.yaml"
 FACTS_FILE = "facts.yaml"
-DATA_FILES = (LANGUAGE_FILE, LEARNED_FILE, SAFETY_FILE, FACTS_FILE)
+FOLLOWUP_FILE = "followup.yaml"
+DATA_FILES = (LANGUAGE_FILE, LEARNED_FILE, SAFETY_FILE, FACTS_FILE, FOLLOWUP_FILE)
 ENTRY_KEYS = {
     "id", "kind", "title", "answer", "questions", "keywords", "related",
     "municipality", "contact", "source", "checked",
@@ -127,6 +129,7 @@ class KnowledgeBase:
     directory: Path
     safety: SafetyData | None = None
     facts: FactData | None = None
+    person_requests: PersonRequestData | None = None
 
     def questions_for(self, entry_id: str) -> tuple[str, ...]:
         """The entry's alternate questions, curated and learned."""
@@ -309,15 +312,17 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     learned = _load_learned(directory / LEARNED_FILE, entries, problems)
     # The safety layer and the facts read YAML with this module's tools, hence imported here.
     from bot.facts import load_facts
+    from bot.person_request import load_person_requests
     from bot.safety import load_safety
 
     safety = load_safety(directory / SAFETY_FILE, entries, problems)
     facts = load_facts(directory / FACTS_FILE, entries, language.municipalities, problems)
+    person_requests = load_person_requests(directory / FOLLOWUP_FILE, problems)
     if problems:
         raise KnowledgeError(problems)
     return KnowledgeBase(
         entries=entries, language=language, learned=learned, directory=directory, safety=safety,
-        facts=facts,
+        facts=facts, person_requests=person_requests,
     )
 
 

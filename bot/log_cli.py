@@ -4,6 +4,8 @@
     python -m bot log export  [--days N] [--output FILE]     the log as CSV (/eksport)
     python -m bot log stats   [--days N] [--chart FILE.png]  statistics and chart (/statistikk)
     python -m bot log resolve ID [ID ...] [--ignore]         mark groups resolved or ignored
+    python -m bot log followups                              who waits for the editors' answer
+                                                             (how many and since when, never who)
 
 The views come from the same modules as the Telegram commands (bot.review, bot.export,
 bot.stats), rendered as plain text.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import sqlite3
 import sys
 from pathlib import Path
@@ -20,9 +23,9 @@ from pathlib import Path
 from bot.config import Config
 from bot.export import EXPORT_DAYS, export
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
-from bot.localtime import MAX_DAYS, days_ago, is_ascii_number
+from bot.localtime import MAX_DAYS, days_ago, is_ascii_number, local_date, short_when
 from bot.markup import PLAIN
-from bot.review import REVIEW_DAYS, find_group, render_list, review_groups
+from bot.review import REVIEW_DAYS, Group, find_group, render_list, review_groups
 from bot.stats import CHART_DAYS, PERIODS, chart_png, collect, render_report
 from bot.storage import STATUSES, QuestionLog
 from bot.texts import say
@@ -85,6 +88,12 @@ def add_log_parser(commands: argparse._SubParsersAction) -> None:
     resolving.add_argument("--ignore", action="store_true", help="mark ignored, not resolved")
     resolving.add_argument("--days", type=days_type, metavar="N", default=REVIEW_DAYS,
                            help=f"look for the groups in the last N days (default {REVIEW_DAYS})")
+    actions.add_parser(
+        "followups", parents=[common], help="questions residents wait for an answer to",
+        description="The groups where residents asked for an answer from the editors: how "
+        "many wait, since when, and when their consent is deleted unless answered. No chat "
+        "ids, names or usernames: answer them with /ubesvart in Telegram.",
+    )
 
 
 def run_log_command(args: argparse.Namespace, config: Config) -> int:
@@ -94,10 +103,12 @@ def run_log_command(args: argparse.Namespace, config: Config) -> int:
 
 async def _run(args: argparse.Namespace, config: Config) -> int:
     question_log = QuestionLog(Path(config.database.path), config.privacy.hash_secret,
-                               config.privacy.retention_days)
+                               config.privacy.retention_days,
+                               followup_days=config.followup.max_days)
     await question_log.initialize()
     try:
-        action = {"list": _list, "export": _export, "stats": _stats, "resolve": _resolve}
+        action = {"list": _list, "export": _export, "stats": _stats, "resolve": _resolve,
+                  "followups": _followups}
         return await action[args.log_command](args, config, question_log)
     except (sqlite3.Error, OSError) as error:
         print(f"Cannot use the question log {config.database.path}: {error}", file=sys.stderr)
@@ -167,3 +178,29 @@ async def _resolve(args: argparse.Namespace, config: Config, question_log: Quest
     print(say("resolved_cli", args.language, count=str(len(marked)),
               status=say(f"status_{status}", args.language)))
     return EXIT_FAILED if missing else 0
+
+
+async def _followups(args: argparse.Namespace, config: Config,
+                     question_log: QuestionLog) -> int:
+    groups = [group for group in (await review_groups(question_log, REVIEW_DAYS)).groups
+              if group.waiting]
+    print(render_followups(groups, question_log.followup_days, args.language))
+    return 0
+
+
+def render_followups(groups: list[Group], max_days: int, language: str) -> str:
+    """The groups someone waits for, the longest waiting first: each with its ID, how many
+    wait, since when, and when the oldest consent is deleted unless answered."""
+    title = say("followups_title", language, days=str(max_days))
+    if not groups:
+        return f"{title}\n\n{say('followups_empty', language)}"
+    blocks = []
+    for number, group in enumerate(groups, start=1):
+        expires = local_date(group.waiting_since + dt.timedelta(days=max_days))
+        line = say("followups_line", language,
+                   waiting=say("review_waiting", language, count=str(group.waiting),
+                               since=short_when(group.waiting_since)),
+                   expires=expires.strftime("%d.%m.%Y"))
+        blocks.append(f"{number}. {PLAIN.quote(group.text)}\n   "
+                      f"{say('review_ref', language, ref=str(group.ref))} · {line}")
+    return "\n\n".join([title, *blocks])

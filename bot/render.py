@@ -19,6 +19,7 @@ from typing import Generic, TypeVar
 
 from bot.engine import Outcome, Result
 from bot.knowledge import Entry, KnowledgeBase
+from bot.person_request import person_reply
 from bot.safety import SafetyMatch
 from bot.texts import COUNCIL_WEBSITE, say
 
@@ -150,6 +151,8 @@ def result_plain(result: Result, knowledge: KnowledgeBase, *, logged: bool = Fal
         return result.safety.text()
     if result.fact is not None:
         return fact_plain(result)
+    if result.wants_person:
+        return person_reply(knowledge, result.language, result.municipality, offer=False)
     if result.outcome is Outcome.ANSWERED and result.entry:
         return entry_plain(result.entry, result.language)
     if result.outcome is Outcome.SUGGESTED:

@@ -9,6 +9,11 @@ ORDER_SIMILARITY, so that neither "tinn" swallows every question that mentions T
 first; each has a count, the number of distinct askers (hashed user ids) and when it was last
 asked. Both `/ubesvart` in Telegram and `python -m bot log list` show them.
 
+Groups where residents wait for an answer from the editors (`bot.followup`) come first, the
+longest waiting first, marked with how many wait and since when (never who). A question
+someone waits for is always in the list, whatever its status, period or asker's bound, until
+the answer is sent or the consent expires.
+
 The list stays cheap however much is logged, because one resident can log thousands of
 distinct questions an hour. It is bounded: at most MAX_PER_ASKER open questions per asker
 (the newest) and at most MAX_GROUPED in all (the newest) are grouped; the list says how many
@@ -34,6 +39,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from bot.followup import waiting_by_question
 from bot.localtime import days_ago, short_when, utc_now
 from bot.markup import Markup
 from bot.storage import COLUMNS, STATUSES, LoggedQuestion, QuestionLog, logged, reader
@@ -89,6 +95,10 @@ class Group:
 
     questions: tuple[LoggedQuestion, ...]
     held_back: int = 0
+    waiting: int = 0
+    """Residents waiting for an answer from the editors to one of its questions."""
+    waiting_since: dt.datetime | None = None
+    """When the longest-waiting of them asked for it."""
 
     @property
     def ref(self) -> int:
@@ -285,14 +295,32 @@ def select_for_review(
     return kept, from_asker
 
 
+def with_waiting(
+    groups: Sequence[Group], waiting: Mapping[int, tuple[int, dt.datetime]]
+) -> list[Group]:
+    """The groups with how many residents wait for each (from `waiting`, by question id),
+    those waiting first, the longest waiting first; the others in their order."""
+    marked = []
+    for group in groups:
+        found = [waiting[i] for i in group.ids if i in waiting]
+        if found:
+            group = dataclasses.replace(group, waiting=sum(count for count, _ in found),
+                                        waiting_since=min(since for _, since in found))
+        marked.append(group)
+    waiting_first = sorted((g for g in marked if g.waiting), key=lambda g: g.waiting_since)
+    return waiting_first + [g for g in marked if not g.waiting]
+
+
 def build_review(
     kept: Sequence[LoggedQuestion],
     total: int,
     from_asker: Mapping[str | None, int],
     per_asker: int = MAX_PER_ASKER,
+    waiting: Mapping[int, tuple[int, dt.datetime]] | None = None,
 ) -> ReviewList:
     """Group the selected questions and note, on the group holding the newest question of
-    each asker over the per-asker bound, how many more that asker has outside the list."""
+    each asker over the per-asker bound, how many more that asker has outside the list, and
+    on each group how many residents wait for an answer (`waiting`, by question id)."""
     groups = group_questions(kept)
     in_list = Counter(question.user_hash for question in kept)
     newest_of: dict[str | None, int] = {}
@@ -308,6 +336,8 @@ def build_review(
             if any(i in held_back for i in group.ids) else group
             for group in groups
         ]
+    if waiting:
+        groups = with_waiting(groups, waiting)
     return ReviewList(groups, total, per_asker)
 
 
@@ -324,17 +354,19 @@ def group_for_review(
 
 
 _REVIEW_SQL = f"""
-WITH candidates AS (
-    SELECT {COLUMNS},
+WITH waited AS (SELECT DISTINCT question_id FROM followups WHERE consented_at >= ?),
+candidates AS (
+    SELECT {COLUMNS}, id IN waited AS waited,
            ROW_NUMBER() OVER (PARTITION BY user_hash ORDER BY asked_at DESC, id DESC) AS nth,
            COUNT(*) OVER (PARTITION BY user_hash) AS from_asker,
            COUNT(*) OVER () AS total
     FROM questions
-    WHERE asked_at >= ? AND asked_at < ? AND status IN (SELECT value FROM json_each(?))
-      AND (outcome = '{UNANSWERED}' OR choice = '{NONE_FITTED}' OR feedback < 0)
+    WHERE (asked_at >= ? AND asked_at < ? AND status IN (SELECT value FROM json_each(?))
+           AND (outcome = '{UNANSWERED}' OR choice = '{NONE_FITTED}' OR feedback < 0))
+       OR id IN waited
 )
-SELECT {COLUMNS}, from_asker, total FROM candidates WHERE nth <= ?
-ORDER BY asked_at DESC, id DESC LIMIT ?
+SELECT {COLUMNS}, from_asker, total FROM candidates WHERE nth <= ? OR waited
+ORDER BY waited DESC, asked_at DESC, id DESC LIMIT ?
 """
 
 
@@ -345,10 +377,13 @@ def read_review(
     statuses: Sequence[str] = ("open",),
     per_asker: int = MAX_PER_ASKER,
     limit: int = MAX_GROUPED,
+    waiting_cutoff: dt.datetime | None = None,
 ) -> ReviewList:
     """The review list of the questions asked in [since, until), read and grouped (blocking:
-    run it in a worker thread). The same rule as `reason` and `select_for_review`, in SQL."""
-    parameters = (since.isoformat(), until.isoformat(), json.dumps(list(statuses)),
+    run it in a worker thread). The same rule as `reason` and `select_for_review`, in SQL,
+    and every question a resident has waited for since `waiting_cutoff` (None: any)."""
+    cutoff = (waiting_cutoff or dt.datetime.min.replace(tzinfo=dt.UTC)).isoformat()
+    parameters = (cutoff, since.isoformat(), until.isoformat(), json.dumps(list(statuses)),
                   per_asker, limit)
     rows = connection.execute(_REVIEW_SQL, parameters).fetchall()
     width = len(COLUMNS.split(","))
@@ -356,15 +391,17 @@ def read_review(
     from_asker = {question.user_hash: row[width] for question, row in zip(kept, rows,
                                                                            strict=True)}
     total = rows[0][width + 1] if rows else 0
-    return build_review(kept, total, from_asker, per_asker)
+    waiting = waiting_by_question(connection, dt.datetime.fromisoformat(cutoff))
+    return build_review(kept, total, from_asker, per_asker, waiting)
 
 
 def read_review_file(
-    path: Path, since: dt.datetime, until: dt.datetime, statuses: Sequence[str] = ("open",)
+    path: Path, since: dt.datetime, until: dt.datetime, statuses: Sequence[str] = ("open",),
+    waiting_cutoff: dt.datetime | None = None,
 ) -> ReviewList:
     """`read_review` on a connection of its own to the log at `path` (blocking)."""
     with reader(path) as connection:
-        return read_review(connection, since, until, statuses)
+        return read_review(connection, since, until, statuses, waiting_cutoff=waiting_cutoff)
 
 
 async def review_groups(
@@ -377,7 +414,8 @@ async def review_groups(
     now = now or utc_now()
     await question_log.flush()
     return await asyncio.to_thread(read_review_file, question_log.path, days_ago(days, now),
-                                   now + dt.timedelta(seconds=1), statuses)
+                                   now + dt.timedelta(seconds=1), statuses,
+                                   question_log.followup_cutoff(now))
 
 
 def find_group(groups: Sequence[Group], question_id: int) -> tuple[int, Group] | None:
@@ -428,6 +466,9 @@ def render_group(
         for name in REASONS if group.reasons[name]
     )
     parts = [line, why]
+    if group.waiting:
+        parts.insert(0, say("review_waiting", language, count=str(group.waiting),
+                            since=short_when(group.waiting_since)))
     if group.held_back:
         parts.append(say("review_held_back", language, count=str(group.held_back)))
     if detail:
@@ -504,11 +545,18 @@ async def digest_groups(
 
 
 def render_digest(
-    groups: Sequence[Group], since: dt.datetime, language: str, markup: Markup
+    groups: Sequence[Group], since: dt.datetime, language: str, markup: Markup,
+    *, waiting: int = 0,
 ) -> str:
-    """The daily digest: the new groups, and how to handle them."""
+    """The daily digest: how many residents wait for an answer from the editors, the new
+    groups, and how to handle them."""
     title = markup.bold(say("digest_title", language, since=short_when(since)))
-    blocks = [render_group(group, number, language, markup)
+    parts = [title]
+    if waiting:
+        parts.append(markup.text(say("digest_waiting", language,
+                                     people=counted("people", waiting, language))))
+    parts.append(markup.text(summary(groups, language)))
+    parts += [render_group(group, number, language, markup)
               for number, group in enumerate(groups[:PAGE_SIZE * 2], start=1)]
-    more = markup.text(say("digest_more", language))
-    return "\n\n".join([title, markup.text(summary(groups, language)), *blocks, more])
+    parts.append(markup.text(say("digest_more", language)))
+    return "\n\n".join(parts)

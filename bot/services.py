@@ -8,7 +8,7 @@ the handlers reach the services through `services(context)` from this module, so
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from telegram.ext import ContextTypes
 from bot.config import Config
 from bot.engine import Engine
 from bot.engine import Result as EngineResult
+from bot.followup import Followups
 from bot.hash_secret import read_or_create_secret, read_secret, secret_file_for
 from bot.storage import QuestionLog
 
@@ -31,6 +32,11 @@ class Services:
     config: Config
     engine: Engine
     question_log: QuestionLog
+    followups: Followups = field(init=False)
+    """Residents' consents to an answer from the editors, in the question log's file."""
+
+    def __post_init__(self) -> None:
+        self.followups = Followups(self.question_log)
 
     def is_editor(self, user_id: int | None) -> bool:
         """Whether `user_id` is one of the configured editors."""
@@ -69,7 +75,8 @@ class Services:
 def question_log_for(config: Config) -> QuestionLog:
     """The question log as configured."""
     return QuestionLog(
-        Path(config.database.path), config.privacy.hash_secret, config.privacy.retention_days
+        Path(config.database.path), config.privacy.hash_secret, config.privacy.retention_days,
+        followup_days=config.followup.max_days,
     )
 
 

@@ -41,7 +41,7 @@ import secrets
 import sqlite3
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,11 +79,25 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE questions ADD COLUMN message_key TEXT;
     CREATE INDEX questions_message ON questions (message_key);
     """,
+    # Follow-up consent (bot.followup): the only place a chat id is kept, and only until the
+    # editors' answer is sent, the resident withdraws, or it expires.
+    """
+    CREATE TABLE followups (
+        question_id INTEGER NOT NULL,
+        chat_id INTEGER NOT NULL,
+        consented_at TEXT NOT NULL,
+        PRIMARY KEY (question_id, chat_id)
+    );
+    CREATE INDEX followups_chat ON followups (chat_id);
+    CREATE INDEX followups_consented ON followups (consented_at);
+    """,
 )
 BUFFER_LIMIT = 50_000
 FLUSH_INTERVAL = 0.2
 MAX_RETRY_DELAY = 30.0
 PURGE_INTERVAL = 24 * 3600
+FOLLOWUP_PURGE_INTERVAL = 3600
+DEFAULT_FOLLOWUP_DAYS = 14
 BUSY_TIMEOUT_MS = 2000
 STATUSES = ("open", "resolved", "ignored")
 ID_RANDOM_BITS = 21  # and 42 bits of milliseconds since 1970: 63 bits until the year 2109
@@ -164,8 +178,10 @@ class QuestionLog:
         buffer_limit: int = BUFFER_LIMIT,
         flush_interval: float = FLUSH_INTERVAL,
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        followup_days: int = DEFAULT_FOLLOWUP_DAYS,
     ) -> None:
         self.path = path
+        self.followup_days = followup_days
         self.busy_timeout_ms = busy_timeout_ms
         self.retention_days = retention_days
         self.flush_interval = flush_interval
@@ -180,6 +196,7 @@ class QuestionLog:
         self._wake = asyncio.Event()
         self._failing = False
         self._last_purge = 0.0
+        self._last_followup_purge = 0.0
         self._write_lock = asyncio.Lock()
 
     # --- lifecycle ----------------------------------------------------------------------------
@@ -439,9 +456,13 @@ class QuestionLog:
                 retry_delay = min(max(retry_delay * 2, 1.0), MAX_RETRY_DELAY)
 
     async def _purge_daily(self) -> None:
+        """The retention jobs: old questions daily, expired follow-up consents hourly."""
         if time.monotonic() - self._last_purge > PURGE_INTERVAL:
             with contextlib.suppress(sqlite3.Error, OSError):
                 await self.purge()
+        elif time.monotonic() - self._last_followup_purge > FOLLOWUP_PURGE_INTERVAL:
+            with contextlib.suppress(sqlite3.Error, OSError):
+                await self.purge_followups()
 
     async def flush(self) -> bool:
         """Write everything pending in one transaction; False (rows kept) if the database
@@ -532,7 +553,8 @@ class QuestionLog:
     # --- maintenance and reading --------------------------------------------------------------
 
     async def purge(self) -> int:
-        """Delete rows older than the retention period; how many were deleted."""
+        """Delete rows older than the retention period, and follow-up consents older than
+        `followup_days`; how many questions were deleted."""
         cutoff = utc_now() - dt.timedelta(days=self.retention_days)
         async with self._write_lock:
             connection = await self._connect()
@@ -541,10 +563,53 @@ class QuestionLog:
             )
             await connection.commit()
             if cursor.rowcount > 0:
-                # The WAL still holds the deleted rows' old pages until it is checkpointed.
-                await connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                await self._erase_deleted(connection)
         self._last_purge = time.monotonic()
+        await self.purge_followups()
         return cursor.rowcount
+
+    def followup_cutoff(self, now: dt.datetime | None = None) -> dt.datetime:
+        """Consents given before this have expired."""
+        return (now or utc_now()) - dt.timedelta(days=self.followup_days)
+
+    async def purge_followups(self, now: dt.datetime | None = None) -> int:
+        """Delete follow-up consents older than `followup_days` (and with them the chat ids);
+        how many were deleted."""
+        cutoff = self.followup_cutoff(now)
+        async with self.transaction() as connection:
+            cursor = await connection.execute(
+                "DELETE FROM followups WHERE consented_at < ?", (cutoff.isoformat(),)
+            )
+        self._last_followup_purge = time.monotonic()
+        if cursor.rowcount > 0:
+            await self.erase_deleted()
+        return cursor.rowcount
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction on the log's connection, between the writer's batches:
+        committed on leaving, rolled back on an error (which propagates)."""
+        async with self._write_lock:
+            connection = await self._connect()
+            await connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error, ValueError):
+                    await connection.rollback()
+                raise
+            await connection.commit()
+
+    async def erase_deleted(self) -> None:
+        """Make deleted rows unrecoverable from the files: secure_delete zeroes them in the
+        database, and the WAL, which still holds their old pages, is checkpointed and
+        truncated."""
+        async with self._write_lock:
+            await self._erase_deleted(await self._connect())
+
+    @staticmethod
+    async def _erase_deleted(connection: aiosqlite.Connection) -> None:
+        await connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def questions(
         self, since: dt.datetime, until: dt.datetime | None = None

@@ -180,6 +180,72 @@ TEXTS: dict[str, dict[str, str]] = {
         "nn": "Skriv eit kommunenamn eller eit spørsmål",
         "en": "Type a municipality or a question",
     },
+    "followup_offer": {
+        "nb": "📨 Vil du ha svar fra redaksjonen her?",
+        "nn": "📨 Vil du ha svar frå redaksjonen her?",
+        "en": "📨 Would you like an answer from the editors here?",
+    },
+    "followup_consented": {
+        "nb": "Takk! Når redaksjonen har svart, får du svaret her i chatten. Til da tar jeg vare "
+              "på denne chatten sammen med spørsmålet ditt, og ikke noe mer: til svaret er sendt, "
+              "eller i høyst {days} dager. Skriv /glem hvis du ikke vil ha svar likevel, så "
+              "sletter jeg det med en gang.",
+        "nn": "Takk! Når redaksjonen har svart, får du svaret her i chatten. Til då tek eg vare på "
+              "denne chatten saman med spørsmålet ditt, og ikkje noko meir: til svaret er sendt, "
+              "eller i høgst {days} dagar. Skriv /glem om du ikkje vil ha svar likevel, så slettar "
+              "eg det med ein gong.",
+        "en": "Thank you! When the editors have answered, you will get the answer here in this "
+              "chat. Until then I keep this chat together with your question, and nothing more: "
+              "until the answer is sent, or for at most {days} days. Send /forget if you no "
+              "longer want an answer, and I will delete it at once.",
+    },
+    "followup_already": {
+        "nb": "Du får allerede svar her når redaksjonen har svart. Skriv /glem for å slette det.",
+        "nn": "Du får alt svar her når redaksjonen har svart. Skriv /glem for å slette det.",
+        "en": "You will already get an answer here when the editors have answered. Send "
+              "/forget to delete it.",
+    },
+    "followup_not_possible": {
+        "nb": "Svar fra redaksjonen kan jeg bare ordne i en privat chat, for et spørsmål jeg "
+              "ikke kunne svare på.",
+        "nn": "Svar frå redaksjonen kan eg berre ordne i ein privat chat, for eit spørsmål eg "
+              "ikkje kunne svare på.",
+        "en": "I can only arrange an answer from the editors in a private chat, for a question I "
+              "could not answer.",
+    },
+    "forget_done": {
+        "nb": "Slettet. Jeg tar ikke lenger vare på denne chatten, og redaksjonen sender ikke "
+              "svar hit.",
+        "nn": "Sletta. Eg tek ikkje lenger vare på denne chatten, og redaksjonen sender ikkje "
+              "svar hit.",
+        "en": "Deleted. I no longer keep this chat, and the editors will not send an answer here.",
+    },
+    "forget_nothing": {
+        "nb": "Jeg har ikke lagret denne chatten: du venter ikke på svar fra redaksjonen. "
+              "Spørsmålene i loggen lagres uten navn, brukernavn eller chat.",
+        "nn": "Eg har ikkje lagra denne chatten: du ventar ikkje på svar frå redaksjonen. "
+              "Spørsmåla i loggen blir lagra utan namn, brukarnamn eller chat.",
+        "en": "I have not kept this chat: you are not waiting for an answer from the editors. "
+              "Questions in the log are kept without name, username or chat.",
+    },
+    "followup_answer_heading": {
+        "nb": "Svar fra redaksjonen på spørsmålet ditt {question}:",
+        "nn": "Svar frå redaksjonen på spørsmålet ditt {question}:",
+        "en": "The editors' answer to your question {question}:",
+    },
+    "person_contact": {
+        "nb": "Du når {name} her: {contact}",
+        "nn": "Du når {name} her: {contact}",
+        "en": "You can reach {name} here: {contact}",
+    },
+    "person_offer": {
+        "nb": "Jeg kan også sende spørsmålet ditt til redaksjonen, så svarer en person deg her i "
+              "chatten. Trykk på knappen under.",
+        "nn": "Eg kan òg sende spørsmålet ditt til redaksjonen, så svarer ein person deg her i "
+              "chatten. Trykk på knappen under.",
+        "en": "I can also pass your question to the editors, and a person will answer you here "
+              "in this chat. Press the button below.",
+    },
 }
 
 # What editors read: /ubesvart, /statistikk, /eksport, /oppdater, the digest and the CLI.
@@ -482,6 +548,96 @@ EDITOR_TEXTS: dict[str, dict[str, str]] = {
               "dager).",
         "nn": "Fann ikkje ID {ref} blant spørsmåla som treng gjennomgang (siste {days} dagar).",
         "en": "ID {ref} is not among the questions that need review (last {days} days).",
+    },
+    "review_waiting": {
+        "nb": "⏳ {count} venter på svar siden {since}",
+        "nn": "⏳ {count} ventar på svar sidan {since}",
+        "en": "⏳ {count} waiting for an answer since {since}",
+    },
+    "button_answer": {"nb": "📨 {number}. Svar", "nn": "📨 {number}. Svar",
+                      "en": "📨 {number}. Answer"},
+    "answer_prompt": {
+        "nb": "Skriv svaret til {people} som venter på {question}. Det sendes som du skriver "
+              "det, under overskriften «Svar fra redaksjonen på spørsmålet ditt …», med 👍/👎. "
+              "Du får se det før det sendes.",
+        "nn": "Skriv svaret til {people} som ventar på {question}. Det blir sendt som du skriv "
+              "det, under overskrifta «Svar frå redaksjonen på spørsmålet ditt …», med 👍/👎. "
+              "Du får sjå det før det blir sendt.",
+        "en": "Write the answer for the {people} waiting for {question}. It is sent as you "
+              "write it, under the heading “The editors' answer to your question …”, with 👍/👎. "
+              "You will see it before it is sent.",
+    },
+    "answer_preview_title": {"nb": "Slik får innbyggeren svaret:", "nn": "Slik får innbyggjaren "
+                             "svaret:", "en": "This is what the resident receives:"},
+    "answer_preview_footer": {
+        "nb": "Sendes til {people}. Svar med ny tekst for å endre det, eller trykk «Send».",
+        "nn": "Blir sendt til {people}. Svar med ny tekst for å endre det, eller trykk «Send».",
+        "en": "Goes to {people}. Reply with new text to change it, or press “Send”.",
+    },
+    "answer_problem_empty": {"nb": "Svaret er tomt.", "nn": "Svaret er tomt.",
+                             "en": "The answer is empty."},
+    "answer_problem_too_long": {
+        "nb": "Svaret er for langt (høyst {limit} tegn). Skriv et kortere svar.",
+        "nn": "Svaret er for langt (høgst {limit} teikn). Skriv eit kortare svar.",
+        "en": "The answer is too long (at most {limit} characters). Write a shorter one.",
+    },
+    "button_send": {"nb": "📨 Send", "nn": "📨 Send", "en": "📨 Send"},
+    "button_send_variant": {
+        "nb": "📨 Svar og legg til som variant…",
+        "nn": "📨 Svar og legg til som variant…",
+        "en": "📨 Answer and add as a variant…",
+    },
+    "answer_sent": {
+        "nb": "Svaret er sendt til {people}. {questions} er markert som løst.",
+        "nn": "Svaret er sendt til {people}. Markert som løyst: {questions}.",
+        "en": "The answer was sent to {people}. Marked as resolved: {questions}.",
+    },
+    "answer_sent_some": {
+        "nb": "Svaret er sendt til {people}.",
+        "nn": "Svaret er sendt til {people}.",
+        "en": "The answer was sent to {people}.",
+    },
+    "answer_sent_variant": {
+        "nb": "Svaret er sendt til {people}. Velg nå oppføringen som burde ha svart.",
+        "nn": "Svaret er sendt til {people}. Vel no oppføringa som burde ha svart.",
+        "en": "The answer was sent to {people}. Now choose the entry that should have answered.",
+    },
+    "answer_unreached": {
+        "nb": "{count} kunne ikke nås nå og venter fortsatt: trykk «Svar» igjen senere.",
+        "nn": "{count} kunne ikkje nåast no og ventar framleis: trykk «Svar» igjen seinare.",
+        "en": "{count} could not be reached now and are still waiting: press “Answer” again "
+              "later.",
+    },
+    "answer_nobody": {
+        "nb": "Ingen venter lenger på svar her (allerede besvart, trukket tilbake eller utløpt).",
+        "nn": "Ingen ventar lenger på svar her (alt svart, trekt tilbake eller gått ut).",
+        "en": "Nobody is waiting for an answer here any more (answered, withdrawn or expired).",
+    },
+    "answer_expired": {
+        "nb": "Dette svaret er ikke lenger aktivt. Trykk «Svar» på nytt.",
+        "nn": "Dette svaret er ikkje lenger aktivt. Trykk «Svar» på nytt.",
+        "en": "This answer is no longer active. Press “Answer” again.",
+    },
+    "digest_waiting": {
+        "nb": "⏳ {people} venter på svar fra redaksjonen. Skriv /ubesvart og trykk «Svar».",
+        "nn": "⏳ {people} ventar på svar frå redaksjonen. Skriv /ubesvart og trykk «Svar».",
+        "en": "⏳ {people} waiting for an answer from the editors. Send /unanswered and press "
+              "“Answer”.",
+    },
+    "followups_title": {
+        "nb": "Venter på svar fra redaksjonen (slettes etter {days} dager uten svar)",
+        "nn": "Ventar på svar frå redaksjonen (blir sletta etter {days} dagar utan svar)",
+        "en": "Waiting for an answer from the editors (deleted after {days} days without one)",
+    },
+    "followups_empty": {
+        "nb": "Ingen venter på svar fra redaksjonen.",
+        "nn": "Ingen ventar på svar frå redaksjonen.",
+        "en": "Nobody is waiting for an answer from the editors.",
+    },
+    "followups_line": {
+        "nb": "{waiting} · slettes {expires} hvis ikke besvart",
+        "nn": "{waiting} · blir sletta {expires} om ikkje svart",
+        "en": "{waiting} · deleted {expires} unless answered",
     },
 }
 TEXTS.update(EDITOR_TEXTS)

@@ -1,4 +1,5 @@
-"""Button presses: open an entry, pick a suggestion, "none of these", feedback, contact card.
+"""Button presses: open an entry, pick a suggestion, "none of these", feedback, contact card,
+and the consent to an answer from the editors (`handlers/followup.py`).
 
 Every press is decoded and validated first (`bot.callbacks`); a stale or forged press gets a
 polite answerCallbackQuery and nothing else. A pick, "none of these" or 👍/👎 names a logged
@@ -21,6 +22,7 @@ from bot.render import entry_html, split_message
 from bot.services import services
 from bot.texts import say
 from bot.vcard import vcard
+from handlers import followup
 from handlers.common import (
     answer_query,
     client_language,
@@ -28,7 +30,8 @@ from handlers.common import (
     reply_entry,
 )
 
-QUESTION_ACTIONS = ("pick", "none", "feedback")
+QUESTION_ACTIONS = ("pick", "none", "feedback", "followup", "answer_feedback")
+NO_ENTRY_ACTIONS = ("none", "followup", "answer_feedback")
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -37,13 +40,14 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     pressed = callbacks.decode(query.data)
     knowledge = services(context).engine.knowledge
     entry = knowledge.entries.get(pressed.entry_id) if pressed else None
-    if pressed is None or (entry is None and pressed.action != "none"):
+    if pressed is None or (entry is None and pressed.action not in NO_ENTRY_ACTIONS):
         await answer_query(update, context, say("stale_button", client_language(update)))
         return
     if pressed.action in QUESTION_ACTIONS and not await _from_asker(update, context, pressed):
         return
     handler = {
         "open": _open, "pick": _pick, "none": _none, "card": _card, "feedback": _feedback,
+        "followup": followup.consent, "answer_feedback": followup.answer_feedback,
     }[pressed.action]
     await handler(update, context, pressed)
 
@@ -96,11 +100,15 @@ async def _pick(
 async def _none(
     update: Update, context: ContextTypes.DEFAULT_TYPE, pressed: callbacks.Callback
 ) -> None:
-    """None of the suggestions fitted: say so honestly and record it."""
+    """None of the suggestions fitted: say so honestly, record it, and in a private chat
+    offer an answer from the editors."""
     query = update.callback_query
     await answer_query(update, context)
     services(context).record_choice(pressed.question_ref, None, update.effective_user.id)
-    await _edit(query, html.escape(say("none_thanks", pressed.language)), None)
+    keyboard = None
+    if followup.offered_in(update.effective_chat):
+        keyboard = followup.followup_keyboard(pressed.language, pressed.question_ref)
+    await _edit(query, html.escape(say("none_thanks", pressed.language)), keyboard)
 
 
 async def _feedback(

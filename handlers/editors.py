@@ -15,6 +15,13 @@ so an editor's command never holds up residents' answers.
 Adding a question as a variant shows the editor the exact text that would be saved in
 learned.yaml; the editor's next text message (within PENDING_MINUTES) replaces it, and only
 «Lagre» saves it. The pending text is kept in the editor's user_data.
+
+A group where residents wait for an answer (`bot.followup`) has a **Svar** button: the
+editor's next text message is the answer, shown as the resident will receive it; «Send»
+sends it to everyone who consented for one of the group's questions and marks the group
+resolved, «Svar og legg til som variant…» sends it and goes on to adding the question as a
+variant. The consents are taken from the database before sending, so a second press sends
+nothing; an editor never sees a chat id, only how many wait.
 """
 
 from __future__ import annotations
@@ -30,12 +37,13 @@ from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application, ContextTypes, filters
 
 from bot import callbacks, export, stats
 from bot.callbacks import EditorCallback, encode_editor
 from bot.engine import Candidate, Outcome
+from bot.followup import MAX_ANSWER_CHARS, Waiting, answer_problem, resident_message
 from bot.knowledge import Problem
 from bot.learned import (
     MAX_QUESTION_CHARS,
@@ -65,12 +73,14 @@ from bot.review import (
 from bot.services import SERVICES_KEY, Services, services
 from bot.texts import counted, say
 from handlers.common import answer_query, client_language
+from handlers.followup import answer_keyboard
 
 log = logging.getLogger(__name__)
 
 BUTTON_PATTERN = f"^{callbacks.EDITOR_VERSION}:"
 SEARCH_KEY = "editor_search"
 VARIANT_KEY = "editor_variant"
+ANSWER_KEY = "editor_answer"
 PENDING_MINUTES = 15
 DIGEST_KEY = "editor_digest"
 DIGEST_JOB = "editor-digest"
@@ -108,6 +118,27 @@ def _pending_variant(user_data: dict | None) -> PendingVariant | None:
     return pending if isinstance(pending, PendingVariant) and not pending.expired else None
 
 
+@dataclass(frozen=True)
+class PendingAnswer:
+    """An answer to those waiting in a group, being written: sent only on «Send»."""
+
+    days: int
+    ref: int
+    text: str
+    expires: float
+
+    @property
+    def expired(self) -> bool:
+        """Whether it waited longer than PENDING_MINUTES."""
+        return time.monotonic() > self.expires
+
+
+def _pending_answer(user_data: dict | None) -> PendingAnswer | None:
+    """The editor's answer being written, if it has not expired."""
+    pending = (user_data or {}).get(ANSWER_KEY)
+    return pending if isinstance(pending, PendingAnswer) and not pending.expired else None
+
+
 class AwaitingText(filters.MessageFilter):
     """A message from a user whose «Søk» or variant text is pending."""
 
@@ -116,19 +147,21 @@ class AwaitingText(filters.MessageFilter):
         self._user_data = application.user_data
 
     def filter(self, message: Message) -> bool:
-        """Whether the sender has a pending search or a pending variant text."""
+        """Whether the sender has a pending search, variant text or answer."""
         user = message.from_user
         if user is None:
             return False
         user_data = self._user_data.get(user.id, {})
-        return SEARCH_KEY in user_data or _pending_variant(user_data) is not None
+        return (SEARCH_KEY in user_data or _pending_variant(user_data) is not None
+                or _pending_answer(user_data) is not None)
 
 
 def _forget_pending(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Drop a pending search and a pending variant."""
+    """Drop a pending search, variant and answer."""
     if context.user_data is not None:
         context.user_data.pop(SEARCH_KEY, None)
         context.user_data.pop(VARIANT_KEY, None)
+        context.user_data.pop(ANSWER_KEY, None)
 
 
 def _knowledge_lock(context: ContextTypes.DEFAULT_TYPE) -> asyncio.Lock:
@@ -183,10 +216,14 @@ def _button(
 def review_keyboard(
     groups: list[Group], days: int, page: int, language: str
 ) -> InlineKeyboardMarkup | None:
-    """Løst / Ignorer / Legg til som variant… for each group on the page, and ◀ ▶."""
+    """Svar (where residents wait), Løst / Ignorer / Legg til som variant… for each group on
+    the page, and ◀ ▶."""
     first = (page - 1) * PAGE_SIZE
     rows = []
     for number, group in enumerate(groups[first : first + PAGE_SIZE], start=first + 1):
+        if group.waiting:
+            rows.append([_button(say("button_answer", language, number=str(number)), "answer",
+                                 days, group.ref)])
         rows.append([
             _button(say("button_resolve", language, number=str(number)), "resolve", days,
                     group.ref),
@@ -247,6 +284,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     actions = {
         "page": _page, "back": _back, "resolve": _mark, "ignore": _mark,
         "variant": _variant, "search": _search, "add": _add, "save": _save,
+        "answer": _answer, "send": _send, "send_variant": _send,
     }
     await actions[pressed.action](update, context, pressed)
 
@@ -323,15 +361,21 @@ async def _variant(update: Update, context: ContextTypes.DEFAULT_TYPE,
         return
     await answer_query(update, context)
     _, position, group = opened
+    await _show_candidates(update, context, pressed.days, position, group)
+
+
+async def _show_candidates(update: Update, context: ContextTypes.DEFAULT_TYPE, days: int,
+                           position: int, group: Group, note: str = "") -> None:
+    """The group and the entries that might have answered it, to add it as a variant."""
     language = client_language(update)
     candidates = services(context).engine.rank(group.text, everything=True).candidates
-    text = "\n\n".join([
+    text = "\n\n".join(part for part in [
+        note,
         HTML.bold(say("variant_title", language)),
         render_group(group, position + 1, language, HTML),
         HTML.text(say("variant_prompt", language)),
-    ])
-    await _edit(update, text,
-                candidate_keyboard(candidates, group, pressed.days, language))
+    ] if part)
+    await _edit(update, text, candidate_keyboard(candidates, group, days, language))
 
 
 async def _search(update: Update, context: ContextTypes.DEFAULT_TYPE,
@@ -368,8 +412,10 @@ def search_entries(bot_services: Services, text: str) -> list[Candidate]:
 
 
 async def awaited_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An editor's text while a search or a variant's text is pending."""
-    if _pending_variant(context.user_data) is not None:
+    """An editor's text while a search, a variant's text or an answer is pending."""
+    if _pending_answer(context.user_data) is not None:
+        await answer_text(update, context)
+    elif _pending_variant(context.user_data) is not None:
         await variant_text(update, context)
     else:
         await search_text(update, context)
@@ -550,6 +596,156 @@ def problem_lines(problems: list[Problem], directory: Path, language: str) -> st
     return "\n".join(lines)
 
 
+# --- answering those who wait -------------------------------------------------------------------
+
+
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                  pressed: EditorCallback) -> None:
+    """Svar: the editor's next text message is the answer to those waiting in the group."""
+    opened = await _open_group(update, context, pressed)
+    if opened is None:
+        return
+    group = opened[2]
+    language = client_language(update)
+    if not group.waiting or context.user_data is None:
+        await answer_query(update, context, say("answer_nobody", language), show_alert=True)
+        return
+    _forget_pending(context)  # before answering: the editor may type at once
+    context.user_data[ANSWER_KEY] = PendingAnswer(pressed.days, group.ref, "",
+                                                  time.monotonic() + PENDING_MINUTES * 60)
+    await answer_query(update, context)
+    # The prompt's own words hold no HTML; the question is escaped by HTML.quote.
+    text = say("answer_prompt", language, people=counted("people", group.waiting, language),
+               question=HTML.quote(group.text))
+    back = InlineKeyboardMarkup([[_button(say("button_back", language), "back", pressed.days,
+                                          group.ref)]])
+    await _edit(update, text, back)
+
+
+def answer_preview(
+    pending: PendingAnswer, group: Group, language: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The answer as the resident will receive it, why it cannot be sent (if so), and the
+    buttons: Send, Svar og legg til som variant…, Avbryt."""
+    question_language = group.questions[0].language
+    lines = [HTML.bold(say("answer_preview_title", language)), "",
+             resident_message(group.text, pending.text, question_language), ""]
+    problem = answer_problem(pending.text)
+    if problem is not None:
+        lines.append("⚠️ " + HTML.text(say(f"answer_problem_{problem}", language,
+                                           limit=str(MAX_ANSWER_CHARS))))
+    else:
+        lines.append(HTML.text(say("answer_preview_footer", language,
+                                   people=counted("people", group.waiting, language))))
+    cancel = _button(say("button_cancel", language), "back", pending.days, pending.ref)
+    rows = [[cancel]]
+    if problem is None:
+        rows = [
+            [_button(say("button_send", language), "send", pending.days, pending.ref)],
+            [_button(say("button_send_variant", language), "send_variant", pending.days,
+                     pending.ref)],
+            [cancel],
+        ]
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The editor's answer (or a new wording of it): shown as the resident will get it."""
+    pending = _pending_answer(context.user_data)
+    message = update.effective_message
+    language = client_language(update)
+    review = await review_groups(services(context).question_log, pending.days)
+    found = find_group(review.groups, pending.ref)
+    if found is None or not found[1].waiting:
+        _forget_pending(context)
+        await message.reply_text(HTML.text(say("answer_nobody", language)))
+        return
+    pending = PendingAnswer(pending.days, pending.ref, (message.text or "").strip(),
+                            time.monotonic() + PENDING_MINUTES * 60)
+    context.user_data[ANSWER_KEY] = pending
+    text, keyboard = answer_preview(pending, found[1], language)
+    await message.reply_text(split_message(text)[0], reply_markup=keyboard)
+
+
+async def _send(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                pressed: EditorCallback) -> None:
+    """Send / Svar og legg til som variant…: the answer to everyone who waits for one of the
+    group's questions; then mark the group resolved, or go on to adding it as a variant."""
+    language = client_language(update)
+    pending = _pending_answer(context.user_data)
+    if pending is None or pending.ref != pressed.number or pending.days != pressed.days:
+        await answer_query(update, context, say("answer_expired", language), show_alert=True)
+        return
+    if answer_problem(pending.text) is not None:
+        await answer_query(update, context, say("answer_expired", language), show_alert=True)
+        return
+    opened = await _open_group(update, context, pressed)
+    if opened is None:
+        _forget_pending(context)
+        return
+    _, position, group = opened
+    _forget_pending(context)
+    bot_services = services(context)
+    sent, unreached = await deliver(context, group, pending.text)
+    if not sent and not unreached:
+        await answer_query(update, context, say("answer_nobody", language), show_alert=True)
+        await _show_page(update, context, pressed.days, page_of(position))
+        return
+    await answer_query(update, context)
+    people = counted("people", sent, language)
+    note = ""
+    if unreached:
+        note = " " + say("answer_unreached", language, count=str(unreached))
+    if pressed.action == "send_variant":
+        await _show_candidates(update, context, pressed.days, position, group,
+                               HTML.text(say("answer_sent_variant", language, people=people)
+                                         + note))
+        return
+    if unreached:  # the group stays open while someone still waits
+        done = say("answer_sent_some", language, people=people)
+    else:
+        await bot_services.question_log.set_status(group.ids, "resolved")
+        done = say("answer_sent", language, people=people,
+                   questions=counted("questions", group.count, language))
+    back = InlineKeyboardMarkup([[_button(say("button_back", language), "back", pressed.days,
+                                          group.ref)]])
+    await _edit(update, HTML.text(done + note), back)
+
+
+async def deliver(
+    context: ContextTypes.DEFAULT_TYPE, group: Group, answer: str
+) -> tuple[int, int]:
+    """Send `answer` to everyone waiting for one of the group's questions: how many got it,
+    and how many could not be reached now (their consent is kept, to try again).
+
+    The consents are taken from the database first, so no one gets it twice. A resident who
+    blocked the bot, or whose chat is gone, is not tried again; a reply that timed out may
+    have arrived, so it is not sent again either."""
+    followups = services(context).followups
+    waiting = await followups.claim(group.ids)
+    sent = 0
+    retry: list[Waiting] = []
+    for resident in waiting:
+        text = resident_message(resident.question, answer, resident.language)
+        try:
+            await context.bot.send_message(
+                chat_id=resident.chat_id, text=split_message(text)[0],
+                reply_markup=answer_keyboard(resident.language, resident.question_id),
+            )
+        except TimedOut:
+            sent += 1
+        except (Forbidden, BadRequest) as error:
+            log.info("An answer from the editors could not be delivered: %s", error)
+        except NetworkError:
+            retry.append(resident)
+        else:
+            sent += 1
+    await followups.restore(retry)
+    if waiting:
+        await followups.forget_sent()
+    return sent, len(retry)
+
+
 # --- statistics, export, reload -------------------------------------------------------------
 
 
@@ -639,9 +835,10 @@ async def send_digest(application: Application, now: dt.datetime | None = None) 
     since, seen = application.bot_data.get(DIGEST_KEY, (now - dt.timedelta(days=1), None))
     groups, highest = await digest_groups(bot_services.question_log, since, seen, now)
     application.bot_data[DIGEST_KEY] = (now, highest)
-    if not groups:
+    waiting = await bot_services.followups.waiting_residents(now)
+    if not groups and not waiting:
         return 0
-    text = split_message(render_digest(groups, since, "nb", HTML))[0]
+    text = split_message(render_digest(groups, since, "nb", HTML, waiting=waiting))[0]
     sent = 0
     for editor_id in bot_services.config.editors.user_ids:
         try:

@@ -1,5 +1,8 @@
 """Free-text questions: answered, "Mente du …?" with buttons, or an honest "I don't know".
 
+"I don't know" (and a request for a person) offers, in private chats, an answer from the
+editors in the same chat (`handlers/followup.py`); an emergency or crisis reply never does.
+
 An edited message is a question asked again only if its first version got no confident answer
 (it was throttled, not addressed to the bot, met with "Mente du …?" or "I don't know"); an
 edit of an answered message (a typo fixed) is left alone. Either way the question is logged
@@ -19,11 +22,19 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.engine import Outcome, Result
 from bot.facts import Topic
-from bot.render import fact_html, safety_html, suggestions_plain, unanswered_plain
+from bot.person_request import person_reply
+from bot.render import (
+    fact_html,
+    safety_html,
+    suggestions_plain,
+    unanswered_plain,
+    with_country_code,
+)
 from bot.services import Services, services
 from bot.storage import CONFIDENT_OUTCOMES
 from bot.texts import say
 from handlers.common import client_language, fact_keyboard, reply_entry
+from handlers.followup import followup_keyboard, offered_in
 
 TOPIC_KEY = "fact_topic"
 TOPIC_SECONDS = 600
@@ -69,11 +80,18 @@ async def answer_question(
     if result.is_safety_reply and result.safety is not None:
         # Numbers first, nothing to press: no button pushes the person elsewhere.
         await message.reply_text(safety_html(result.safety))
-    elif result.fact is not None:
+    elif result.wants_person:
+        offer = offered_in(message.chat)
+        text = person_reply(engine.knowledge, result.language, result.municipality, offer=offer)
         await message.reply_text(
-            fact_html(result),
-            reply_markup=fact_keyboard(result, engine.knowledge, question_ref),
+            with_country_code(_escape(text)),
+            reply_markup=followup_keyboard(result.language, question_ref) if offer else None,
         )
+    elif result.fact is not None:
+        keyboard = fact_keyboard(result, engine.knowledge, question_ref)
+        if result.outcome is Outcome.UNANSWERED and offered_in(message.chat):
+            keyboard = _with_followup(keyboard, result.language, question_ref)
+        await message.reply_text(fact_html(result), reply_markup=keyboard)
     elif result.outcome is Outcome.ANSWERED and result.entry is not None:
         await reply_entry(message, result.entry, engine.knowledge, result.language, question_ref)
     elif result.outcome is Outcome.SUGGESTED:
@@ -82,7 +100,21 @@ async def answer_question(
             reply_markup=suggestion_keyboard(result, question_ref),
         )
     else:
-        await message.reply_text(_escape(unanswered_plain(result, engine.knowledge, logged=True)))
+        keyboard = followup_keyboard(result.language, question_ref)
+        await message.reply_text(
+            _escape(unanswered_plain(result, engine.knowledge, logged=True)),
+            reply_markup=keyboard if offered_in(message.chat) else None,
+        )
+
+
+def _with_followup(
+    keyboard: InlineKeyboardMarkup | None, language: str, question_ref: int
+) -> InlineKeyboardMarkup | None:
+    """`keyboard` with the consent button added above it (the button alone without one)."""
+    offer = followup_keyboard(language, question_ref)
+    if keyboard is None or offer is None:
+        return offer or keyboard
+    return InlineKeyboardMarkup([*offer.inline_keyboard, *keyboard.inline_keyboard])
 
 
 def _log_once(

@@ -1,0 +1,183 @@
+"""A resident asking for a person: "kan jeg snakke med et menneske", "talk to a human", "ring meg".
+
+The words that show it are data, `knowledge/followup.yaml`, written as the safety layer's terms
+are (`bot.terms`: `@group` for any word of a group, `a|b`, `...`, misspellings of long words
+found). The file is validated by `python -m bot check` with the rest of the knowledge base.
+`exceptions` take a message back: "snakker jeg med et menneske?" asks whether the bot is one
+(the small talk answers it), not for a person.
+
+The engine asks `PersonRequests.asks_for_person` after the safety layer (an emergency is never
+a request for a person) and before any matching, so that "ring meg" is not answered with a
+contact card and no way to a person. The reply (`reply` in the file) says what the bot can and
+cannot do; the Telegram handler adds the right contact and offers an answer from the editors
+in the same chat (`bot.followup`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.knowledge import (
+    Contact,
+    KnowledgeBase,
+    Problem,
+    checked_date,
+    line_of,
+    pick,
+    read_yaml,
+    texts_of,
+)
+from bot.terms import Pattern, Term, Vocabulary, message_words, occurrences, parse_term
+from bot.texts import say
+
+FILE_KEYS = {"groups", "terms", "exceptions", "reply", "source", "checked"}
+COUNCIL_CONTACT = "contact.council"
+
+
+@dataclass(frozen=True)
+class PersonRequestData:
+    """followup.yaml as loaded: the terms that show a request for a person, the exceptions,
+    and the reply."""
+
+    terms: tuple[Term, ...] = ()
+    exceptions: tuple[Term, ...] = ()
+    reply: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+    checked: dt.date | None = None
+
+    def reply_in(self, language: str) -> str:
+        """The reply in `language` (nynorsk falling back to bokmål)."""
+        return pick(self.reply, language) if self.reply else ""
+
+
+class PersonRequests:
+    """Recognises a request for a person in a message."""
+
+    def __init__(self, data: PersonRequestData) -> None:
+        self.data = data
+        patterns = [p for term in (*data.terms, *data.exceptions) for p in term.patterns]
+        self._vocabulary = Vocabulary(patterns, frozenset())
+
+    def asks_for_person(self, text: str) -> bool:
+        """Whether `text` asks to reach a person (and no exception takes it back)."""
+        if not self.data.terms:
+            return False
+        fits = [self._vocabulary.match(word) for word in message_words(text)]
+        if not any(fits):
+            return False
+        found = any(next(iter(occurrences(term, fits)), None) is not None
+                    for term in self.data.terms)
+        if not found:
+            return False
+        return not any(next(iter(occurrences(term, fits)), None) is not None
+                       for term in self.data.exceptions)
+
+
+def person_reply(
+    knowledge: KnowledgeBase, language: str, municipality: str | None, *, offer: bool
+) -> str:
+    """The reply to a request for a person, as plain text: what the bot can and cannot do, the
+    contact of the municipality the message named (else the council's), and, with `offer`,
+    that the editors can answer here (the button comes with it)."""
+    data = knowledge.person_requests or PersonRequestData()
+    parts = [data.reply_in(language)] if data.reply else []
+    contact = _contact_of(knowledge, municipality)
+    if contact is not None:
+        parts.append(say("person_contact", language, name=contact.name,
+                         contact=_how_to_reach(contact, language)))
+    if offer:
+        parts.append(say("person_offer", language))
+    return "\n\n".join(parts)
+
+
+def _contact_of(knowledge: KnowledgeBase, municipality: str | None) -> Contact | None:
+    """The named municipality's contact card, else the council's."""
+    entry = knowledge.municipality_entry(municipality, "contact") if municipality else None
+    if entry is None or entry.contact is None:
+        entry = knowledge.entries.get(COUNCIL_CONTACT)
+    return entry.contact if entry is not None else None
+
+
+def _how_to_reach(contact: Contact, language: str) -> str:
+    """Phone (with its year when old), e-mail and website, as far as they are known."""
+    phone = contact.phone
+    if phone and contact.phone_year:
+        phone += " " + say("phone_as_of", language, year=contact.phone_year)
+    return ", ".join(part for part in (phone, contact.email, contact.website) if part)
+
+
+def load_person_requests(path: Path, problems: list[Problem]) -> PersonRequestData:
+    """Load and validate followup.yaml; every problem goes to `problems` with its line. A
+    missing file is no problem: then nothing is read as a request for a person."""
+    name = str(path)
+    if not path.exists():
+        return PersonRequestData()
+    data = read_yaml(path, problems)
+    if data is None:
+        return PersonRequestData()
+    if not isinstance(data, dict):
+        problems.append(Problem(name, 1, "the file must be a mapping with 'terms' and 'reply'"))
+        return PersonRequestData()
+
+    def report(key: str, message: str) -> None:
+        problems.append(Problem(name, line_of(data, key), message))
+
+    for key in data:
+        if key not in FILE_KEYS:
+            report(key, f"unknown top-level key '{key}' (known: {', '.join(sorted(FILE_KEYS))})")
+    groups = _groups(data, report)
+    terms = _terms(data, "terms", groups, report)
+    if not terms:
+        report("terms", "'terms' must list at least one word or phrase that asks for a person")
+    exceptions = _terms(data, "exceptions", groups, report)
+    reply = texts_of(data, "reply", "followup.yaml", report)
+    source = data.get("source")
+    if not isinstance(source, str) or not source.strip():
+        report("source", "'source' is required: where what the reply says was read")
+        source = ""
+    checked = checked_date(data, "followup.yaml", report)
+    return PersonRequestData(terms, exceptions, reply, source.strip(), checked)
+
+
+def _groups(data: dict, report: Any) -> dict[str, frozenset[Pattern]]:
+    """The named word groups terms may use as `@name`."""
+    value = data.get("groups") or {}
+    if not isinstance(value, dict):
+        report("groups", "'groups' must be a mapping of name to a list of words")
+        return {}
+    groups: dict[str, frozenset[Pattern]] = {}
+    for name, items in value.items():
+        patterns = frozenset(
+            p for p in (Pattern.parse(str(item)) for item in items or []) if p
+        ) if isinstance(items, list) else frozenset()
+        if not patterns:
+            report("groups", f"group '{name}' must be a non-empty list of words")
+            continue
+        groups[str(name)] = patterns
+    return groups
+
+
+def _terms(
+    data: dict, key: str, groups: Mapping[str, frozenset[Pattern]], report: Any
+) -> tuple[Term, ...]:
+    """The terms listed under `key`, each checked."""
+    value = data.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        report(key, f"'{key}' must be a list of words or phrases")
+        return ()
+    terms: list[Term] = []
+    lines = getattr(value, "item_lines", [0] * len(value))
+    for item, line in zip(value, lines, strict=True):
+        term = parse_term(item, "", groups) if isinstance(item, str) else None
+        if term is None:
+            report(key, f"'{key}' item {item!r} (line {line}) holds no word, or names a group "
+                        "that does not exist")
+        else:
+            terms.append(term)
+    return tuple(terms)
