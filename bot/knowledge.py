@@ -470,7 +470,7 @@ def _parse_entry(
             report("source", f"{label}: 'source' is required: where the facts were read "
                              f"(or 'cites': the facts of {SOURCES_FILE} the answer states)")
             source = ""
-        checked = _checked_or_not_recorded(raw, label, report)
+        checked = checked_date(raw, label, report)
     if len(problems) > before:
         return None
     return Entry(
@@ -503,13 +503,6 @@ def _cited_facts(
         else:
             facts.append(fact)
     return tuple(facts)
-
-
-def _checked_or_not_recorded(raw: dict, label: str, report: Any) -> dt.date | None:
-    """An entry's own `checked`: a date, or `not recorded` (None) where nobody noted it."""
-    if str(raw.get("checked")).strip().lower() == NOT_RECORDED:
-        return None
-    return checked_date(raw, label, report)
 
 
 def texts_of(raw: dict, key: str, label: str, report: Any) -> dict[str, str]:
@@ -592,16 +585,20 @@ def _contact(raw: dict, label: str, report: Any, *, allow_short: bool) -> Contac
     return Contact(**fields)
 
 
-def checked_date(raw: dict, label: str, report: Any) -> dt.date:
-    """The `checked` date of an entry (or another block) in `raw`; problems go to `report`."""
+def checked_date(raw: dict, label: str, report: Any) -> dt.date | None:
+    """The `checked` date of an entry (or another block) in `raw`, None for `not recorded`
+    (nobody noted when the source was read); problems go to `report`."""
     value = raw.get("checked")
+    if str(value).strip().lower() == NOT_RECORDED:
+        return None
     if isinstance(value, dt.date):
         checked = value
     else:
         try:
             checked = dt.date.fromisoformat(str(value))
         except ValueError:
-            report("checked", f"{label}: 'checked' must be a date YYYY-MM-DD, got {value!r}")
+            report("checked", f"{label}: 'checked' must be a date YYYY-MM-DD or "
+                              f"'{NOT_RECORDED}', got {value!r}")
             return dt.date.min
     if checked > dt.date.today():
         report("checked", f"{label}: 'checked' date {checked} is in the future")
