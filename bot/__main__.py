@@ -177,11 +177,14 @@ def check(config: Config, *, list_stale: bool = False) -> int:
     )
     years = config.knowledge.stale_years
     stale = stale_facts(knowledge, years)
+    unrecorded = sum(fact.year is None for fact in stale)
     if stale and not list_stale:
-        print(f"To re-check: {len(stale)} fact(s) from {years} or more years ago "
+        print(f"To re-check: {len(stale) - unrecorded} fact(s) from {years} or more years ago "
+              f"and {unrecorded} entries whose sources' date of reading is not recorded "
               "(python -m bot check --stale lists them).")
     if list_stale:
-        print(f"Facts from {years} or more years ago, oldest first:" if stale
+        print(f"Facts from {years} or more years ago, oldest first, then those whose date of "
+              "reading is not recorded:" if stale
               else f"No fact is from {years} or more years ago.")
         for fact in stale:
             print(f"  {fact}")

@@ -24,7 +24,7 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.knowledge import LANGUAGES, Problem, line_of, pick, read_yaml, texts_of
+from bot.knowledge import LANGUAGES, NOT_RECORDED, Problem, line_of, pick, read_yaml, texts_of
 from bot.terms import Pattern, Vocabulary, message_words, occurrences, parse_term
 from bot.text import fold, words
 
@@ -119,7 +119,8 @@ class Municipality:
     contact: str
     website: str
     source: str
-    checked: dt.date
+    checked: dt.date | None
+    """The date the source was read; None when it is not recorded."""
     facts: dict[str, FactValue] = field(default_factory=dict)
 
 
@@ -430,6 +431,19 @@ class FactLayer:
         return FactAnswer("\n\n".join(blocks), "council.members", (), True, topic)
 
 
+NO_WEB_SOURCE = "no web source"
+"""The source of a fact whose cited sources have no web address (none is shown)."""
+
+
+def _cited_source(entry: Any, fact_key: str) -> str:
+    """Where the contact entry's fact was read: the web address of the fact it cites in
+    sources.yaml, or the entry's own source when it cites none."""
+    url = entry.source_url_of(fact_key)
+    if url is None:
+        return entry.source
+    return url or NO_WEB_SOURCE
+
+
 def with_contacts(data: FactData, entries: Mapping[str, Any]) -> FactData:
     """`data` with each municipality's phone, e-mail, address and website from its contact
     entry (the old ones with their year, the entry's source as theirs)."""
@@ -441,7 +455,6 @@ def with_contacts(data: FactData, entries: Mapping[str, Any]) -> FactData:
             municipalities[key] = municipality
             continue
         facts = dict(municipality.facts)
-        source = entry.source
         for attribute, value, year in (
             ("phone", contact.phone, contact.phone_year),
             ("email", contact.email, ""),
@@ -449,6 +462,7 @@ def with_contacts(data: FactData, entries: Mapping[str, Any]) -> FactData:
             ("website", _bare(contact.website), ""),
         ):
             if value and attribute not in facts:
+                source = _cited_source(entry, f"{key}.{attribute}")
                 facts[attribute] = FactValue({"nb": value}, int(year) if year else None, source)
         website = municipality.website or _bare(contact.website)
         municipalities[key] = replace(municipality, facts=facts, website=website)
@@ -641,8 +655,11 @@ def _municipalities(
             if raw.get(card) not in entry_ids:
                 report(raw, card, f"{label}: '{card}' names no entry: {raw.get(card)!r}")
         checked = raw.get("checked")
-        if not isinstance(checked, dt.date) or checked > dt.date.today():
-            report(raw, "checked", f"{label}: 'checked' must be a date, not in the future")
+        if str(checked).strip().lower() == NOT_RECORDED:
+            checked = None
+        elif not isinstance(checked, dt.date) or checked > dt.date.today():
+            report(raw, "checked", f"{label}: 'checked' must be a date, not in the future, "
+                                   f"or '{NOT_RECORDED}'")
             checked = dt.date.min
         if not str(raw.get("source") or "").strip():
             report(raw, "source", f"{label}: 'source' is required")

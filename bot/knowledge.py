@@ -29,11 +29,16 @@ LEARNED_FILE = "learned.yaml"
 SAFETY_FILE = "safety.yaml"
 FACTS_FILE = "facts.yaml"
 FOLLOWUP_FILE = "followup.yaml"
-DATA_FILES = (LANGUAGE_FILE, LEARNED_FILE, SAFETY_FILE, FACTS_FILE, FOLLOWUP_FILE)
+SOURCES_FILE = "sources.yaml"
+DATA_FILES = (LANGUAGE_FILE, LEARNED_FILE, SAFETY_FILE, FACTS_FILE, FOLLOWUP_FILE, SOURCES_FILE)
 ENTRY_KEYS = {
     "id", "kind", "title", "answer", "questions", "keywords", "related",
-    "municipality", "contact", "source", "checked",
+    "municipality", "contact", "source", "checked", "cites",
 }
+SOURCE_KEYS = {"name", "url", "dated", "read"}
+FACT_KEYS = {"value", "sources", "status"}
+NOT_RECORDED = "not recorded"
+"""What `read` (sources.yaml) or `checked` says when nobody recorded the date."""
 CONTACT_KEYS = {"name", "phone", "phone_year", "email", "website", "address", "address_year"}
 LANGUAGE_KEYS = {"stopwords", "courtesy", "synonyms", "municipalities", "markers"}
 _ID_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
@@ -82,6 +87,44 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A place facts were read, as the fact sheet names it (knowledge/sources.yaml)."""
+
+    key: str
+    name: str
+    url: str = ""
+    dated: str = ""
+    """The source's own date or year where the fact sheet gives one ("2007")."""
+    read: dt.date | None = None
+    """The date the source was read; None when it was not recorded."""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One fact of the fact sheet: its value as the sheet gives it and where it was read."""
+
+    key: str
+    value: str
+    sources: tuple[str, ...]
+    status: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class SourceTable:
+    """knowledge/sources.yaml: which fact comes from where."""
+
+    sources: dict[str, Source] = field(default_factory=dict)
+    facts: dict[str, Fact] = field(default_factory=dict)
+
+    def sources_of(self, fact_keys: Iterable[str]) -> tuple[Source, ...]:
+        """The sources of the facts named, each once, in the order first cited."""
+        keys = dict.fromkeys(key for fact in fact_keys if fact in self.facts
+                             for key in self.facts[fact].sources)
+        return tuple(self.sources[key] for key in keys if key in self.sources)
+
+
+@dataclass(frozen=True)
 class Entry:
     """One answer the bot can give, with the ways people ask for it."""
 
@@ -91,13 +134,35 @@ class Entry:
     answer: dict[str, str]
     questions: tuple[str, ...]
     source: str
-    checked: dt.date
+    """Where the facts were read, as text: the cited sources' addresses or names."""
+    checked: dt.date | None
+    """The date the sources were read (the earliest, for several); None if not recorded."""
     keywords: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     municipality: str | None = None
     contact: Contact | None = None
     file: str = ""
     line: int = 0
+    cites: tuple[Fact, ...] = ()
+    """The facts of sources.yaml the answer states."""
+    sources: tuple[Source, ...] = ()
+    """The sources of the cited facts, each once, in the order first cited."""
+
+    @property
+    def source_urls(self) -> tuple[str, ...]:
+        """The web addresses of the entry's sources, each once, in the order cited."""
+        if not self.cites:
+            return (self.source,) if self.source.startswith("http") else ()
+        return tuple(dict.fromkeys(source.url for source in self.sources if source.url))
+
+    def source_url_of(self, fact_key: str) -> str | None:
+        """The first web address among the sources of a fact the entry cites: "" when the
+        fact's sources have none, None when the entry does not cite the fact."""
+        fact = next((fact for fact in self.cites if fact.key == fact_key), None)
+        if fact is None:
+            return None
+        urls = {source.key: source.url for source in self.sources}
+        return next((urls[key] for key in fact.sources if urls.get(key)), "")
 
     def title_in(self, language: str) -> str:
         """The title in `language`, nynorsk falling back to bokmål."""
@@ -130,6 +195,7 @@ class KnowledgeBase:
     safety: SafetyData | None = None
     facts: FactData | None = None
     person_requests: PersonRequestData | None = None
+    sources: SourceTable = field(default_factory=SourceTable)
 
     def questions_for(self, entry_id: str) -> tuple[str, ...]:
         """The entry's alternate questions, curated and learned."""
@@ -161,17 +227,20 @@ class StaleFact:
     file: str
     line: int
     what: str
-    year: int
+    year: int | None
+    """None: the date its source was read is not recorded."""
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.what} (from {self.year})"
+        when = f"from {self.year}" if self.year is not None else "date of reading not recorded"
+        return f"{self.file}:{self.line}: {self.what} ({when})"
 
 
 def stale_facts(
     knowledge: KnowledgeBase, years: int, today: dt.date | None = None
 ) -> list[StaleFact]:
     """Facts from `years` or more years ago: old phone numbers and addresses (their year), and
-    entries whose source was checked that long ago. Oldest first."""
+    entries whose source was checked that long ago. Oldest first; then the entries whose
+    sources' date of reading is not recorded, which need checking just as much."""
     limit = (today or dt.date.today()).year - years
     found = []
     for entry in knowledge.entries.values():
@@ -180,10 +249,14 @@ def stale_facts(
                             ("address", contact.address_year if contact else "")):
             if year and int(year) <= limit:
                 found.append(StaleFact(entry.file, entry.line, f"{entry.id}: {label}", int(year)))
-        if entry.checked.year <= limit:
+        if entry.checked is None:
+            if entry.source:  # an entry that states no fact has no source to re-check
+                found.append(StaleFact(entry.file, entry.line, f"{entry.id}: checked", None))
+        elif entry.checked.year <= limit:
             found.append(StaleFact(entry.file, entry.line, f"{entry.id}: checked",
                                    entry.checked.year))
-    return sorted(found, key=lambda fact: (fact.year, fact.file, fact.line))
+    return sorted(found, key=lambda fact: (fact.year is None, fact.year or 0, fact.file,
+                                           fact.line))
 
 
 def phone_digits(phone: str) -> str:
@@ -292,6 +365,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     if not directory.is_dir():
         raise KnowledgeError([Problem(str(directory), 0, "knowledge directory not found")])
     language = _load_language(directory / LANGUAGE_FILE, problems)
+    table = load_sources(directory / SOURCES_FILE, problems)
     entries: dict[str, Entry] = {}
     entry_files = sorted(
         path for path in directory.glob("*.yaml") if path.name not in DATA_FILES
@@ -299,7 +373,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     if not entry_files:
         problems.append(Problem(str(directory), 0, "no knowledge files (*.yaml) found"))
     for path in entry_files:
-        for entry in _load_entry_file(path, language, problems):
+        for entry in _load_entry_file(path, language, table, problems):
             if entry.id in entries:
                 first = entries[entry.id]
                 problems.append(
@@ -322,12 +396,12 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         raise KnowledgeError(problems)
     return KnowledgeBase(
         entries=entries, language=language, learned=learned, directory=directory, safety=safety,
-        facts=facts, person_requests=person_requests,
+        facts=facts, person_requests=person_requests, sources=table,
     )
 
 
 def _load_entry_file(
-    path: Path, language: LanguageData, problems: list[Problem]
+    path: Path, language: LanguageData, table: SourceTable, problems: list[Problem]
 ) -> Iterator[Entry]:
     data = read_yaml(path, problems)
     name = str(path)
@@ -345,13 +419,14 @@ def _load_entry_file(
         return
     lines = getattr(items, "item_lines", [0] * len(items))
     for raw, line in zip(items, lines, strict=True):
-        entry = _parse_entry(raw, name, line, language, problems)
+        entry = _parse_entry(raw, name, line, language, table, problems)
         if entry is not None:
             yield entry
 
 
 def _parse_entry(
-    raw: Any, file: str, line: int, language: LanguageData, problems: list[Problem]
+    raw: Any, file: str, line: int, language: LanguageData, table: SourceTable,
+    problems: list[Problem],
 ) -> Entry | None:
     """Validate one entry; report every problem; return the entry if it is usable."""
     if not isinstance(raw, dict):
@@ -383,17 +458,56 @@ def _parse_entry(
         report("municipality", f"{label}: unknown municipality {municipality!r} "
                                f"(known in {LANGUAGE_FILE}: {', '.join(language.municipalities)})")
     contact = _contact(raw, label, report, allow_short=kind == "emergency")
-    source = raw.get("source")
-    if not isinstance(source, str) or not source.strip():
-        report("source", f"{label}: 'source' is required: where the facts were read")
-    checked = checked_date(raw, label, report)
+    if "cites" in raw:
+        cites = _cited_facts(raw, label, table, file, problems)
+        sources = table.sources_of(fact.key for fact in cites)
+        for key in ("source", "checked"):
+            if key in raw:
+                report(key, f"{label}: '{key}' is not given beside 'cites': the cited facts' "
+                            f"sources and the dates they were read are in {SOURCES_FILE}")
+        source = "; ".join(item.url or item.name for item in sources)
+        reads = [item.read for item in sources]
+        checked = None if None in reads or not reads else min(reads)
+    else:
+        cites, sources = (), ()
+        source = raw.get("source")
+        if not isinstance(source, str) or not source.strip():
+            report("source", f"{label}: 'source' is required: where the facts were read "
+                             f"(or 'cites': the facts of {SOURCES_FILE} the answer states)")
+            source = ""
+        checked = checked_date(raw, label, report)
     if len(problems) > before:
         return None
     return Entry(
         id=entry_id, kind=kind, title=title, answer=answer, questions=questions,
         keywords=keywords, related=related, municipality=municipality, contact=contact,
-        source=source.strip(), checked=checked, file=file, line=line,
+        source=source.strip(), checked=checked, file=file, line=line, cites=cites,
+        sources=sources,
     )
+
+
+def _cited_facts(
+    raw: dict, label: str, table: SourceTable, file: str, problems: list[Problem]
+) -> tuple[Fact, ...]:
+    """The facts an entry's `cites` names; an unknown key is a problem at its own line."""
+    value = raw.get("cites")
+    if not isinstance(value, list):
+        problems.append(Problem(file, line_of(raw, "cites"), f"{label}: 'cites' must list "
+                                f"the keys of the facts in {SOURCES_FILE} the answer states "
+                                "([] for an answer that states none)"))
+        return ()
+    lines = getattr(value, "item_lines", [line_of(raw, "cites")] * len(value))
+    facts = []
+    for key, where in zip(value, lines, strict=True):
+        fact = table.facts.get(key) if isinstance(key, str) else None
+        if fact is None:
+            problems.append(Problem(file, where, f"{label}: cites {key!r}, which is not a fact "
+                                    f"of {SOURCES_FILE}"))
+        elif fact in facts:
+            problems.append(Problem(file, where, f"{label}: cites {key!r} twice"))
+        else:
+            facts.append(fact)
+    return tuple(facts)
 
 
 def texts_of(raw: dict, key: str, label: str, report: Any) -> dict[str, str]:
@@ -476,20 +590,121 @@ def _contact(raw: dict, label: str, report: Any, *, allow_short: bool) -> Contac
     return Contact(**fields)
 
 
-def checked_date(raw: dict, label: str, report: Any) -> dt.date:
-    """The `checked` date of an entry (or another block) in `raw`; problems go to `report`."""
+def checked_date(raw: dict, label: str, report: Any) -> dt.date | None:
+    """The `checked` date of an entry (or another block) in `raw`, None for `not recorded`
+    (nobody noted when the source was read); problems go to `report`."""
     value = raw.get("checked")
+    if str(value).strip().lower() == NOT_RECORDED:
+        return None
     if isinstance(value, dt.date):
         checked = value
     else:
         try:
             checked = dt.date.fromisoformat(str(value))
         except ValueError:
-            report("checked", f"{label}: 'checked' must be a date YYYY-MM-DD, got {value!r}")
+            report("checked", f"{label}: 'checked' must be a date YYYY-MM-DD or "
+                              f"'{NOT_RECORDED}', got {value!r}")
             return dt.date.min
     if checked > dt.date.today():
         report("checked", f"{label}: 'checked' date {checked} is in the future")
     return checked
+
+
+def load_sources(path: Path, problems: list[Problem]) -> SourceTable:
+    """knowledge/sources.yaml: the sources the fact sheet names and the facts read in each.
+    A knowledge base without the file has no facts to cite (entries then give `source`)."""
+    if not path.exists():
+        return SourceTable()
+    data = read_yaml(path, problems)
+    name = str(path)
+    if data is None:
+        return SourceTable()
+    if not isinstance(data, dict):
+        problems.append(Problem(name, 1, "the file must hold 'sources:' and 'facts:'"))
+        return SourceTable()
+    for key in data:
+        if key not in ("sources", "facts"):
+            problems.append(Problem(name, line_of(data, key), f"unknown top-level key '{key}' "
+                                    "(known: facts, sources)"))
+    sources = _sources(data.get("sources"), data, name, problems)
+    facts = _facts(data.get("facts"), data, sources, name, problems)
+    return SourceTable(sources=sources, facts=facts)
+
+
+def _blocks(
+    value: Any, parent: Any, key: str, known: set[str], file: str, problems: list[Problem]
+) -> Iterator[tuple[str, LineDict, Any]]:
+    """The named blocks of `parent[key]`, each with a `report(field, message)` at its line;
+    blocks that are not mappings and unknown fields are problems."""
+    if not isinstance(value, dict) or not value:
+        problems.append(Problem(file, line_of(parent, key), f"'{key}' must be a mapping of "
+                                "named blocks"))
+        return
+    for block_key, block in value.items():
+        if not isinstance(block_key, str) or not _ID_PATTERN.match(block_key):
+            problems.append(Problem(file, line_of(value, block_key), f"{key}: key "
+                                    f"{block_key!r} must be lower-case letters, digits, "
+                                    "'_' and '.'"))
+            continue
+        if not isinstance(block, dict):
+            problems.append(Problem(file, line_of(value, block_key), f"{key}: '{block_key}' "
+                                    f"must be a mapping ({', '.join(sorted(known))})"))
+            continue
+
+        def report(field_name: str, message: str, block: Any = block,
+                   block_key: str = block_key) -> None:
+            line = line_of(block, field_name) or line_of(value, block_key)
+            problems.append(Problem(file, line, f"{key}: '{block_key}': {message}"))
+
+        for field_name in block:
+            if field_name not in known:
+                report(field_name, f"unknown key '{field_name}' "
+                                   f"(known: {', '.join(sorted(known))})")
+        yield block_key, block, report
+
+
+def _sources(value: Any, data: Any, file: str, problems: list[Problem]) -> dict[str, Source]:
+    sources = {}
+    for key, raw, report in _blocks(value, data, "sources", SOURCE_KEYS, file, problems):
+        name = raw.get("name")
+        if not isinstance(name, str) or not name.strip():
+            report("name", "'name' is required: what the source is")
+            name = ""
+        url = str(raw.get("url") or "").strip()
+        if url and not url.startswith(("http://", "https://")):
+            report("url", "'url' must start with https:// or http://")
+        read = raw.get("read")
+        if read is None or str(read).strip().lower() == NOT_RECORDED:
+            read = None
+        elif not isinstance(read, dt.date) or read > dt.date.today():
+            report("read", f"'read' must be the date the source was read (YYYY-MM-DD, not in "
+                           f"the future) or '{NOT_RECORDED}', got {read!r}")
+            read = None
+        dated = raw.get("dated")
+        sources[key] = Source(key=key, name=name.strip(), url=url, read=read,
+                              dated="" if dated is None else str(dated))
+    return sources
+
+
+def _facts(
+    value: Any, data: Any, sources: dict[str, Source], file: str, problems: list[Problem]
+) -> dict[str, Fact]:
+    facts = {}
+    for key, raw, report in _blocks(value, data, "facts", FACT_KEYS, file, problems):
+        text = raw.get("value")
+        if not isinstance(text, str | int) or not str(text).strip():
+            report("value", "'value' is required: the fact as the fact sheet gives it")
+        cited = raw.get("sources")
+        if not isinstance(cited, list) or not all(isinstance(item, str) for item in cited):
+            report("sources", "'sources' must list keys of 'sources' (empty for a fact the "
+                              "fact sheet did not find)")
+            cited = []
+        for item in cited:
+            if item not in sources:
+                report("sources", f"unknown source '{item}'")
+        facts[key] = Fact(key=key, value=str(text or "").strip(), sources=tuple(cited),
+                          status=str(raw.get("status") or ""), line=line_of(value, key))
+    return facts
 
 
 def _check_references(entries: dict[str, Entry], problems: list[Problem]) -> None:

@@ -29,8 +29,37 @@ _SHORT_NUMBER = re.compile(r"(?<![\d+])(?<!\d )(1\d\d(?: \d{3})?|1412|02800)(?!\
 
 
 def checked_date(entry: Entry) -> str:
-    """The entry's checked date as people write it in Norway: 28.11.2026."""
-    return entry.checked.strftime("%d.%m.%Y")
+    """The entry's checked date as people write it in Norway: 28.11.2026 ("" if the date its
+    sources were read is not recorded)."""
+    return entry.checked.strftime("%d.%m.%Y") if entry.checked else ""
+
+
+def source_line(entry: Entry, language: str, *, as_html: bool) -> str:
+    """"Kilde: …" (or "Kilder: …") with the entry's web sources and, where recorded, the date
+    they were read; "" when none of its sources is on the web (an old, unnamed source: the
+    answer gives its year instead)."""
+    urls = entry.source_urls
+    if not urls:
+        return ""
+    label = say("source" if len(urls) == 1 else "sources", language)
+    if as_html:
+        links = ", ".join(f'<a href="{html.escape(url, quote=True)}">'
+                          f"{html.escape(_short_address(url))}</a>" for url in urls)
+        line = f"{html.escape(label)}: {links}"
+    else:
+        line = f"{label}: {', '.join(urls)}"
+    if entry.checked:
+        checked = say("checked", language, date=checked_date(entry))
+        line += f" ({html.escape(checked) if as_html else checked})"
+    return f"<i>{line}</i>" if as_html else line
+
+
+def _short_address(url: str) -> str:
+    """A web address as a link's label: no scheme, no www., and the host alone when the path
+    is long (snl.no/Tinn, but notodden.kommune.no for the strategy plan's page)."""
+    address = re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
+    host, _, path = address.partition("/")
+    return address if len(path) <= 24 else host
 
 
 def shows_source(entry: Entry) -> bool:
@@ -43,9 +72,8 @@ def entry_plain(entry: Entry, language: str) -> str:
     if entry.kind == "smalltalk":
         return entry.answer_in(language)
     text = f"{entry.title_in(language)}\n\n{entry.answer_in(language)}"
-    if shows_source(entry):
-        checked = say("checked", language, date=checked_date(entry))
-        text += f"\n\n{say('source', language)}: {entry.source} ({checked})"
+    if shows_source(entry) and (line := source_line(entry, language, as_html=False)):
+        text += f"\n\n{line}"
     return text
 
 
@@ -57,11 +85,8 @@ def entry_html(entry: Entry, language: str) -> str:
         return answer
     title = html.escape(entry.title_in(language))
     text = f"<b>{title}</b>\n\n{answer}"
-    if shows_source(entry):
-        href = html.escape(entry.source, quote=True)
-        label = html.escape(say("source", language))
-        checked = html.escape(say("checked", language, date=checked_date(entry)))
-        text += f'\n\n<i><a href="{href}">{label}</a> ({checked})</i>'
+    if shows_source(entry) and (line := source_line(entry, language, as_html=True)):
+        text += f"\n\n{line}"
     return text
 
 

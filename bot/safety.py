@@ -80,7 +80,8 @@ class Category:
     several_of: frozenset[str] = frozenset()
     """For the overview of all numbers: the kinds of which SEVERAL found make it answer."""
     source: str = ""
-    checked: dt.date = dt.date.min
+    checked: dt.date | None = dt.date.min
+    """The date the source was read; None when it is not recorded."""
 
     def reply_in(self, language: str) -> str:
         """The reply in `language`, nynorsk falling back to bokmål."""

@@ -50,6 +50,7 @@ TEXTS: dict[str, dict[str, str]] = {
               "can answer.",
     },
     "source": {"nb": "Kilde", "nn": "Kjelde", "en": "Source"},
+    "sources": {"nb": "Kilder", "nn": "Kjelder", "en": "Sources"},
     "checked": {"nb": "sjekket {date}", "nn": "sjekka {date}", "en": "checked {date}"},
     "phone": {"nb": "Telefon", "nn": "Telefon", "en": "Phone"},
     "email": {"nb": "E-post", "nn": "E-post", "en": "E-mail"},

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from bot.knowledge import KnowledgeError, is_valid_phone, load_knowledge
+from bot.knowledge import KnowledgeError, is_valid_phone, load_knowledge, stale_facts
 
 LANGUAGE = """\
 stopwords: [hva, er]
@@ -187,3 +188,71 @@ def test_missing_directory_and_language_file(tmp_path: Path) -> None:
 )
 def test_phone_numbers(phone: str, short: bool, valid: bool) -> None:
     assert is_valid_phone(phone, allow_short=short) is valid
+
+
+SOURCES = """\
+sources:
+  seed:
+    name: The strategy plan
+    url: https://example.no/seed
+    read: not recorded
+  leaflet:
+    name: A leaflet from 2007 nobody named
+    dated: 2007
+    read: 2026-01-15
+facts:
+  council.founded: {value: Founded on 8 February 2005., sources: [seed]}
+  notodden.phone: {value: 35 01 50 00, sources: [leaflet]}
+"""
+
+
+def with_sources(directory: Path, sources: str = SOURCES) -> Path:
+    (directory / "sources.yaml").write_text(sources, encoding="utf-8")
+    return directory
+
+
+def test_entries_cite_facts_and_take_their_sources_and_dates(tmp_path: Path) -> None:
+    entries = GOOD_ENTRY.replace(
+        "    source: https://example.no/seed\n    checked: 2026-11-01\n",
+        "    cites: [council.founded]\n", 1,
+    ).replace(
+        "    source: https://example.no/seed\n    checked: 2026-11-01\n",
+        "    cites: [notodden.phone]\n",
+    )
+    knowledge = load_knowledge(with_sources(write_base(tmp_path / "kb", entries)))
+    founded, notodden = (knowledge.entries[key] for key in ("council.founded", "contact.notodden"))
+    assert [source.key for source in founded.sources] == ["seed"]
+    assert founded.checked is None  # the seed's reading is not recorded
+    assert founded.source_urls == ("https://example.no/seed",)
+    assert notodden.checked == dt.date(2026, 1, 15) and notodden.source_urls == ()
+    assert notodden.source_url_of("notodden.phone") == ""
+    assert notodden.source_url_of("council.founded") is None
+    assert knowledge.sources.sources["leaflet"].dated == "2007"
+
+
+def test_citation_problems_are_reported_with_file_and_line(tmp_path: Path) -> None:
+    entries = GOOD_ENTRY.replace(
+        "    source: https://example.no/seed\n    checked: 2026-11-01\n",
+        "    cites:\n      - council.founded\n      - council.nowhere\n    checked: 2026-11-01\n",
+        1,
+    )
+    sources = SOURCES.replace("read: 2026-01-15", "read: last spring").replace(
+        "sources: [leaflet]", "sources: [leaflet, gossip]")
+    directory = with_sources(write_base(tmp_path / "kb", entries), sources)
+    problems = "\n".join(problems_of(directory))
+    council, table = directory / "council.yaml", directory / "sources.yaml"
+    assert (f"{council}:10: entry 'council.founded': cites 'council.nowhere', which is not a "
+            "fact of sources.yaml") in problems
+    assert (f"{council}:11: entry 'council.founded': 'checked' is not given beside 'cites'"
+            in problems)
+    assert f"{table}:9: sources: 'leaflet': 'read' must be the date the source was read" in problems
+    assert f"{table}:12: facts: 'notodden.phone': unknown source 'gossip'" in problems
+
+
+def test_stale_lists_entries_whose_reading_is_not_recorded_last(tmp_path: Path) -> None:
+    entries = GOOD_ENTRY.replace("checked: 2026-11-01", "checked: not recorded", 1).replace(
+        "checked: 2026-11-01", "checked: 2019-03-01")
+    knowledge = load_knowledge(write_base(tmp_path / "kb", entries))
+    stale = [str(fact).split(": ", 1)[1] for fact in stale_facts(knowledge, 5)]
+    assert stale == ["contact.notodden: checked (from 2019)",
+                     "council.founded: checked (date of reading not recorded)"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 
 import pytest
 
@@ -114,3 +115,24 @@ def test_a_cached_keyboard_gets_only_the_question_id_filled_in(engine: Engine) -
     assert all(callbacks.decode(d) is not None for row in data + other for d in row)
     plain = entry_keyboard(entry, knowledge, "nb", feedback=False)
     assert plain.to_dict()["inline_keyboard"] == first["inline_keyboard"][:-1]
+
+
+def test_an_entry_shows_the_sources_of_the_facts_it_cites(engine: Engine) -> None:
+    card = engine.knowledge.entries["municipality.hjartdal"]
+    plain, html = entry_plain(card, "nb"), entry_html(card, "nb")
+    assert plain.endswith("Kilder: https://snl.no/Kongsberg, https://snl.no/Notodden, "
+                          "https://snl.no/Hjartdal, https://snl.no/Tinn, "
+                          + engine.knowledge.sources.sources["seed"].url)
+    assert "sjekket" not in plain  # the fact sheet records no date of reading
+    assert '<a href="https://snl.no/Hjartdal">snl.no/Hjartdal</a>' in html
+    assert '>notodden.kommune.no</a>' in html  # the strategy plan's long address, shortened
+    assert "hjartdal.kommune.no" not in plain.split("Kilder:")[1]  # the 2018 phone's source
+
+
+def test_a_recorded_reading_date_is_shown(engine: Engine) -> None:
+    entry = engine.knowledge.entries["council.founded"]
+    seed = entry.sources[0]
+    read = dataclasses.replace(entry, checked=datetime.date(2026, 1, 15))
+    assert entry_plain(read, "nn").endswith(f"Kjelde: {seed.url} (sjekka 15.01.2026)")
+    unsourced = engine.knowledge.entries["contact.flesberg"]  # the sheet names no source
+    assert "Kilde" not in entry_plain(unsourced, "nb")
