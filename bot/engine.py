@@ -329,8 +329,8 @@ class Engine:
         self, question: str, language_hint: str | None = None, topic: Topic | None = None
     ) -> Result:
         """Decide how to answer `question` (any text; never raises on odd input): the safety
-        layer first, then precise facts (with the conversation's `topic` for follow-ups),
-        then the matcher."""
+        layer first, then precise facts (with the conversation's `topic` for follow-ups), then
+        a request for a person (followup.yaml), then the matcher."""
         state = self._state
         text = question[: self.matching.max_question_chars]
         analysis = state.index.analyse(text)
@@ -342,12 +342,12 @@ class Engine:
             text, analysis = asked, state.index.analyse(asked)
         tokens = state.index.query_tokens(analysis)
         named = self._named(state, tokens)
+        fact = state.facts.answer(text, language, named, sentences_of(text), topic)
+        if fact is not None:  # "… må snakke med noen i kommunen. Har du telefonnummeret?"
+            return self._fact_result(question, language, named, fact)
         if state.person_requests.asks_for_person(text):
             return Result(question, Outcome.UNANSWERED, language, None, (),
                           named[0] if len(named) == 1 else None, wants_person=True)
-        fact = state.facts.answer(text, language, named, sentences_of(text), topic)
-        if fact is not None:
-            return self._fact_result(question, language, named, fact)
         ranking = self._rank(state, text, tokens, language)
         outcome, suggestions = self._decide(ranking.candidates)
         if outcome is Outcome.ANSWERED and not named:

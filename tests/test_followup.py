@@ -43,6 +43,8 @@ PERSON_REQUESTS = {
     "jeg vil snakke med en saksbehandler": "nb",
     "kontakt meg": "nb",
     "could you please call me back": "en",
+    "kan jeg snakke med noen i kommunen?": "nb",
+    "I need to talk to someone at the council": "en",
 }
 NOT_PERSON_REQUESTS = (
     "snakker jeg med et menneske nå",  # whether the bot is one: small talk
@@ -52,6 +54,8 @@ NOT_PERSON_REQUESTS = (
     "hvem ringer jeg hvis jeg vil snakke med noen om regionsamarbeidet?",
     "hvor mange mennesker bor i Tinn",
     "tlf notodden",
+    # a fact asked for beside the wish: the fact is the answer
+    "Jeg må snakke med noen i kommunen. Har du telefonnummeret til Nore og Uvdal kommune?",
 )
 
 
