@@ -18,9 +18,11 @@ from telegram.ext import AIORateLimiter, Application, Defaults
 from telegram.request import BaseRequest
 
 from bot.config import MIN_WEBHOOK_SECRET_CHARS, Config, TelegramConfig, WebhookConfig
+from bot.delivery import AcknowledgingQueue, DeliveringApplication, Outbox, UpdateLedger
 from bot.engine import Engine
 from bot.logs import RedactingFilter, setup_logging
 from bot.menus import register_editor_menus, register_public_menus
+from bot.privacy import user_hash
 from bot.services import SERVICES_KEY, Services, question_log_for
 from bot.transport import PollingRequest, RetryingRequest
 from handlers import register
@@ -48,6 +50,7 @@ WEBHOOK_BODY_TIMEOUT = 10.0
 async def _post_init(application: Application) -> None:
     """Open the question log; register the command menus (bokmål, and English)."""
     await application.bot_data[SERVICES_KEY].question_log.initialize()
+    await application.update_queue.ledger.initialize()
     bot = application.bot
     await register_public_menus(bot)
     for editor_id in application.bot_data[SERVICES_KEY].config.editors.user_ids:
@@ -56,8 +59,11 @@ async def _post_init(application: Application) -> None:
 
 
 async def _post_shutdown(application: Application) -> None:
-    """Write what the question log still holds, and close it."""
-    await application.bot_data[SERVICES_KEY].question_log.shutdown()
+    """Let the outbox finish, write what the question log still holds, and close it."""
+    bot_services = application.bot_data[SERVICES_KEY]
+    if bot_services.outbox is not None:
+        await bot_services.outbox.shutdown()
+    await bot_services.question_log.shutdown()
     log.info("Bot stopped")
 
 
@@ -66,8 +72,12 @@ def build_application(
 ) -> Application:
     """The Application with defaults, rate limiter, services and every handler registered."""
     telegram = config.telegram
+    question_log = question_log_for(config)
+    ledger = UpdateLedger(question_log)
     builder = (
         Application.builder()
+        .application_class(DeliveringApplication, {"ledger": ledger})
+        .update_queue(AcknowledgingQueue(ledger))
         .token(telegram.token)
         .base_url(telegram.api_base_url)
         .defaults(
@@ -98,10 +108,14 @@ def build_application(
         )
         builder = builder.get_updates_request(polling)
     application = builder.build()
-    if polling is not None:  # fetch more only when what was fetched has been handled
+    if polling is not None:  # fetch more only when what was fetched has been answered
         polling.handled = application.update_queue.join
+        polling.ledger = ledger
+    secret = config.privacy.hash_secret
+    outbox = Outbox(ledger, retry_window=config.delivery.retry_window_seconds,
+                    chat_hash=lambda chat_id: user_hash(chat_id, secret or question_log.secret))
     application.bot_data[SERVICES_KEY] = Services(
-        config=config, engine=engine, question_log=question_log_for(config)
+        config=config, engine=engine, question_log=question_log, outbox=outbox
     )
     register(application)
     return application
@@ -141,6 +155,9 @@ def run_webhook(application: Application, webhook: WebhookConfig) -> None:
     """Serve the webhook until SIGINT/SIGTERM: only requests that carry the secret token are
     processed, and a body over MAX_WEBHOOK_BODY_BYTES is refused before it is read."""
     limit_webhook_requests()
+    # 200 only once the update is answered and recorded: a crash before makes Telegram post
+    # it again (bot.delivery.AcknowledgingQueue).
+    application.update_queue.acknowledge_when_handled = True
     log.info("Starting in webhook mode on %s:%s", webhook.listen, webhook.port)
     application.run_webhook(
         listen=webhook.listen,

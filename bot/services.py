@@ -16,6 +16,7 @@ from telegram import Message
 from telegram.ext import ContextTypes
 
 from bot.config import Config
+from bot.delivery import Outbox
 from bot.engine import Engine
 from bot.engine import Result as EngineResult
 from bot.hash_secret import read_or_create_secret, read_secret, secret_file_for
@@ -31,6 +32,7 @@ class Services:
     config: Config
     engine: Engine
     question_log: QuestionLog
+    outbox: Outbox | None = None
 
     def is_editor(self, user_id: int | None) -> bool:
         """Whether `user_id` is one of the configured editors."""
