@@ -627,8 +627,8 @@ class QuestionLog:
     async def _write(connection: aiosqlite.Connection, batch: list[tuple[str, tuple]]) -> None:
         try:
             await connection.execute("BEGIN IMMEDIATE")
-            for kind, values in batch:
-                await connection.execute(STATEMENTS[kind], values)
+            for kind, rows in _statement_runs(batch):
+                await connection.executemany(STATEMENTS[kind], rows)
             await connection.commit()
         except BaseException:
             with contextlib.suppress(sqlite3.Error, ValueError):
@@ -684,6 +684,27 @@ class QuestionLog:
         for question_id in question_ids:
             self._queue("status", (status, question_id))
         await self.flush()
+
+
+def _statement_runs(batch: list[Row]) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    """`batch` as few `executemany` runs as keep its meaning: every new question and handled
+    update first (what follows may refer to them; nothing before does), then the other rows in
+    their order, consecutive ones of a kind together. Each run is one trip to SQLite's thread,
+    which under load waits for the event loop: a batch costs a handful of trips, not one per
+    row, so a handled update's record follows its reply within milliseconds."""
+    runs: list[tuple[str, list[tuple[Any, ...]]]] = []
+    for kind in ("question", "update"):
+        rows = [values for row_kind, values in batch if row_kind == kind]
+        if rows:
+            runs.append((kind, rows))
+    for kind, values in batch:
+        if kind in ("question", "update"):
+            continue
+        if runs and runs[-1][0] == kind and kind not in ("question", "update"):
+            runs[-1][1].append(values)
+        else:
+            runs.append((kind, [values]))
+    return runs
 
 
 # --- reading from a worker thread -------------------------------------------------------------

@@ -87,8 +87,11 @@ class RetryingRequest(HTTPXRequest):
                     raise
                 reason = error.message
             else:
-                if last or status not in RETRY_STATUSES:
+                if status not in RETRY_STATUSES:
                     return status, body
+                if last:  # as NetworkError: the library would log a proxy's HTML page whole,
+                    # with a traceback, as "invalid JSON"
+                    raise NetworkError(f"{endpoint}: HTTP {status} from the Bot API or its proxy")
                 reason = f"HTTP {status}"
             delay = self.first_delay * 2 ** (attempt - 1)
             log.warning("%s failed (%s); retrying in %.2f s", endpoint, reason, delay)
