@@ -205,6 +205,10 @@ class DeliveringApplication(Application):
         finally:
             CURRENT_UPDATE.reset(token)
             self.ledger.handlers_done(update_id)
+        # Let the outbox and the question log's writer run between two updates: a batch of a
+        # hundred is otherwise handled without a pause (its replies only queued), and replies
+        # Telegram already accepted would wait that long for their record.
+        await asyncio.sleep(0)
 
 
 class AcknowledgingQueue(asyncio.Queue):

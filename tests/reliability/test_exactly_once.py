@@ -31,15 +31,16 @@ import pytest
 from tests.botapi_standin import BotApiStandIn
 from tests.reliability.harness import BotRun, code, figure, integrity, query
 
-BURST = int(os.environ.get("EXACTLY_ONCE_BURST", "150"))
+BURST = int(os.environ.get("EXACTLY_ONCE_BURST", "100"))
 KILLS = int(os.environ.get("EXACTLY_ONCE_KILLS", "10"))
 SEED = int(os.environ.get("EXACTLY_ONCE_SEED", str(random.randrange(1 << 30))))
 SECRET = "exactly-once-webhook-secret-000000000000000"
 CONFIG = {"telegram": {"overall_max_rate": 1000}}
 FIRST_USER = 100_000
 # A reply Telegram accepted in the last moments before kill -9, whose record was not yet
-# committed, is sent again after the restart: at most this many per kill (measured: a few).
-DUPLICATES_PER_KILL = 10
+# committed (some 10-20 ms at 300-400 replies/s here), is sent again after the restart:
+# measured 4-8 per kill on average at that rate; this bound leaves room for a loaded machine.
+DUPLICATES_PER_KILL = 20
 
 
 def free_port() -> int:
