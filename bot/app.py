@@ -59,11 +59,8 @@ async def _post_init(application: Application) -> None:
 
 
 async def _post_shutdown(application: Application) -> None:
-    """Let the outbox finish, write what the question log still holds, and close it."""
-    bot_services = application.bot_data[SERVICES_KEY]
-    if bot_services.outbox is not None:
-        await bot_services.outbox.shutdown()
-    await bot_services.question_log.shutdown()
+    """Write what the question log still holds, and close it."""
+    await application.bot_data[SERVICES_KEY].question_log.shutdown()
     log.info("Bot stopped")
 
 
@@ -114,6 +111,7 @@ def build_application(
     secret = config.privacy.hash_secret
     outbox = Outbox(ledger, retry_window=config.delivery.retry_window_seconds,
                     chat_hash=lambda chat_id: user_hash(chat_id, secret or question_log.secret))
+    application.outbox = outbox  # given its grace when the application stops
     application.bot_data[SERVICES_KEY] = Services(
         config=config, engine=engine, question_log=question_log, outbox=outbox
     )

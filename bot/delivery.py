@@ -189,6 +189,13 @@ class DeliveringApplication(Application):
     def __init__(self, *, ledger: UpdateLedger, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.ledger = ledger
+        self.outbox: Outbox | None = None
+
+    async def stop(self) -> None:
+        """Stop, then give the outbox its grace while the connection to Telegram is open."""
+        await super().stop()
+        if self.outbox is not None:
+            await self.outbox.shutdown()
 
     async def process_update(self, update: object) -> None:
         """Process `update` unless it was handled already (see the module docstring)."""

@@ -181,6 +181,31 @@ def test_a_fault_longer_than_the_window_gives_one_warning_per_lost_reply(
            "the next question answered")
 
 
+def test_sigterm_while_a_reply_waits_stops_at_once_and_the_restart_answers_it(
+    api: BotApiStandIn, bot: BotRun
+) -> None:
+    chat = 6300
+    restore = failing_for(api, chat, seconds=60)
+    try:
+        update_id = api.push_update(api.message_update(QUESTIONS[0], user_id=chat))
+        bot.wait_for("sendMessage", to_chat(chat), count=2)  # it is failing
+        stopping = time.monotonic()
+        assert bot.stop() == 0
+        stopped = time.monotonic() - stopping
+    finally:
+        restore()
+    assert stopped < 5.0
+    assert "1 update(s) not answered before shutdown" in bot.output()
+    assert any(update["update_id"] == update_id for update in api.pending_updates())
+    bot.start()  # Telegram sends the update again: answered now, once
+    bot.wait_for("sendMessage", lambda c: c.delivered and to_chat(chat)(c))
+    time.sleep(SETTLE)
+    assert len(bot.replies(chat)) == 1
+    figure("SIGTERM while a reply waits in the outbox",
+           f"stopped in {stopped:.1f} s; the update left unconfirmed, answered once after the "
+           "restart")
+
+
 def test_nothing_was_sent_twice_and_every_question_was_logged_once(
     api: BotApiStandIn, bot: BotRun
 ) -> None:
