@@ -20,6 +20,7 @@ from telegram.ext import AIORateLimiter, Application, Defaults
 from telegram.request import BaseRequest
 
 from bot.config import MIN_WEBHOOK_SECRET_CHARS, Config, TelegramConfig, WebhookConfig
+from bot.delivery import AcknowledgingQueue, DeliveringApplication, Outbox, UpdateLedger
 from bot.engine import Engine
 from bot.lifecycle import (
     PatientPolling,
@@ -29,6 +30,7 @@ from bot.lifecycle import (
 )
 from bot.logs import RedactingFilter, setup_logging
 from bot.menus import register_editor_menus, register_public_menus
+from bot.privacy import user_hash
 from bot.services import SERVICES_KEY, Services, question_log_for
 from bot.transport import RetryingRequest
 from handlers import register
@@ -62,6 +64,7 @@ async def _post_init(application: Application) -> None:
     effort, and a Bot API server that lacks it must not keep the bot from serving."""
     bot_services = application.bot_data[SERVICES_KEY]
     await bot_services.question_log.initialize()
+    await application.update_queue.ledger.initialize()
     tried = asyncio.Event()
     menus = asyncio.create_task(
         keep_setting_menus(lambda: _set_menus(application), tried=tried), name="command menus"
@@ -104,8 +107,12 @@ def build_application(
     """The Application with defaults, rate limiter, services and every handler registered;
     `witness` (production) remembers the Bot API calls made, for a clear start failure."""
     telegram = config.telegram
+    question_log = question_log_for(config)
+    ledger = UpdateLedger(question_log)
     builder = (
         Application.builder()
+        .application_class(DeliveringApplication, {"ledger": ledger})
+        .update_queue(AcknowledgingQueue(ledger))
         .token(telegram.token)
         .base_url(telegram.api_base_url)
         .defaults(
@@ -137,12 +144,17 @@ def build_application(
         )
         builder = builder.get_updates_request(polling)
     application = builder.build()
-    if polling is not None:  # fetch more only when what was fetched has been handled
+    if polling is not None:  # fetch more only when what was fetched has been answered
         polling.handled = application.update_queue.join
         polling.keep_polling = lambda: application.updater is not None and (
             application.updater.running)
+        polling.ledger = ledger
+    secret = config.privacy.hash_secret
+    outbox = Outbox(ledger, retry_window=config.delivery.retry_window_seconds,
+                    chat_hash=lambda chat_id: user_hash(chat_id, secret or question_log.secret))
+    application.outbox = outbox  # given its grace when the application stops
     application.bot_data[SERVICES_KEY] = Services(
-        config=config, engine=engine, question_log=question_log_for(config)
+        config=config, engine=engine, question_log=question_log, outbox=outbox
     )
     register(application)
     return application
@@ -188,6 +200,9 @@ def run_webhook(application: Application, webhook: WebhookConfig) -> None:
     """Serve the webhook until SIGINT/SIGTERM: only requests that carry the secret token are
     processed, and a body over MAX_WEBHOOK_BODY_BYTES is refused before it is read."""
     limit_webhook_requests()
+    # 200 only once the update is answered and recorded: a crash before makes Telegram post
+    # it again (bot.delivery.AcknowledgingQueue).
+    application.update_queue.acknowledge_when_handled = True
     log.info("Starting in webhook mode on %s:%s", webhook.listen, webhook.port)
     application.run_webhook(
         listen=webhook.listen,

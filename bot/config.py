@@ -139,6 +139,13 @@ class LoggingConfig:
 
 
 @dataclass(frozen=True)
+class DeliveryConfig:
+    """How long a reply that fails for a reason that may pass is sent again."""
+
+    retry_window_seconds: float = 120.0
+
+
+@dataclass(frozen=True)
 class Config:
     """All settings."""
 
@@ -150,6 +157,7 @@ class Config:
     editors: EditorsConfig = field(default_factory=EditorsConfig)
     followup: FollowupConfig = field(default_factory=FollowupConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
+    delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     source: str = "(defaults)"
 
     @property
@@ -367,6 +375,9 @@ def _check_values(config: Config, where: _Where) -> list[str]:
     if not 1 <= matching.max_suggestions <= 5:
         problems.append(f"{where('matching.max_suggestions')}: 'matching.max_suggestions' "
                         "must be between 1 and 5")
+    if config.delivery.retry_window_seconds <= 0:
+        problems.append(f"{where('delivery.retry_window_seconds')}: "
+                        "'delivery.retry_window_seconds' must be more than 0 seconds")
     if config.privacy.retention_days < 1:
         problems.append(f"{where('privacy.retention_days')}: 'privacy.retention_days' must be "
                         "at least 1")

@@ -16,6 +16,7 @@ from telegram import Message
 from telegram.ext import ContextTypes
 
 from bot.config import Config
+from bot.delivery import Outbox
 from bot.engine import Engine
 from bot.engine import Result as EngineResult
 from bot.followup import Followups
@@ -32,6 +33,7 @@ class Services:
     config: Config
     engine: Engine
     question_log: QuestionLog
+    outbox: Outbox | None = None
     followups: Followups = field(init=False)
     """Residents' consents to an answer from the editors, in the question log's file."""
 

@@ -20,6 +20,13 @@ user hash and change a row only where it matches (`is_asker` lets the handler sa
 The Telegram message a question came from is kept as a keyed hash, so that an edited message
 finds the row it was logged as (`earlier_answer`) instead of being logged again.
 
+Exactly once across crashes: while an update is being answered (`hold`), what it records is
+held back, and written together with the update's id in `handled_updates`, in one
+transaction, once its reply went out (`commit_update`); `written` says when that transaction
+is done. A restart skips the updates recorded there (`handled_updates`), and answers again the
+ones Telegram re-sends without a record: their rows were never written, so nothing is logged
+twice.
+
 Before anything is queued, the question is masked (`bot.privacy.mask`) and the Telegram user
 id is replaced by a keyed hash: the file holds no raw user id, phone number, e-mail address or
 national identity number. Rows older than the retention period are deleted at start and daily,
@@ -31,6 +38,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 import hmac
@@ -41,7 +49,7 @@ import secrets
 import sqlite3
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,6 +99,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX followups_chat ON followups (chat_id);
     CREATE INDEX followups_consented ON followups (consented_at);
     """,
+    """
+    CREATE TABLE handled_updates (
+        update_id INTEGER PRIMARY KEY,
+        handled_at TEXT NOT NULL
+    );
+    CREATE INDEX handled_updates_at ON handled_updates (handled_at);
+    """,
 )
 BUFFER_LIMIT = 50_000
 FLUSH_INTERVAL = 0.2
@@ -103,6 +118,10 @@ STATUSES = ("open", "resolved", "ignored")
 ID_RANDOM_BITS = 21  # and 42 bits of milliseconds since 1970: 63 bits until the year 2109
 # Outcomes that answered the question: an edit of such a message is not answered again.
 CONFIDENT_OUTCOMES = frozenset({"answered", "emergency", "crisis"})
+# Telegram keeps an update it could not deliver for 24 hours: a record of a handled update is
+# kept twice as long, and at most this many are read back at start.
+HANDLED_UPDATES_DAYS = 2
+HANDLED_UPDATES_LOADED = 100_000
 # Errors caused by one row's values; anything else is the database's (locked, full, gone).
 ROW_ERRORS = (sqlite3.IntegrityError, sqlite3.DataError, UnicodeError, OverflowError)
 DATABASE_ERRORS = (sqlite3.Error, OSError, ValueError)
@@ -117,7 +136,13 @@ STATEMENTS = {
               "WHERE id = ? AND user_hash IS ?",
     "feedback": "UPDATE questions SET feedback = ? WHERE id = ? AND user_hash IS ?",
     "status": "UPDATE questions SET status = ? WHERE id = ?",
+    "update": "INSERT OR IGNORE INTO handled_updates (update_id, handled_at) VALUES (?, ?)",
 }
+# The update being handled in this task (set by bot.delivery while handlers run): what is
+# recorded under it waits in `QuestionLog.hold` until its reply went out.
+CURRENT_UPDATE: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "current_update", default=None)
+Row = tuple[str, tuple[Any, ...]]
 
 
 @dataclass(frozen=True)
@@ -198,6 +223,11 @@ class QuestionLog:
         self._last_purge = 0.0
         self._last_followup_purge = 0.0
         self._write_lock = asyncio.Lock()
+        self._held: dict[int, list[Row]] = {}
+        self._urgent = asyncio.Event()
+        self._queued_total = 0  # rows ever appended to _pending
+        self._done_total = 0  # rows ever taken off _pending (written, repaired or dropped)
+        self._flush_listeners: list[Callable[[bool], None]] = []
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -225,6 +255,11 @@ class QuestionLog:
             log.error("Question log: %d row(s) could not be written before shutdown",
                       len(self._pending))
         await self._close()
+
+    @property
+    def secret(self) -> str:
+        """The key that hashes user ids (known once `initialize` has run)."""
+        return self._hash_secret
 
     def _stored_secret(self) -> str:
         """The hash secret kept beside the database, when none is configured (created once;
@@ -333,11 +368,12 @@ class QuestionLog:
         """Note which Telegram message a logged question came from (see `earlier_answer`):
         in its row if that is still waiting, as it is right after `record_question`."""
         key = self.message_key(chat_id, message_id)
-        for index in range(len(self._pending) - 1, -1, -1):
-            kind, values = self._pending[index]
-            if kind == "question" and values[0] == question_id:
-                self._pending[index] = (kind, (*values[:-1], key))
-                return
+        for rows in (*self._held.values(), self._pending):
+            for index in range(len(rows) - 1, -1, -1):
+                kind, values = rows[index]
+                if kind == "question" and values[0] == question_id:
+                    rows[index] = (kind, (*values[:-1], key))
+                    return
         self._queue("message", (key, question_id))
 
     def record_choice(self, question_id: int, entry_id: str | None, *, by: int | None) -> None:
@@ -353,13 +389,77 @@ class QuestionLog:
                                  user_hash(by, self._hash_secret)))
 
     def _queue(self, kind: str, values: tuple[Any, ...]) -> None:
-        if len(self._pending) >= self._buffer_limit:
-            self._pending.popleft()
-            self._dropped += 1
-            if self._dropped == 1 or self._dropped % 1000 == 0:
-                log.error("Question log buffer full: %d row(s) dropped so far", self._dropped)
-        self._pending.append((kind, tuple(clean_text(value) for value in values)))
+        row = (kind, tuple(clean_text(value) for value in values))
+        held = self._held.get(CURRENT_UPDATE.get())  # type: ignore[arg-type]
+        if held is not None:
+            held.append(row)
+            return
+        self._append([row])
+
+    def _append(self, rows: Iterable[Row]) -> None:
+        for row in rows:
+            if len(self._pending) >= self._buffer_limit:
+                self._pending.popleft()
+                self._done_total += 1
+                self._dropped += 1
+                if self._dropped == 1 or self._dropped % 1000 == 0:
+                    log.error("Question log buffer full: %d row(s) dropped so far",
+                              self._dropped)
+            self._pending.append(row)
+            self._queued_total += 1
         self._wake.set()
+
+    # --- exactly once: rows held until their update's reply went out --------------------------
+
+    def hold(self, update_id: int) -> None:
+        """Hold what is recorded while update `update_id` is handled (see the module doc)."""
+        self._held.setdefault(update_id, [])
+
+    def commit_update(self, update_id: int) -> int:
+        """Queue the rows held for `update_id` and its record as handled, to be written in one
+        transaction soon; the number to pass to `written`."""
+        rows = self._held.pop(update_id, [])
+        rows.append(("update", (update_id, utc_now().isoformat())))
+        self._append(rows)
+        self._urgent.set()
+        return self._queued_total
+
+    def release(self, update_id: int) -> int:
+        """Forget what was held for `update_id` (it was not answered: a restart answers it
+        again); how many rows that was."""
+        return len(self._held.pop(update_id, []))
+
+    def written(self, number: int) -> bool:
+        """Whether the rows queued up to `number` (from `commit_update`) are done with."""
+        return self._done_total >= number
+
+    def on_flush(self, listener: Callable[[bool], None]) -> None:
+        """Call `listener(ok)` after every attempt to write what is pending."""
+        self._flush_listeners.append(listener)
+
+    async def handled_updates(self) -> list[int]:
+        """The ids of the updates recorded as handled, newest first (at most
+        HANDLED_UPDATES_LOADED, of the last HANDLED_UPDATES_DAYS days); [] when the log
+        cannot be read."""
+        cutoff = utc_now() - dt.timedelta(days=HANDLED_UPDATES_DAYS)
+        try:
+            connection = await self._connect()
+            async with connection.execute(
+                "SELECT update_id FROM handled_updates WHERE handled_at >= ? "
+                "ORDER BY handled_at DESC LIMIT ?", (cutoff.isoformat(), HANDLED_UPDATES_LOADED),
+            ) as cursor:
+                rows = await cursor.fetchall()
+        except DATABASE_ERRORS as error:
+            log.error("Question log: handled updates could not be read (%s); updates Telegram "
+                      "sends again may be answered twice", error)
+            return []
+        return [row[0] for row in rows]
+
+    def _queued(self) -> Iterator[Row]:
+        """Every row not yet written: held ones, then pending ones."""
+        for rows in self._held.values():
+            yield from rows
+        yield from self._pending
 
     # --- looking up (for buttons and edited messages) -----------------------------------------
 
@@ -394,7 +494,7 @@ class QuestionLog:
     def _pending_link(self, key: str) -> int | None:
         """The question that a row waiting to be written ties to message `key`, if any."""
         found = None
-        for kind, values in self._pending:
+        for kind, values in self._queued():
             if kind == "question" and values[-1] == key:
                 found = values[0]
             elif kind == "message" and values[0] == key:
@@ -403,7 +503,7 @@ class QuestionLog:
 
     def _pending_question(self, question_id: int) -> tuple[str | None] | None:
         """(user hash,) of a question still waiting to be written."""
-        for kind, values in self._pending:
+        for kind, values in self._queued():
             if kind == "question" and values[0] == question_id:
                 return (values[9],)
         return None
@@ -411,7 +511,7 @@ class QuestionLog:
     def _pending_outcome(self, question_id: int) -> str | None:
         """The latest outcome of a question among the rows waiting to be written."""
         outcome = None
-        for kind, values in self._pending:
+        for kind, values in self._queued():
             if kind == "question" and values[0] == question_id:
                 outcome = values[4]
             elif kind == "reasked" and values[-1] == question_id:
@@ -430,8 +530,8 @@ class QuestionLog:
 
     @property
     def pending(self) -> int:
-        """Rows waiting to be written."""
-        return len(self._pending)
+        """Rows of the log waiting to be written (records of handled updates not counted)."""
+        return sum(1 for kind, _ in self._pending if kind != "update")
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -445,8 +545,13 @@ class QuestionLog:
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(PURGE_INTERVAL / 24):
                         await self._wake.wait()
-                await asyncio.sleep(self.flush_interval)
+                # A handled update's record is written at once (its Telegram confirmation
+                # waits for it); other rows gather for a moment.
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self.flush_interval):
+                        await self._urgent.wait()
             self._wake.clear()
+            self._urgent.clear()
             # Shielded: a shutdown that cancels the writer mid-write must not leave committed
             # rows pending, for its own last flush to write a second time.
             if await asyncio.shield(self.flush()):
@@ -467,6 +572,12 @@ class QuestionLog:
     async def flush(self) -> bool:
         """Write everything pending in one transaction; False (rows kept) if the database
         failed. A batch that fails for one of its rows is written row by row instead."""
+        written = await self._flush()
+        for listener in self._flush_listeners:
+            listener(written)
+        return written
+
+    async def _flush(self) -> bool:
         async with self._write_lock:
             if not self._pending:
                 return True
@@ -477,6 +588,7 @@ class QuestionLog:
             # recorded while it was being written.
             for _ in range(max(0, done - (self._dropped - dropped))):
                 self._pending.popleft()
+                self._done_total += 1
             if error is not None:
                 self._report_failure(error)
                 await self._close()
@@ -536,8 +648,8 @@ class QuestionLog:
     async def _write(connection: aiosqlite.Connection, batch: list[tuple[str, tuple]]) -> None:
         try:
             await connection.execute("BEGIN IMMEDIATE")
-            for kind, values in batch:
-                await connection.execute(STATEMENTS[kind], values)
+            for kind, rows in _statement_runs(batch):
+                await connection.executemany(STATEMENTS[kind], rows)
             await connection.commit()
         except BaseException:
             with contextlib.suppress(sqlite3.Error, ValueError):
@@ -561,6 +673,9 @@ class QuestionLog:
             cursor = await connection.execute(
                 "DELETE FROM questions WHERE asked_at < ?", (cutoff.isoformat(),)
             )
+            handled_cutoff = utc_now() - dt.timedelta(days=HANDLED_UPDATES_DAYS)
+            await connection.execute("DELETE FROM handled_updates WHERE handled_at < ?",
+                                     (handled_cutoff.isoformat(),))
             await connection.commit()
             if cursor.rowcount > 0:
                 await self._erase_deleted(connection)
@@ -634,6 +749,27 @@ class QuestionLog:
         for question_id in question_ids:
             self._queue("status", (status, question_id))
         await self.flush()
+
+
+def _statement_runs(batch: list[Row]) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    """`batch` as few `executemany` runs as keep its meaning: every new question and handled
+    update first (what follows may refer to them; nothing before does), then the other rows in
+    their order, consecutive ones of a kind together. Each run is one trip to SQLite's thread,
+    which under load waits for the event loop: a batch costs a handful of trips, not one per
+    row, so a handled update's record follows its reply within milliseconds."""
+    runs: list[tuple[str, list[tuple[Any, ...]]]] = []
+    for kind in ("question", "update"):
+        rows = [values for row_kind, values in batch if row_kind == kind]
+        if rows:
+            runs.append((kind, rows))
+    for kind, values in batch:
+        if kind in ("question", "update"):
+            continue
+        if runs and runs[-1][0] == kind and kind not in ("question", "update"):
+            runs[-1][1].append(values)
+        else:
+            runs.append((kind, [values]))
+    return runs
 
 
 # --- reading from a worker thread -------------------------------------------------------------

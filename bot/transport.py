@@ -6,7 +6,8 @@ the answer is *not* sent again: Telegram may well have delivered it, and a resid
 get the same answer twice. "429 Too Many Requests" is left to the rate limiter, which waits
 the time Telegram asks for.
 
-`PollingRequest` asks Telegram for more updates only when those it fetched have been handled.
+`PollingRequest` asks Telegram for more updates only when those it fetched have been handled,
+and never confirms an update the ledger (`bot.delivery.UpdateLedger`) still holds open.
 Each getUpdates confirms the previous batch, and python-telegram-bot would otherwise fetch
 ahead into its in-memory queue: a crash (kill -9, out of memory, power) would lose every
 update fetched and not yet handled, as Telegram never sends a confirmed update again. Paced,
@@ -15,6 +16,13 @@ answered again after the restart, as Telegram sends the unconfirmed batch again.
 replaces an update that python-telegram-bot cannot read (a field it requires is missing, say,
 when Telegram and the library disagree) by its bare id: otherwise the library rejects the whole
 batch, never confirms it, and asks for the same batch again, at full speed, forever.
+
+With the ledger, "handled" means answered: the reply went out and the update's record was
+written. While a reply waits in the outbox (Telegram failing for a while), polling goes on
+after FETCH_AHEAD_AFTER seconds, so that other chats are answered, but with the offset of the
+oldest open update: Telegram keeps it and sends it again with the new ones; an update sent
+again that is open or handled already is passed on as its bare id, which the application
+skips (and python-telegram-bot still counts, to move its offset on).
 """
 
 from __future__ import annotations
@@ -23,16 +31,18 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from telegram import Update
 from telegram.error import NetworkError, TimedOut
 from telegram.request import HTTPXRequest, RequestData
+from telegram.request._requestparameter import RequestParameter
 
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({502, 503, 504})
+FETCH_AHEAD_AFTER = 0.5
 ATTEMPTS = 4
 FIRST_DELAY = 0.25
 
@@ -77,13 +87,24 @@ class RetryingRequest(HTTPXRequest):
                     raise
                 reason = error.message
             else:
-                if last or status not in RETRY_STATUSES:
+                if status not in RETRY_STATUSES:
                     return status, body
+                if last:  # as NetworkError: the library would log a proxy's HTML page whole,
+                    # with a traceback, as "invalid JSON"
+                    raise NetworkError(f"{endpoint}: HTTP {status} from the Bot API or its proxy")
                 reason = f"HTTP {status}"
             delay = self.first_delay * 2 ** (attempt - 1)
             log.warning("%s failed (%s); retrying in %.2f s", endpoint, reason, delay)
             await asyncio.sleep(delay)
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+class OpenUpdates(Protocol):
+    """What polling asks of `bot.delivery.UpdateLedger`."""
+
+    def known(self, update_id: int) -> bool: ...
+    def lowest_open(self) -> int | None: ...
+    async def settled(self, timeout: float) -> None: ...
 
 
 class PollingRequest(HTTPXRequest):
@@ -92,6 +113,7 @@ class PollingRequest(HTTPXRequest):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.handled: Callable[[], Awaitable[object]] | None = None
+        self.ledger: OpenUpdates | None = None
 
     async def do_request(
         self,
@@ -105,14 +127,34 @@ class PollingRequest(HTTPXRequest):
         polling = url.endswith("/getUpdates")
         if polling and self.handled is not None:
             await self.handled()
+        known = None
+        if polling and self.ledger is not None:
+            await self.ledger.settled(FETCH_AHEAD_AFTER)
+            request_data = keep_open_updates(request_data, self.ledger.lowest_open())
+            known = self.ledger.known
         status, body = await super().do_request(url, method, request_data, *args, **kwargs)
         if polling and status == 200:
-            body = readable_updates(body)
+            body = readable_updates(body, known)
         return status, body
 
 
-def readable_updates(body: bytes) -> bytes:
-    """A getUpdates answer with each update the library cannot read replaced by its bare id."""
+def keep_open_updates(request_data: RequestData | None, lowest_open: int | None
+                      ) -> RequestData | None:
+    """getUpdates' parameters with an offset that does not confirm `lowest_open`."""
+    if request_data is None or lowest_open is None:
+        return request_data
+    parameters = request_data.parameters
+    offset = parameters.get("offset")
+    if not isinstance(offset, int) or offset <= lowest_open:
+        return request_data
+    parameters["offset"] = lowest_open
+    return RequestData([RequestParameter.from_input(name, value)
+                        for name, value in parameters.items()])
+
+
+def readable_updates(body: bytes, known: Callable[[int], bool] | None = None) -> bytes:
+    """A getUpdates answer with each update the library cannot read, and each one `known`
+    (open or handled already), replaced by its bare id."""
     try:
         answer = json.loads(body)
         updates = answer["result"]
@@ -123,6 +165,10 @@ def readable_updates(body: bytes) -> bytes:
     unreadable = 0
     for index, update in enumerate(updates):
         if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
+            continue
+        if known is not None and known(update["update_id"]):
+            updates[index] = {"update_id": update["update_id"]}
+            unreadable += 1
             continue
         try:
             Update.de_json(update, None)

@@ -7,6 +7,9 @@ An edited message is a question asked again only if its first version got no con
 (it was throttled, not addressed to the bot, met with "Mente du …?" or "I don't know"); an
 edit of an answered message (a typo fixed) is left alone. Either way the question is logged
 once: the edit's answer updates the row its first version got.
+
+Replies go through the outbox (`bot.delivery.Outbox`): a reply Telegram cannot take for a
+while is sent again, for up to `delivery.retry_window_seconds`, without holding up other chats.
 """
 
 from __future__ import annotations
@@ -77,13 +80,14 @@ async def answer_question(
     if result.fact is not None and result.fact.topic is not None and context.chat_data is not None:
         context.chat_data[TOPIC_KEY] = (result.fact.topic, time.monotonic())
     question_ref = _log_once(bot_services, result, message, earlier)
+    reply = bot_services.outbox.replies_to(message) if bot_services.outbox else message
     if result.is_safety_reply and result.safety is not None:
         # Numbers first, nothing to press: no button pushes the person elsewhere.
-        await message.reply_text(safety_html(result.safety))
+        await reply.reply_text(safety_html(result.safety))
     elif result.wants_person:
         offer = offered_in(message.chat)
         text = person_reply(engine.knowledge, result.language, result.municipality, offer=offer)
-        await message.reply_text(
+        await reply.reply_text(
             with_country_code(_escape(text)),
             reply_markup=followup_keyboard(result.language, question_ref) if offer else None,
         )
@@ -91,17 +95,18 @@ async def answer_question(
         keyboard = fact_keyboard(result, engine.knowledge, question_ref)
         if result.outcome is Outcome.UNANSWERED and offered_in(message.chat):
             keyboard = _with_followup(keyboard, result.language, question_ref)
-        await message.reply_text(fact_html(result), reply_markup=keyboard)
+        await reply.reply_text(fact_html(result), reply_markup=keyboard)
     elif result.outcome is Outcome.ANSWERED and result.entry is not None:
-        await reply_entry(message, result.entry, engine.knowledge, result.language, question_ref)
+        await reply_entry(reply, result.entry, engine.knowledge, result.language,  # type: ignore[arg-type]
+                          question_ref)
     elif result.outcome is Outcome.SUGGESTED:
-        await message.reply_text(
+        await reply.reply_text(
             _escape(suggestions_plain(result)),
             reply_markup=suggestion_keyboard(result, question_ref),
         )
     else:
         keyboard = followup_keyboard(result.language, question_ref)
-        await message.reply_text(
+        await reply.reply_text(
             _escape(unanswered_plain(result, engine.knowledge, logged=True)),
             reply_markup=keyboard if offered_in(message.chat) else None,
         )

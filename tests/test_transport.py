@@ -91,3 +91,40 @@ async def test_an_update_the_library_cannot_read_is_skipped_not_fetched_forever(
     assert [update.update_id for update in updates] == [first, second]
     assert updates[0].poll is None and updates[1].message.text == "tlf tinn"
     assert f"Update {first} cannot be read" in caplog.text
+
+
+async def test_a_persistent_502_is_a_network_error_without_the_proxy_page_logged(
+    standin: BotApiStandIn, bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    standin.inject("sendMessage", BadGateway(), times=4)
+    with pytest.raises(NetworkError, match="HTTP 502"):
+        await bot.send_message(chat_id=1, text="svar")
+    assert "invalid JSON" not in caplog.text and "<html>" not in caplog.text
+
+
+class Ledger:
+    """What PollingRequest asks of the update ledger: update 2 open, 1 handled."""
+
+    def known(self, update_id: int) -> bool:
+        return update_id in (1, 2)
+
+    def lowest_open(self) -> int | None:
+        return 2
+
+    async def settled(self, timeout: float) -> None:
+        await asyncio.sleep(0)
+
+
+async def test_polling_never_confirms_an_open_update_and_passes_known_ones_as_bare_ids(
+    standin: BotApiStandIn,
+) -> None:
+    ids = standin.push_updates([standin.message_update(f"tlf {name}")
+                                for name in ("tinn", "notodden", "flesberg")])
+    assert ids == [1, 2, 3]
+    request = PollingRequest(read_timeout=2)
+    request.ledger = Ledger()
+    async with Bot(TOKEN, base_url=standin.base_url, get_updates_request=request) as client:
+        updates = await client.get_updates(offset=4, timeout=0)  # would confirm all three
+    assert standin.calls("getUpdates")[0].params["offset"] == 2
+    assert [update.update_id for update in updates] == [2, 3]
+    assert updates[0].message is None and updates[1].message.text == "tlf flesberg"
