@@ -7,8 +7,9 @@ runs against the stand-in's getUpdates (Telegram sends what was not confirmed ag
 mode against `WebhookPoster`, which posts like Telegram does: several posts at once, and an
 update not answered with 200 (refused connection, dropped connection, an error) posted again.
 
-`make test` runs bursts of BURST questions (rate limiter at 1 000/s so that it is the bot that
-is measured); `python -m bench.exactly_once` runs the full 1 000 × 10 of the issue.
+`make test` runs bursts of BURST questions with the rate limiter as deployed (30 replies/s);
+`python -m bench.exactly_once` runs the full 1 000 × 10 of the issue (EXACTLY_ONCE_RATE sets
+the rate limiter, e.g. 1000 to measure the bot at full speed).
 """
 
 from __future__ import annotations
@@ -31,16 +32,18 @@ import pytest
 from tests.botapi_standin import BotApiStandIn
 from tests.reliability.harness import BotRun, code, figure, integrity, query
 
-BURST = int(os.environ.get("EXACTLY_ONCE_BURST", "100"))
+BURST = int(os.environ.get("EXACTLY_ONCE_BURST", "60"))
 KILLS = int(os.environ.get("EXACTLY_ONCE_KILLS", "10"))
 SEED = int(os.environ.get("EXACTLY_ONCE_SEED", str(random.randrange(1 << 30))))
 SECRET = "exactly-once-webhook-secret-000000000000000"
-CONFIG = {"telegram": {"overall_max_rate": 1000}}
+RATE = int(os.environ.get("EXACTLY_ONCE_RATE", "30"))
+CONFIG = {"telegram": {"overall_max_rate": RATE}}
 FIRST_USER = 100_000
 # A reply Telegram accepted in the last moments before kill -9, whose record was not yet
-# committed (some 10-20 ms at 300-400 replies/s here), is sent again after the restart:
-# measured 4-8 per kill on average at that rate; this bound leaves room for a loaded machine.
-DUPLICATES_PER_KILL = 20
+# committed, is sent again after the restart. As deployed (30 replies/s) that was 1 to 31 in
+# ten kills over nine seeds; at 100/s 17 per kill, at 1 000/s 21-29 (bench.exactly_once with
+# EXACTLY_ONCE_RATE). The bound is for the deployed rate, with room for a loaded machine.
+DUPLICATES_PER_KILL = 5
 
 
 def free_port() -> int:
