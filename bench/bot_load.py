@@ -72,6 +72,13 @@ def variants(
     return bots
 
 
+def forget_updates(folder: Path) -> None:
+    """Delete the variants' question logs before a run: each stand-in numbers its updates from
+    1 again, and a log that recorded them as handled would have the bot skip them all."""
+    for database in folder.glob("*.sqlite3*"):
+        database.unlink()
+
+
 def median_run(results: list[LoadResult]) -> LoadResult:
     """The run with the median throughput (the lower middle one of an even number)."""
     ordered = sorted(results, key=lambda result: result.throughput_per_s)
@@ -119,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         bots = variants(Path(folder), args.concurrent, deployed=not args.no_deployed)
         for round_number in range(args.repeat):
             for label, command in bots:
+                forget_updates(Path(folder))
                 with BotApiStandIn() as standin:
                     result = run_load(command, {}, args.messages, args.users, standin,
                                       label=label, round_trips=args.round_trips,
