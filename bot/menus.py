@@ -18,6 +18,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("satsinger", "Satsingsområdene"),
         ("kontakt", "Kontaktinformasjon, f.eks. /kontakt tinn"),
         ("om", "Om Regionrådet for Kongsbergregionen"),
+        ("glem", "Trekk tilbake ønsket om svar fra redaksjonen"),
     ],
     "en": [
         ("start", "Start and main menu"),
@@ -26,6 +27,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("focus", "The focus areas"),
         ("contact", "Contact details, e.g. /contact tinn"),
         ("about", "About the regional council"),
+        ("forget", "Withdraw a request for an answer from the editors"),
     ],
 }
 # Shown only in editors' own chats (BotCommandScopeChat), after the public commands.

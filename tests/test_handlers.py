@@ -63,7 +63,7 @@ async def test_command_menus_are_registered_in_bokmal_and_english(
     assert "language_code" not in default.params
     assert english.params["language_code"] == "en"
     names = [c["command"] for c in default.params["commands"]]
-    assert names == ["start", "hjelp", "kommuner", "satsinger", "kontakt", "om"]
+    assert names == ["start", "hjelp", "kommuner", "satsinger", "kontakt", "om", "glem"]
 
 
 async def test_municipalities_and_focus_areas_list_their_entries(
