@@ -219,13 +219,24 @@ def everyday_words() -> frozenset[str]:
     A word that is itself an everyday word is what its writer meant, not a misspelt term:
     "hiring" is no "hiding", "bringe" no "brinn*", "drukket" no "drukne*".
     """
-    return frozenset(
+    words = frozenset(
         folded
         for language in EVERYDAY_LANGUAGES
         for word in wordfreq.top_n_list(language, EVERYDAY_WORDS)
         for folded in message_words(word)[:1]
         if len(folded) >= FUZZY_MIN_LENGTH - 1
     )
+    _forget_frequency_tables()
+    return words
+
+
+def _forget_frequency_tables() -> None:
+    """Let go of wordfreq's whole frequency tables, cached by the package once read: only the
+    set above is needed (about 30 MB of a running bot's memory)."""
+    for cached in (wordfreq.get_frequency_dict, wordfreq.get_frequency_list):
+        cache_clear = getattr(cached, "cache_clear", None)
+        if cache_clear is not None:
+            cache_clear()
 
 
 def _close(word: str, cores: Sequence[str]) -> list[int]:
