@@ -246,3 +246,9 @@ def test_a_broken_safety_file_on_reload_keeps_the_last_good_layer(tmp_path: Path
     problems = engine.reload()
     assert problems and "safety.yaml" in str(problems[0])
     assert engine.ask("det brenner").outcome is Outcome.EMERGENCY
+
+
+def test_a_caller_is_no_intruder(engine: Engine) -> None:
+    """Staff write "Innringer …" (a caller): one letter pair from "inntrenger" (intruder)."""
+    assert engine.safety_check("Innringer lurer på når sentralbordet i Skien er åpent.") is None
+    assert engine.safety_check("det er en inntrenger i huset") is not None
