@@ -16,7 +16,6 @@ in the same chat (`bot.followup`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,14 @@ from bot.knowledge import (
     read_yaml,
     texts_of,
 )
-from bot.terms import Pattern, Term, Vocabulary, message_words, occurrences, parse_term
+from bot.terms import (
+    Pattern,
+    Term,
+    Vocabulary,
+    message_words,
+    occurrences,
+    terms_in,
+)
 from bot.texts import say
 
 FILE_KEYS = {"groups", "terms", "exceptions", "reply", "source", "checked"}
@@ -130,10 +136,10 @@ def load_person_requests(path: Path, problems: list[Problem]) -> PersonRequestDa
         if key not in FILE_KEYS:
             report(key, f"unknown top-level key '{key}' (known: {', '.join(sorted(FILE_KEYS))})")
     groups = _groups(data, report)
-    terms = _terms(data, "terms", groups, report)
+    terms = terms_in(data, "terms", "", groups, report)
     if not terms:
         report("terms", "'terms' must list at least one word or phrase that asks for a person")
-    exceptions = _terms(data, "exceptions", groups, report)
+    exceptions = terms_in(data, "exceptions", "", groups, report)
     reply = texts_of(data, "reply", "followup.yaml", report)
     source = data.get("source")
     if not isinstance(source, str) or not source.strip():
@@ -161,23 +167,3 @@ def _groups(data: dict, report: Any) -> dict[str, frozenset[Pattern]]:
     return groups
 
 
-def _terms(
-    data: dict, key: str, groups: Mapping[str, frozenset[Pattern]], report: Any
-) -> tuple[Term, ...]:
-    """The terms listed under `key`, each checked."""
-    value = data.get(key)
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        report(key, f"'{key}' must be a list of words or phrases")
-        return ()
-    terms: list[Term] = []
-    lines = getattr(value, "item_lines", [0] * len(value))
-    for item, line in zip(value, lines, strict=True):
-        term = parse_term(item, "", groups) if isinstance(item, str) else None
-        if term is None:
-            report(key, f"'{key}' item {item!r} (line {line}) holds no word, or names a group "
-                        "that does not exist")
-        else:
-            terms.append(term)
-    return tuple(terms)

@@ -44,7 +44,14 @@ from bot.knowledge import (
     pick,
     read_yaml,
 )
-from bot.terms import Pattern, Term, Vocabulary, message_words, occurrences, parse_term
+from bot.terms import (
+    Pattern,
+    Term,
+    Vocabulary,
+    message_words,
+    occurrences,
+    terms_in,
+)
 from bot.text import fold, words
 
 OUTCOMES = ("emergency", "crisis", "answered")
@@ -298,7 +305,7 @@ def load_safety(path: Path, entry_ids: Iterable[str], problems: list[Problem]) -
             if any(c.id == category.id for c in categories):
                 problems.append(Problem(name, line, f"duplicate category '{category.id}'"))
             categories.append(category)
-    exceptions = _terms(data, "exceptions", "", groups, lambda key, msg: problems.append(
+    exceptions = terms_in(data, "exceptions", "", groups, lambda key, msg: problems.append(
         Problem(name, line_of(data, key), msg)))
     ordinary = frozenset(
         "".join(words(fold(str(word)))) for word in (data.get("ordinary_words") or [])
@@ -367,12 +374,12 @@ def _category(
         elif reply and any(number not in text for text in reply.values()):
             report("numbers", f"every reply must give the number {number}")
     terms = (
-        _terms(raw, "terms", "", groups, report) + _terms(raw, "terms_en", "en", groups, report)
-        + _terms(raw, "terms_no", "no", groups, report)
+        terms_in(raw, "terms", "", groups, report) + terms_in(raw, "terms_en", "en", groups, report)
+        + terms_in(raw, "terms_no", "no", groups, report)
     )
     if not terms:
         report("terms", "no terms: give at least one word or phrase that shows this kind")
-    exceptions = _terms(raw, "exceptions", "", groups, report)
+    exceptions = terms_in(raw, "exceptions", "", groups, report)
     filler = frozenset("".join(words(fold(str(w)))) for w in raw.get("filler") or [])
     source = raw.get("source")
     if not isinstance(source, str) or not source.strip():
@@ -411,22 +418,3 @@ def _texts(raw: dict, key: str, report: Any, *, required: bool) -> dict[str, str
     return texts
 
 
-def _terms(
-    raw: dict, key: str, language: str, groups: Mapping[str, frozenset[Pattern]], report: Any
-) -> tuple[Term, ...]:
-    value = raw.get(key)
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        report(key, f"'{key}' must be a list of words or phrases")
-        return ()
-    terms: list[Term] = []
-    item_lines = getattr(value, "item_lines", [0] * len(value))
-    for item, item_line in zip(value, item_lines, strict=True):
-        term = parse_term(str(item), language, groups) if isinstance(item, str | int) else None
-        if term is None:
-            report(key, f"'{key}' item {item!r} (line {item_line}) holds no word, or names "
-                        "a group that does not exist")
-        else:
-            terms.append(term)
-    return tuple(terms)

@@ -23,9 +23,10 @@ not compounds ("brannstasjon" is no misspelt "brenn*").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import wordfreq
 from rapidfuzz import process
@@ -288,3 +289,27 @@ def _continue(
     for position in range(last + 1, min(last + 2 + gap, len(fits))):
         if slot & fits[position]:
             yield from _continue(term, fits, [*positions, position])
+
+
+def terms_in(
+    raw: Mapping[str, Any], key: str, language: str,
+    groups: Mapping[str, frozenset[Pattern]], report: Callable[[str, str], None],
+) -> tuple[Term, ...]:
+    """The terms a data file lists under `key` (safety.yaml, followup.yaml), each parsed;
+    `report(key, message)` for an item that is no term, with its line."""
+    value = raw.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        report(key, f"'{key}' must be a list of words or phrases")
+        return ()
+    terms: list[Term] = []
+    item_lines = getattr(value, "item_lines", [0] * len(value))
+    for item, item_line in zip(value, item_lines, strict=True):
+        term = parse_term(str(item), language, groups) if isinstance(item, str | int) else None
+        if term is None:
+            report(key, f"'{key}' item {item!r} (line {item_line}) holds no word, or names "
+                        "a group that does not exist")
+        else:
+            terms.append(term)
+    return tuple(terms)

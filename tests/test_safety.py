@@ -12,8 +12,9 @@ from bot.config import PROJECT_ROOT, MatchingConfig
 from bot.engine import Engine, Outcome
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.render import result_plain, safety_html
-from bot.safety import Pattern, SafetyData, SafetyLayer, parse_term
+from bot.safety import Pattern, SafetyData, SafetyLayer
 from bot.safety_eval import SWITCHBOARDS, holds_number
+from bot.terms import parse_term
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
 
