@@ -208,11 +208,11 @@ def sentences_of(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE_BREAK.split(text) if part.strip()][:MAX_SENTENCES]
 
 
-def _asking_part(text: str) -> str:
+def _asking_part(sentences: list[str], text: str) -> str:
     """The sentences of a message that ask ("?"), or the whole message when none does: "We
     are a council in Sweden … on a study trip to Norway. Which municipalities take part?" asks
     about the region, the places in its background are not the question's."""
-    asking = [sentence for sentence in sentences_of(text) if "?" in sentence]
+    asking = [sentence for sentence in sentences if "?" in sentence]
     return " ".join(asking) if asking else text
 
 
@@ -342,7 +342,8 @@ class Engine:
             text, analysis = asked, state.index.analyse(asked)
         tokens = state.index.query_tokens(analysis)
         named = self._named(state, tokens)
-        fact = state.facts.answer(text, language, named, sentences_of(text), topic)
+        sentences = sentences_of(text)
+        fact = state.facts.answer(text, language, named, sentences, topic)
         if fact is not None:  # "… må snakke med noen i kommunen. Har du telefonnummeret?"
             return self._fact_result(question, language, named, fact)
         if state.person_requests.asks_for_person(text):
@@ -351,7 +352,7 @@ class Engine:
         ranking = self._rank(state, text, tokens, language)
         outcome, suggestions = self._decide(ranking.candidates)
         if outcome is Outcome.ANSWERED and not named:
-            elsewhere = state.facts.other_places_in(_asking_part(text))
+            elsewhere = state.facts.other_places_in(_asking_part(sentences, text))
             if elsewhere and not _is_about(ranking.candidates[0].entry, elsewhere):
                 outcome, suggestions = self._doubt_elsewhere(ranking.candidates)
         return Result(

@@ -198,6 +198,9 @@ class FactLayer:
         self._names = {word: key for word, key in names.items() if word not in self._ignorable}
         self._name_list = [name for name in self._names if len(name) >= 3]
         self._long_filler = [w for w in self._ignorable if len(w) >= FUZZY_FILLER_LENGTH - 1]
+        self._by_letters: dict[str, list[str]] = {}
+        for filler in self._long_filler:
+            self._by_letters.setdefault("".join(sorted(filler)), []).append(filler)
         patterns = [p for a in (*data.attributes, *data.bundles) for t in a.terms
                     for p in t.patterns]
         patterns += [p for t in (data.council.terms if data.council else ()) for p in t.patterns]
@@ -336,11 +339,8 @@ class FactLayer:
 
     def _swapped_filler(self, word: str) -> bool:
         """A short word that is a filler word with two neighbouring letters swapped ("lsite")."""
-        return any(
-            len(filler) == len(word) and sorted(filler) == sorted(word)
-            and OSA.distance(word, filler) == 1
-            for filler in self._long_filler
-        )
+        return any(OSA.distance(word, filler) == 1
+                   for filler in self._by_letters.get("".join(sorted(word)), ()))
 
     @staticmethod
     def _found(

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from bot.knowledge import (
     Contact,
@@ -31,14 +30,14 @@ from bot.knowledge import (
     texts_of,
 )
 from bot.terms import (
-    Pattern,
     Term,
     Vocabulary,
+    groups_in,
     message_words,
     occurrences,
     terms_in,
 )
-from bot.texts import say
+from bot.texts import phone_with_year, say
 
 FILE_KEYS = {"groups", "terms", "exceptions", "reply", "source", "checked"}
 COUNCIL_CONTACT = "contact.council"
@@ -110,9 +109,7 @@ def _contact_of(knowledge: KnowledgeBase, municipality: str | None) -> Contact |
 
 def _how_to_reach(contact: Contact, language: str) -> str:
     """Phone (with its year when old), e-mail and website, as far as they are known."""
-    phone = contact.phone
-    if phone and contact.phone_year:
-        phone += " " + say("phone_as_of", language, year=contact.phone_year)
+    phone = phone_with_year(contact.phone, contact.phone_year, language)
     return ", ".join(part for part in (phone, contact.email, contact.website) if part)
 
 
@@ -135,7 +132,7 @@ def load_person_requests(path: Path, problems: list[Problem]) -> PersonRequestDa
     for key in data:
         if key not in FILE_KEYS:
             report(key, f"unknown top-level key '{key}' (known: {', '.join(sorted(FILE_KEYS))})")
-    groups = _groups(data, report)
+    groups = groups_in(data, lambda _where, _key, message: report("groups", message))
     terms = terms_in(data, "terms", "", groups, report)
     if not terms:
         report("terms", "'terms' must list at least one word or phrase that asks for a person")
@@ -147,23 +144,5 @@ def load_person_requests(path: Path, problems: list[Problem]) -> PersonRequestDa
         source = ""
     checked = checked_date(data, "followup.yaml", report)
     return PersonRequestData(terms, exceptions, reply, source.strip(), checked)
-
-
-def _groups(data: dict, report: Any) -> dict[str, frozenset[Pattern]]:
-    """The named word groups terms may use as `@name`."""
-    value = data.get("groups") or {}
-    if not isinstance(value, dict):
-        report("groups", "'groups' must be a mapping of name to a list of words")
-        return {}
-    groups: dict[str, frozenset[Pattern]] = {}
-    for name, items in value.items():
-        patterns = frozenset(
-            p for p in (Pattern.parse(str(item)) for item in items or []) if p
-        ) if isinstance(items, list) else frozenset()
-        if not patterns:
-            report("groups", f"group '{name}' must be a non-empty list of words")
-            continue
-        groups[str(name)] = patterns
-    return groups
 
 

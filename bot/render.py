@@ -21,7 +21,7 @@ from bot.engine import Outcome, Result
 from bot.knowledge import Entry, KnowledgeBase
 from bot.person_request import person_reply
 from bot.safety import SafetyMatch
-from bot.texts import COUNCIL_WEBSITE, say
+from bot.texts import COUNCIL_WEBSITE, phone_with_year, say
 
 TELEGRAM_LIMIT = 4096
 _PHONE = re.compile(r"(?<![\d+])(?<!\+47 )(\d{2}) ?(\d{2}) ?(\d{2}) ?(\d{2})(?![\d])")
@@ -152,9 +152,7 @@ def where_to_turn(result: Result, knowledge: KnowledgeBase) -> str:
         entry = knowledge.municipality_entry(result.municipality, "contact")
         if entry and entry.contact:
             contact = entry.contact
-            phone = contact.phone
-            if phone and contact.phone_year:
-                phone += " " + say("phone_as_of", language, year=contact.phone_year)
+            phone = phone_with_year(contact.phone, contact.phone_year, language)
             how = phone or contact.website or contact.email
             if phone and contact.website:
                 how = f"{phone}, {contact.website}"

@@ -48,6 +48,7 @@ from bot.terms import (
     Pattern,
     Term,
     Vocabulary,
+    groups_in,
     message_words,
     occurrences,
     terms_in,
@@ -295,7 +296,8 @@ def load_safety(path: Path, entry_ids: Iterable[str], problems: list[Problem]) -
             problems.append(Problem(name, line_of(data, key), f"unknown top-level key '{key}' "
                                     f"(known: {', '.join(sorted(FILE_KEYS))})"))
     known = set(entry_ids)
-    groups = _groups(data, name, problems)
+    groups = groups_in(data, lambda where, key, message: problems.append(
+        Problem(name, line_of(where, key), message)))
     items = data["categories"]
     lines = getattr(items, "item_lines", [0] * len(items))
     categories: list[Category] = []
@@ -311,26 +313,6 @@ def load_safety(path: Path, entry_ids: Iterable[str], problems: list[Problem]) -
         "".join(words(fold(str(word)))) for word in (data.get("ordinary_words") or [])
     )
     return SafetyData(tuple(categories), exceptions, ordinary)
-
-
-def _groups(data: dict, file: str, problems: list[Problem]) -> dict[str, frozenset[Pattern]]:
-    """The named word groups terms may use as `@name` ("@not": ikke, ikkje, itj, not, …)."""
-    value = data.get("groups") or {}
-    if not isinstance(value, dict):
-        problems.append(Problem(file, line_of(data, "groups"), "'groups' must be a mapping of "
-                                                               "name to a list of words"))
-        return {}
-    groups: dict[str, frozenset[Pattern]] = {}
-    for name, items in value.items():
-        patterns = frozenset(
-            p for p in (Pattern.parse(str(item)) for item in items or []) if p
-        ) if isinstance(items, list) else frozenset()
-        if not patterns:
-            problems.append(Problem(file, line_of(value, name),
-                                    f"group '{name}' must be a non-empty list of words"))
-            continue
-        groups[str(name)] = patterns
-    return groups
 
 
 def _category(

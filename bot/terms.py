@@ -313,3 +313,24 @@ def terms_in(
         else:
             terms.append(term)
     return tuple(terms)
+
+
+def groups_in(
+    raw: Mapping[str, Any], report: Callable[[Any, str, str], None]
+) -> dict[str, frozenset[Pattern]]:
+    """The named word groups a data file's terms may use as `@name` ("@not": ikke, ikkje,
+    itj, not, …); `report(mapping, key, message)` for what is wrong, at that key's line."""
+    value = raw.get("groups") or {}
+    if not isinstance(value, Mapping):
+        report(raw, "groups", "'groups' must be a mapping of name to a list of words")
+        return {}
+    groups: dict[str, frozenset[Pattern]] = {}
+    for name, items in value.items():
+        patterns = frozenset(
+            p for p in (Pattern.parse(str(item)) for item in items or []) if p
+        ) if isinstance(items, list) else frozenset()
+        if not patterns:
+            report(value, name, f"group '{name}' must be a non-empty list of words")
+            continue
+        groups[str(name)] = patterns
+    return groups

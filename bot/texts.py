@@ -651,6 +651,13 @@ def counted(key: str, count: int, language: str) -> str:
     return say(f"{key}_{'one' if count == 1 else 'many'}", language, count=str(count))
 
 
+def phone_with_year(phone: str, year: str | int | None, language: str) -> str:
+    """A phone number, with the year it was given in when it is old."""
+    if phone and year:
+        return f"{phone} {say('phone_as_of', language, year=str(year))}"
+    return phone
+
+
 def say(key: str, language: str, **values: str) -> str:
     """The text `key` in `language` (nynorsk falls back to bokmål), with `values` filled in."""
     variants = TEXTS[key]

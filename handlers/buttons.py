@@ -27,6 +27,7 @@ from handlers.common import (
     answer_query,
     client_language,
     entry_keyboard,
+    record_vote,
     reply_entry,
 )
 
@@ -116,9 +117,7 @@ async def _feedback(
 ) -> None:
     """👍/👎: thank, record, and drop the feedback row so it is given once."""
     query = update.callback_query
-    await answer_query(update, context, say("feedback_thanks", pressed.language))
-    services(context).record_feedback(pressed.question_ref, pressed.vote,
-                                      update.effective_user.id)
+    await record_vote(update, context, pressed)
     knowledge = services(context).engine.knowledge
     keyboard = entry_keyboard(knowledge.entries[pressed.entry_id], knowledge, pressed.language,
                               feedback=False)

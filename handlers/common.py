@@ -13,6 +13,7 @@ from bot import callbacks
 from bot.engine import Outcome, Result
 from bot.knowledge import Entry, KnowledgeBase
 from bot.render import AnswerCache
+from bot.services import services
 from bot.texts import say
 
 BUTTONS_PER_ROW = 2
@@ -181,6 +182,15 @@ async def answer_query(
     while len(answered) > MAX_ANSWERED_REMEMBERED:
         answered.popitem(last=False)
     await query.answer(text, show_alert=show_alert)
+
+
+async def record_vote(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, pressed: callbacks.Callback
+) -> None:
+    """👍/👎 pressed: thank (the callback query's one answer) and record it on the question."""
+    await answer_query(update, context, say("feedback_thanks", pressed.language))
+    services(context).record_feedback(pressed.question_ref, pressed.vote,
+                                      update.effective_user.id)
 
 
 def was_answered(context: ContextTypes.DEFAULT_TYPE, query_id: str) -> bool:

@@ -22,7 +22,7 @@ from bot import callbacks
 from bot.followup import Consent
 from bot.services import services
 from bot.texts import say
-from handlers.common import answer_query, client_language
+from handlers.common import answer_query, client_language, record_vote
 
 
 def offered_in(chat: Chat | None) -> bool:
@@ -81,9 +81,7 @@ async def answer_feedback(
 ) -> None:
     """👍/👎 on the editors' answer: recorded on the question, given once."""
     query = update.callback_query
-    await answer_query(update, context, say("feedback_thanks", pressed.language))
-    services(context).record_feedback(pressed.question_ref, pressed.vote,
-                                      update.effective_user.id)
+    await record_vote(update, context, pressed)
     with contextlib.suppress(BadRequest):
         await query.edit_message_reply_markup(reply_markup=None)
 
