@@ -24,7 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import MatchingConfig
-from bot.facts import FactAnswer, FactData, FactLayer, Topic, asks_something
+from bot.facts import (
+    QUESTION_WORDS,
+    FactAnswer,
+    FactData,
+    FactLayer,
+    Topic,
+    asks_something,
+)
 from bot.knowledge import Entry, KnowledgeBase, KnowledgeError, Problem, load_knowledge
 from bot.matcher import MIN_SCORE, Index, QueryToken, Scored
 from bot.person_request import PersonRequestData, PersonRequests
@@ -42,6 +49,17 @@ FUZZY_KEYWORD = 0.8
 LOCAL_ANSWER_EXTRA = 5.0
 MAX_SENTENCES = 12
 MIN_WINDOW_WORDS = 10
+MAX_PARTS = 3
+PART_REACH = 15.0
+"""How far below the suggestion threshold an entry may score on the whole message and still
+answer one part of it."""
+_PART_BREAK = re.compile(
+    r"(?:\s*,\s*|\s+)(?:og|and|samt|&)\s+(?=(?:" + "|".join(sorted(
+        QUESTION_WORDS | {"når", "kæm", "kåleis", "is", "are", "was", "were", "does", "do", "did",
+                          "can", "could"}
+    )) + r")\b)",
+    re.IGNORECASE,
+)
 _SIGN_OFF = re.compile(
     r"(?:(?<=[.!?,\n])|^)\s*(?:med\s+)?(?:vennlig|venleg|beste|mange|kind|best|warm)?\s*"
     r"(?:hilsen|helsing|hilsn|mvh|m\.v\.h\.?|regards|wishes|greetings)\b(?P<who>[^.?!\n]{0,60})$",
@@ -94,6 +112,9 @@ class Result:
     """A precise answer about the member municipalities (facts.yaml), when there is one."""
     wants_person: bool = False
     """The message asks for a person (followup.yaml): outcome unanswered, for the editors."""
+    also: tuple[Candidate, ...] = ()
+    """For a message that asks two things ("Når vart regionrådet skipa, og kva er
+    føremålet?"), the entries that answer its other parts, after `best`."""
 
     @property
     def entry(self) -> Entry | None:
@@ -206,6 +227,14 @@ def sentences_of(text: str) -> list[str]:
     """Every sentence of a message (at most MAX_SENTENCES), however short ("hvor ligger
     rådhuset? skal levere noe")."""
     return [part.strip() for part in _SENTENCE_BREAK.split(text) if part.strip()][:MAX_SENTENCES]
+
+
+def question_parts(text: str) -> list[str]:
+    """The parts of a question joined by "og"/"and" before a question word ("Når vart
+    regionrådet skipa, og kva er føremålet?" → two parts); [text] when there is one."""
+    parts = [part.strip(" ,;") for part in _PART_BREAK.split(text)]
+    parts = [part for part in parts if part]
+    return parts[:MAX_PARTS] if len(parts) > 1 else [text]
 
 
 def _asking_part(sentences: list[str], text: str) -> str:
@@ -355,6 +384,10 @@ class Engine:
             elsewhere = state.facts.other_places_in(_asking_part(sentences, text))
             if elsewhere and not _is_about(ranking.candidates[0].entry, elsewhere):
                 outcome, suggestions = self._doubt_elsewhere(ranking.candidates)
+        parts = self._parts_answered(state, _asking_part(sentences, text), language, ranking)
+        if parts:
+            return Result(question, Outcome.ANSWERED, ranking.language, parts[0], (),
+                          ranking.municipality, also=tuple(parts[1:]))
         return Result(
             question=question,
             outcome=outcome,
@@ -363,6 +396,35 @@ class Engine:
             suggestions=suggestions,
             municipality=ranking.municipality,
         )
+
+    def _parts_answered(
+        self, state: _State, asking: str, language: str, whole: Ranking
+    ) -> list[Candidate]:
+        """For a message that asks two or three things joined by "og"/"and" before a question
+        word ("Kor lenge har regionrådet eksistert, og kor mange kommunar er med?"), the entry
+        answering each part, in order; [] unless every part is answered on its own, the parts
+        by different entries, each of them among the whole message's candidates (a part read
+        alone must not bring in what the message is not about)."""
+        parts = question_parts(asking)
+        if len(parts) < 2:
+            return []
+        within_reach = {
+            candidate.entry.id for candidate in whole.candidates
+            if candidate.score >= self.matching.suggest_threshold - PART_REACH
+        }
+        found: list[Candidate] = []
+        for part in parts:
+            tokens = state.index.query_tokens(state.index.analyse(part))
+            ranking = self._rank(state, part, tokens, language)
+            outcome, _ = self._decide(ranking.candidates)
+            if outcome is not Outcome.ANSWERED:
+                return []
+            best = ranking.candidates[0]
+            if best.entry.kind == "smalltalk" or best.entry.id not in within_reach:
+                return []
+            if all(best.entry.id != candidate.entry.id for candidate in found):
+                found.append(best)
+        return found if len(found) > 1 else []
 
     def safety_check(self, question: str, language_hint: str | None = None) -> SafetyMatch | None:
         """What the safety layer recognises in `question`, if anything (the flood guard asks)."""

@@ -177,7 +177,10 @@ def result_plain(result: Result, knowledge: KnowledgeBase, *, logged: bool = Fal
     if result.wants_person:
         return person_reply(knowledge, result.language, result.municipality, offer=False)
     if result.outcome is Outcome.ANSWERED and result.entry:
-        return entry_plain(result.entry, result.language)
+        return "\n\n".join(
+            entry_plain(entry, result.language)
+            for entry in (result.entry, *(candidate.entry for candidate in result.also))
+        )
     if result.outcome is Outcome.SUGGESTED:
         return suggestions_plain(result)
     return unanswered_plain(result, knowledge, logged=logged)

@@ -97,8 +97,9 @@ async def answer_question(
             keyboard = _with_followup(keyboard, result.language, question_ref)
         await reply.reply_text(fact_html(result), reply_markup=keyboard)
     elif result.outcome is Outcome.ANSWERED and result.entry is not None:
-        await reply_entry(reply, result.entry, engine.knowledge, result.language,  # type: ignore[arg-type]
-                          question_ref)
+        for entry in (result.entry, *(candidate.entry for candidate in result.also)):
+            await reply_entry(reply, entry, engine.knowledge, result.language,  # type: ignore[arg-type]
+                              question_ref)
     elif result.outcome is Outcome.SUGGESTED:
         await reply.reply_text(
             _escape(suggestions_plain(result)),

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import PROJECT_ROOT, MatchingConfig
-from bot.engine import Engine, Outcome, emergency_focus, sentence_windows
+from bot.engine import Engine, Outcome, emergency_focus, question_parts, sentence_windows
 from bot.matcher import Scored
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
@@ -286,3 +286,27 @@ def test_who_to_call_about_a_theft_is_no_question_about_a_municipality_s_phone(
                         "but who do I call?")
     assert result.fact is None and result.best is not None
     assert result.best.entry.id == "emergency.police"
+
+
+def test_a_question_splits_into_parts_only_before_a_question_word() -> None:
+    assert question_parts("Når vart regionrådet skipa, og kva er føremålet?") == [
+        "Når vart regionrådet skipa", "kva er føremålet?"]
+    assert question_parts("hvem er leder og når ble det stiftet") == [
+        "hvem er leder", "når ble det stiftet"]
+    assert question_parts("Hva er telefonnummeret til Rollag og Flesberg?") == [
+        "Hva er telefonnummeret til Rollag og Flesberg?"]
+
+
+def test_a_message_that_asks_two_things_gets_both_answers(engine: Engine) -> None:
+    result = engine.ask("Hei! Vi har samfunnsfag. Når ble regionrådet stiftet, og hvilke "
+                        "kommuner er med?")
+    assert result.outcome is Outcome.ANSWERED and result.entry is not None
+    assert [result.entry.id, *(c.entry.id for c in result.also)] == [
+        "council.founded", "council.members"]
+
+
+def test_a_part_that_is_not_understood_leaves_the_message_as_one_question(
+    engine: Engine
+) -> None:
+    result = engine.ask("Når ble regionrådet stiftet, og hvem tegnet logoen?")
+    assert result.also == ()

@@ -107,6 +107,14 @@ async def test_a_clear_question_is_answered_with_buttons(offline_bot: OfflineBot
     assert button_texts(call)[-2:] == ["👍", "👎"]
 
 
+async def test_two_questions_in_one_message_get_two_answers(offline_bot: OfflineBot) -> None:
+    await offline_bot.send(updates.message("Når ble regionrådet stiftet, og hvilke kommuner "
+                                           "er med?"))
+    first, second = offline_bot.request.of("sendMessage")[-2:]
+    assert "8. februar 2005" in first.params["text"]
+    assert "Notodden" in second.params["text"] and "Rollag" in second.params["text"]
+
+
 async def test_a_fact_is_answered_in_one_line_with_the_card_and_contact(
     offline_bot: OfflineBot,
 ) -> None:

@@ -124,7 +124,8 @@ def test_each_kind_is_recognised(engine: Engine, message: str, expected: str) ->
     ["Hvilke fire kommuner ligger i Buskerud?", "Hvor ligger brannstasjonen i Kongsberg?",
      "Når ble kommunene slått sammen?", "Hun er gift med ordføreren", "Jeg brenner for Tinn",
      "Jeg drukner i arbeid", "kan du hjelpe meg med nettsiden til Tinn",
-     "Hva gjør kommunene for å forebygge overgrep mot barn?", "hjelp"],
+     "Hva gjør kommunene for å forebygge overgrep mot barn?", "hjelp",
+     "Eg må ringje kommunen, men finn ikkje nummeret nokon stad. Kva telefonnummer har dei?"],
 )
 def test_ordinary_messages_with_risky_words_are_no_emergency(
     engine: Engine, message: str
