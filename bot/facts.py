@@ -25,7 +25,15 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.knowledge import LANGUAGES, NOT_RECORDED, Problem, line_of, pick, read_yaml, texts_of
-from bot.terms import Pattern, Vocabulary, message_words, occurrences, parse_term
+from bot.terms import (
+    Pattern,
+    Term,
+    Vocabulary,
+    everyday_words,
+    message_words,
+    occurrences,
+    parse_term,
+)
 from bot.text import fold, words
 
 FACTS_FILE = "facts.yaml"
@@ -51,6 +59,8 @@ REGION_WORDS = frozenset(fold(word) for word in (
 """Words after "Kongsberg" that make it the region's name, not the municipality's."""
 NEVER_MISSPELT = frozenset({"hvilket", "hvilken", "kommunen", "kommune", "kvifor"})
 """Words close to a term ("hvilke", "kommunene") that mean something else."""
+MISSPELT_PLACE_LENGTH = 5
+"""Places outside the region this long or longer are recognised with two letters swapped."""
 OLD_SUFFIX = {"nb": "(oppgitt i {year})", "nn": "(oppgitt i {year})", "en": "(as given in {year})"}
 UNKNOWN = {"nb": "ikke kjent", "nn": "ikkje kjent", "en": "not known"}
 OTHER_BODY = {
@@ -207,6 +217,27 @@ class FactLayer:
         patterns += [p for t in (*data.all_words, *data.other_places, *data.other_bodies)
                      for p in t.patterns]
         self._vocabulary = Vocabulary(patterns, NEVER_MISSPELT | self._ignorable)
+        self._swapped_places = self._misspelt_places(data.other_places)
+
+    def _misspelt_places(self, places: Iterable[Term]) -> dict[str, Term]:
+        """Each other place of five letters or more with two neighbouring letters swapped
+        ("skein" for Skien), unless that is itself a word or a member's name: the name as
+        written in facts.yaml."""
+        swapped: dict[str, Term] = {}
+        for term in places:
+            if len(term.slots) != 1:
+                continue
+            for pattern in term.slots[0]:
+                core = pattern.core
+                if pattern.kind != "word" or len(core) < MISSPELT_PLACE_LENGTH:
+                    continue
+                for i in range(len(core) - 1):
+                    variant = core[:i] + core[i + 1] + core[i] + core[i + 2:]
+                    if (variant != core and variant not in self._names
+                            and variant not in self._ignorable
+                            and variant not in everyday_words()):
+                        swapped[variant] = term
+        return swapped
 
     def answer(
         self, text: str, language: str, named: list[str], sentences: Iterable[str] = (),
@@ -241,9 +272,12 @@ class FactLayer:
     def other_places_in(self, text: str) -> list[str]:
         """The places `text` names that are not members ("regionrådet for Hallingdal"),
         folded."""
-        fits, present = self._fit(message_words(text))
-        found = self._found(self.data.other_places, fits, present, set())
-        return [fold(term.text) for term in found]
+        folded = message_words(text)
+        fits, present = self._fit(folded)
+        found = [fold(term.text) for term in self._found(self.data.other_places, fits, present,
+                                                          set())]
+        return found + [fold(self._swapped_places[word].text) for word in folded
+                        if word in self._swapped_places]
 
     def _asks_for_something(self, text: str) -> bool:
         """Whether `text` holds a word some attribute is asked for by."""
@@ -267,6 +301,10 @@ class FactLayer:
         everyone = bool(self._found(self.data.all_words, fits, present, covered))
         places: set[int] = set()
         elsewhere = self._found(self.data.other_places, fits, present, places)
+        for i, word in enumerate(folded):
+            if i not in places and word in self._swapped_places:
+                elsewhere.append(self._swapped_places[word])
+                places.add(i)
         covered |= places
         bodies = self._found(self.data.other_bodies, fits, present, covered)
         council = self.data.council

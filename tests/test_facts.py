@@ -239,3 +239,10 @@ def test_a_village_is_placed_in_its_municipality(engine: Engine, question: str, 
 def test_which_municipality_beside_another_attribute_asks_for_that_one(engine: Engine) -> None:
     text = result_plain(engine.ask("hvilken kommune har flest innbyggere"), engine.knowledge)
     assert text.startswith("Innbyggere:") and "Det ligger i" not in text
+
+
+def test_a_place_outside_the_region_with_two_letters_swapped_is_still_that_place(
+    engine: Engine,
+) -> None:
+    assert first_line(engine, "hvem er ordfører i Skein").endswith("Om Skien vet jeg ikke noe.")
+    assert engine.ask("hvem er ordfører i Skein").outcome is not Outcome.ANSWERED
