@@ -50,13 +50,17 @@ LOCAL_ANSWER_EXTRA = 5.0
 MAX_SENTENCES = 12
 MIN_WINDOW_WORDS = 10
 MAX_PARTS = 3
+MAX_POINTING_WORDS = 8
+POINTING_WORDS = frozenset({"det", "dette", "den", "dem", "dei", "them", "it", "this", "that",
+                            "those", "these"})
+"""Words by which a short question points back to the sentence before it."""
 PART_REACH = 15.0
 """How far below the suggestion threshold an entry may score on the whole message and still
 answer one part of it."""
 _PART_BREAK = re.compile(
     r"(?:\s*,\s*|\s+)(?:og|and|samt|&)\s+(?=(?:" + "|".join(sorted(
         QUESTION_WORDS | {"når", "kæm", "kåleis", "is", "are", "was", "were", "does", "do", "did",
-                          "can", "could"}
+                          "can", "could", "om", "whether"}
     )) + r")\b)",
     re.IGNORECASE,
 )
@@ -65,6 +69,12 @@ _SIGN_OFF = re.compile(
     r"(?:hilsen|helsing|hilsn|mvh|m\.v\.h\.?|regards|wishes|greetings)\b(?P<who>[^.?!\n]{0,60})$",
     re.IGNORECASE,
 )
+_THANKS_SIGN_OFF = re.compile(
+    r"(?<=[.!?])\s*(?i:thanks|thank\s+you|many\s+thanks|cheers|takk|tusen\s+takk)"
+    r"(?:\s+(?i:so\s+much|a\s+lot|again|igjen|for\s+hjelpa?|for\s+hjelpen))?\s*[,!]*\s*"
+    r"(?P<who>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*)?)\s*[.!]*\s*$"
+)
+"""Thanks and a name at the end of a message ("… Thanks, Dan"): who wrote, not a question."""
 MAX_SIGN_OFF_WORDS = 5
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -216,7 +226,7 @@ def without_sign_off(text: str) -> str:
     """The message without a closing signature ("… Mvh Kari", "Best regards, Marieke"): a name
     or a workplace after "hilsen" says who wrote, not what is asked. A message that is nothing
     but a greeting keeps it."""
-    found = _SIGN_OFF.search(text)
+    found = _SIGN_OFF.search(text) or _THANKS_SIGN_OFF.search(text)
     if found is None or len(found.group("who").split()) > MAX_SIGN_OFF_WORDS:
         return text
     rest = text[: found.start()].rstrip(" ,;-–")
@@ -243,6 +253,23 @@ def _asking_part(sentences: list[str], text: str) -> str:
     about the region, the places in its background are not the question's."""
     asking = [sentence for sentence in sentences if "?" in sentence]
     return " ".join(asking) if asking else text
+
+
+def _asked_sentences(sentences: list[str], text: str) -> str:
+    """The sentences that ask, a short one that only points back ("Kan du hjelpe meg med
+    det?", "Could you list them?") standing for the sentence before it."""
+    chosen: list[str] = []
+    for i, sentence in enumerate(sentences):
+        if "?" not in sentence:
+            continue
+        folded = words(fold(sentence))
+        points_back = (len(folded) <= MAX_POINTING_WORDS
+                       and any(word in POINTING_WORDS for word in folded)
+                       and not any(word in QUESTION_WORDS for word in folded))
+        chosen.append(sentences[i - 1] if points_back and i > 0 else sentence)
+    if not chosen:
+        chosen = [sentence for sentence in sentences if asks_something(sentence)]
+    return " ".join(dict.fromkeys(chosen)) if chosen else text
 
 
 def _is_about(entry: Entry, places: list[str]) -> bool:
@@ -384,7 +411,8 @@ class Engine:
             elsewhere = state.facts.other_places_in(_asking_part(sentences, text))
             if elsewhere and not _is_about(ranking.candidates[0].entry, elsewhere):
                 outcome, suggestions = self._doubt_elsewhere(ranking.candidates)
-        parts = self._parts_answered(state, _asking_part(sentences, text), language, ranking)
+        parts = self._parts_answered(state, _asked_sentences(sentences, text), language,
+                                     ranking)
         if parts:
             return Result(question, Outcome.ANSWERED, ranking.language, parts[0], (),
                           ranking.municipality, also=tuple(parts[1:]))
@@ -405,7 +433,8 @@ class Engine:
         answering each part, in order; [] unless every part is answered on its own, the parts
         by different entries, each of them among the whole message's candidates (a part read
         alone must not bring in what the message is not about)."""
-        parts = question_parts(asking)
+        parts = [part for sentence in sentences_of(asking) for part in question_parts(sentence)]
+        parts = parts[:MAX_PARTS]
         if len(parts) < 2:
             return []
         within_reach = {

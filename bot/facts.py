@@ -260,6 +260,10 @@ class FactLayer:
             found = self._answer(asking[0], language, named[-1:])
             if found is not None:
                 return found
+        if len(asking) > 1:  # "Hvor mange bor i Kongsberg? Og hvilket fylke er vi i nå?"
+            answers = [self._answer(sentence, language, named[-1:]) for sentence in asking]
+            if all(answers):  # each a fact question ("Har de en nettside?" alone may not be)
+                return _together([answer for answer in answers if answer is not None])
         for sentence in sentences:
             for before, question in embedded_questions(sentence):
                 if self._asks_for_something(before):
@@ -771,6 +775,21 @@ def embedded_questions(sentence: str) -> list[tuple[str, str]]:
         for start in range(1, len(parts))
         if _is_question_word(parts[start])
     ]
+
+
+def _together(answers: list[FactAnswer]) -> FactAnswer:
+    """Precise answers to the questions of one message as one answer: their lines in order,
+    every source once, the card and topic of the first; known when any of them is."""
+    if len(answers) == 1:
+        return answers[0]
+    first = answers[0]
+    return FactAnswer(
+        "\n".join(answer.text for answer in answers),
+        first.entry_id,
+        tuple(dict.fromkeys(source for answer in answers for source in answer.sources)),
+        any(answer.known for answer in answers),
+        first.topic,
+    )
 
 
 def asks_something(sentence: str) -> bool:

@@ -10,7 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import PROJECT_ROOT, MatchingConfig
-from bot.engine import Engine, Outcome, emergency_focus, question_parts, sentence_windows
+from bot.engine import (
+    Engine,
+    Outcome,
+    emergency_focus,
+    question_parts,
+    sentence_windows,
+    without_sign_off,
+)
 from bot.matcher import Scored
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
@@ -310,3 +317,25 @@ def test_a_part_that_is_not_understood_leaves_the_message_as_one_question(
 ) -> None:
     result = engine.ask("Når ble regionrådet stiftet, og hvem tegnet logoen?")
     assert result.also == ()
+
+
+def test_thanks_and_a_name_at_the_end_are_a_sign_off_not_a_word_of_the_question(
+    engine: Engine,
+) -> None:
+    result = engine.ask("Who is the daily manager of the council, and what is its legal form? "
+                        "Thanks, Dan")
+    assert result.outcome is not Outcome.ANSWERED or result.entry is None or (
+        result.entry.kind != "emergency")
+    assert without_sign_off("Hva er det? Takk for hjelpen, Sara") == "Hva er det?"
+    assert without_sign_off("Takk, Kari") == "Takk, Kari"
+
+
+def test_a_short_question_that_points_back_asks_what_the_sentence_before_it_says(
+    engine: Engine,
+) -> None:
+    result = engine.ask("Eg skriv eit lesarinnlegg. Eg vil gjerne få med kva som er føremålet "
+                        "med samarbeidet og om berekraft er ein del av grunnlaget. Kan du "
+                        "hjelpe meg med det?")
+    assert result.entry is not None
+    assert {result.entry.id, *(c.entry.id for c in result.also)} == {
+        "council.purpose", "council.sustainability"}

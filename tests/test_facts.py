@@ -246,3 +246,17 @@ def test_a_place_outside_the_region_with_two_letters_swapped_is_still_that_place
 ) -> None:
     assert first_line(engine, "hvem er ordfører i Skein").endswith("Om Skien vet jeg ikke noe.")
     assert engine.ask("hvem er ordfører i Skein").outcome is not Outcome.ANSWERED
+
+
+def test_two_fact_questions_in_two_sentences_get_both_facts(engine: Engine) -> None:
+    text = result_plain(engine.ask("Hva er adm senter i Tinn? Og hvor mange bor i Rollag?"),
+                        engine.knowledge)
+    assert "Rjukan" in text and "Rollag" in text and "Innbyggertallet" in text
+
+
+def test_a_second_sentence_that_is_no_fact_question_leaves_the_facts_alone(
+    engine: Engine,
+) -> None:
+    result = engine.ask("Hei! Jeg er fra et lag i Flesberg. Hvordan kan vi komme i kontakt med "
+                        "Regionrådet for Kongsbergregionen? Har de en nettside?")
+    assert result.fact is None
