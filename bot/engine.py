@@ -416,6 +416,10 @@ class Engine:
         if parts:
             return Result(question, Outcome.ANSWERED, ranking.language, parts[0], (),
                           ranking.municipality, also=tuple(parts[1:]))
+        if outcome is not Outcome.ANSWERED and (courtesy := self._courtesy_only(
+                state, sentences, language)) is not None:
+            return Result(question, Outcome.ANSWERED, ranking.language, courtesy, (),
+                          ranking.municipality)
         return Result(
             question=question,
             outcome=outcome,
@@ -424,6 +428,28 @@ class Engine:
             suggestions=suggestions,
             municipality=ranking.municipality,
         )
+
+    def _courtesy_only(
+        self, state: _State, sentences: list[str], language: str
+    ) -> Candidate | None:
+        """For a message of several sentences that asks nothing ("Hei igjen! … så jeg ville
+        bare si tusen takk. Ha en fin dag videre! Hilsen Randi"), the small talk one of its
+        sentences is answered with, the surest; None when some sentence asks ("?", or a
+        question word: "… og lurer på kvar kommunehuset ligg. Takk for svar!") or is answered
+        with anything but small talk."""
+        if len(sentences) < 2 or any(asks_something(sentence) for sentence in sentences):
+            return None
+        best: Candidate | None = None
+        for sentence in sentences:
+            tokens = state.index.query_tokens(state.index.analyse(sentence))
+            candidates = self._rank(state, sentence, tokens, language).candidates
+            if not candidates or candidates[0].score < self.matching.answer_threshold:
+                continue
+            if candidates[0].entry.kind != "smalltalk":
+                return None
+            if best is None or candidates[0].score > best.score:
+                best = candidates[0]
+        return best
 
     def _parts_answered(
         self, state: _State, asking: str, language: str, whole: Ranking

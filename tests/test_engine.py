@@ -339,3 +339,20 @@ def test_a_short_question_that_points_back_asks_what_the_sentence_before_it_says
     assert result.entry is not None
     assert {result.entry.id, *(c.entry.id for c in result.also)} == {
         "council.purpose", "council.sustainability"}
+
+
+def test_a_long_message_of_thanks_that_asks_nothing_is_thanked(engine: Engine) -> None:
+    result = engine.ask("Hei igjen! Jeg skrev til deg i går om nettsidene til kommunene, og det "
+                        "funket kjempebra, så jeg ville bare si tusen takk. Ha en fin dag "
+                        "videre! Hilsen Randi")
+    assert result.outcome is Outcome.ANSWERED and result.entry is not None
+    assert result.entry.kind == "smalltalk"
+
+
+def test_thanks_after_a_question_without_a_question_mark_do_not_answer_it(
+    engine: Engine,
+) -> None:
+    result = engine.ask("Hei! Eg heiter Solveig og er nyinnflytta til Sauland. Eg skal melde "
+                        "meg som ny innbyggjar og lurer på kvar kommunehuset ligg. Takk for "
+                        "svar! Helsing Solveig")
+    assert result.entry is None or result.entry.kind != "smalltalk"
