@@ -51,8 +51,8 @@ MAX_SENTENCES = 12
 MIN_WINDOW_WORDS = 10
 MAX_PARTS = 3
 MAX_POINTING_WORDS = 8
-POINTING_WORDS = frozenset({"det", "dette", "den", "dem", "dei", "them", "it", "this", "that",
-                            "those", "these"})
+POINTING_WORDS = frozenset({"det", "dette", "den", "denne", "dem", "dei", "them", "it", "this",
+                            "that", "those", "these"})
 """Words by which a short question points back to the sentence before it."""
 PART_REACH = 15.0
 """How far below the suggestion threshold an entry may score on the whole message and still
