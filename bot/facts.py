@@ -39,7 +39,8 @@ from bot.text import fold, words
 FACTS_FILE = "facts.yaml"
 FILE_KEYS = {"attributes", "bundles", "council", "all_words", "filler", "other_places",
              "other_bodies", "municipalities"}
-ATTRIBUTE_KEYS = {"id", "card", "also", "words", "answer", "list", "missing", "alone", "value"}
+ATTRIBUTE_KEYS = {"id", "card", "also", "words", "answer", "list", "missing", "alone", "value",
+                  "instead_of"}
 VALUE_SOURCES = ("facts", "name")
 CARDS = ("contact", "municipality", "none")
 MUNICIPALITY_KEYS = {"name", "short", "entry", "contact", "website", "source", "checked", "facts"}
@@ -116,6 +117,9 @@ class Attribute:
     for the population, "Rjukan ligger i hvilken kommune" for the municipality)."""
     value_is_name: bool = False
     """The answer's value is the municipality's name, not one of its facts."""
+    instead_of: tuple[str, ...] = ()
+    """Attributes not asked for when this one is: "når er rådhuset åpent?" asks for the
+    opening hours, not for the town hall's address."""
 
 
 @dataclass(frozen=True)
@@ -332,12 +336,12 @@ class FactLayer:
         if elsewhere and not own_names:
             place = elsewhere[0].text.title()
             return FactAnswer(pick(NOT_A_MEMBER, language).format(place=place), None, (), False)
+        if council and council_named and not own_names and all(
+                a.id in council.attributes for a in asked):  # "kontingent til regionrådet"
+            return council_unknown(council, asked, language)
         if everyone and not own_names:
             listed = [a for a in asked if not a.value_is_name]  # "which municipality" lists none
             return self._list(listed, language) if listed else None
-        if council and council_named and not own_names and all(
-                a.id in council.attributes for a in asked):
-            return council_unknown(council, asked, language)
         keys = list(dict.fromkeys(own.values())) or named
         municipalities = [self.data.municipalities[key] for key in keys
                           if key in self.data.municipalities]
@@ -361,6 +365,8 @@ class FactLayer:
                     spans.setdefault(attribute_id, positions)
         inside = {a for a, span in spans.items()
                   if any(span < other for b, other in spans.items() if b != a)}
+        inside |= {other for attribute in self.data.attributes if attribute.id in spans
+                   for other in attribute.instead_of}
         for span in spans.values():
             covered |= span
         asked = [a for a in self.data.attributes if a.id in spans and a.id not in inside]
@@ -586,6 +592,7 @@ def _attributes(value: Any, data: dict, report: Any) -> list[Attribute]:
         report(data, "attributes", "'attributes' must be a list")
         return []
     attributes = []
+    read: list[dict] = []
     for raw in value:
         if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
             report(data, "attributes", "each attribute needs an 'id'")
@@ -606,13 +613,22 @@ def _attributes(value: Any, data: dict, report: Any) -> list[Attribute]:
             report(raw, "value", f"{label}: 'value' must be one of {', '.join(VALUE_SOURCES)}")
         if not isinstance(raw.get("alone", False), bool):
             report(raw, "alone", f"{label}: 'alone' must be true or false")
+        read.append(raw)
         attributes.append(Attribute(
             id=raw["id"], card=card, terms=terms, answer=texts_of(raw, "answer", label, at),
             list_title=texts_of(raw, "list", label, at),
             missing=texts_of(raw, "missing", label, at),
             also=tuple(str(other) for other in raw.get("also") or []),
             alone=raw.get("alone") is True, value_is_name=value == "name",
+            instead_of=tuple(str(other) for other in raw.get("instead_of") or []),
         ))
+    known = {attribute.id for attribute in attributes}
+    for raw, attribute in zip(read, attributes, strict=True):
+        unknown = [other for other in (*attribute.also, *attribute.instead_of)
+                   if other not in known]
+        if unknown:
+            report(raw, "id",
+                   f"attribute {attribute.id}: unknown attribute(s) {', '.join(unknown)}")
     return attributes
 
 

@@ -260,3 +260,37 @@ def test_a_second_sentence_that_is_no_fact_question_leaves_the_facts_alone(
     result = engine.ask("Hei! Jeg er fra et lag i Flesberg. Hvordan kan vi komme i kontakt med "
                         "Regionrådet for Kongsbergregionen? Har de en nettside?")
     assert result.fact is None
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [("Kva er kontonummeret til Hjartdal kommune?",
+      "Kontonummeret til Hjartdal kommune har eg ikkje. Sjå www.hjartdal.kommune.no."),
+     ("når er rådhuset i Notodden åpent?",
+      "Åpningstidene til Notodden kommune har jeg ikke. Se www.notodden.kommune.no."),
+     ("hvor mye er eiendomsskatten i kongsberg",
+      "Avgifter, gebyrer og eiendomsskatt i Kongsberg kommune har jeg ikke tall for. "
+      "Se www.kongsberg.kommune.no."),
+     ("Kor mykje betalar kvar medlemskommune i kontingent til regionrådet per år?",
+      "Budsjettet og økonomien til Regionrådet for Kongsbergregionen har eg ikkje tal for. "
+      "Sjå www.kongsbergregionen.no.")],
+)
+def test_facts_the_bot_never_has_are_said_plainly_with_the_website(
+    engine: Engine, question: str, line: str
+) -> None:
+    """Opening hours asked about the town hall are not its address (`instead_of`)."""
+    assert first_line(engine, question) == line
+
+
+def test_an_unknown_attribute_in_instead_of_is_named_with_its_line(tmp_path: Path) -> None:
+    directory = tmp_path / "kb"
+    shutil.copytree(KNOWLEDGE, directory)
+    path = directory / "facts.yaml"
+    text = path.read_text(encoding="utf-8").replace("    instead_of: [address]\n",
+                                                    "    instead_of: [adress]\n")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(directory)
+    problems = "\n".join(str(p) for p in caught.value.problems)
+    assert "attribute opening_hours: unknown attribute(s) adress" in problems
+    assert "facts.yaml:" in problems
