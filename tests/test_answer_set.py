@@ -1,6 +1,6 @@
 """Answers judged by the facts they hold (tests/labelled/answers.tsv), held on the learnt
-rounds to what they reach now, so that nothing slips back: answered correctly ≥ 91%, reached
-≥ 95%, answered wrongly ≤ 1.5%, out-of-scope answered ≤ 3%. (The first-sight targets, 93%,
+rounds to what they reach now, so that nothing slips back: answered correctly ≥ 92%, reached
+≥ 95.5%, answered wrongly ≤ 1%, out-of-scope answered ≤ 2.5%. (The first-sight targets, 93%,
 98%, 1% and 3%, are not met yet: see the README.)
 
 Each round was written from the fact sheet and the issue alone and measured untouched first
@@ -18,7 +18,7 @@ from bot.config import PROJECT_ROOT
 from bot.engine import Engine
 
 ANSWER_SET = PROJECT_ROOT / "tests" / "labelled" / "answers.tsv"
-LEARNT = ("r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8")
+LEARNT = ("r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11")
 """The rounds learnt from; a later round is measured at first sight and waits for the next
 change to be learnt from (its figure is in the README)."""
 
@@ -36,14 +36,14 @@ def failures(report: AnswerReport) -> str:
 
 
 def test_the_set_is_large_enough(report: AnswerReport) -> None:
-    assert report.in_scope >= 300 and report.out_of_scope >= 75
+    assert report.in_scope >= 2500 and report.out_of_scope >= 650
 
 
 def test_answers_hold_the_right_facts(report: AnswerReport) -> None:
-    assert report.rate("correct") >= 0.91, failures(report)
-    assert report.rate("correct", "reached") >= 0.95, failures(report)
+    assert report.rate("correct") >= 0.92, failures(report)
+    assert report.rate("correct", "reached") >= 0.955, failures(report)
 
 
 def test_few_wrong_and_no_confident_out_of_scope_answers(report: AnswerReport) -> None:
-    assert report.rate("wrong") <= 0.015, failures(report)
-    assert report.rate("false") <= 0.03, failures(report)
+    assert report.rate("wrong") <= 0.01, failures(report)
+    assert report.rate("false") <= 0.025, failures(report)
