@@ -222,6 +222,9 @@ class FactLayer:
                      for p in t.patterns]
         self._vocabulary = Vocabulary(patterns, NEVER_MISSPELT | self._ignorable)
         self._swapped_places = self._misspelt_places(data.other_places)
+        self._other_place_words = frozenset(
+            pattern.core for term in data.other_places for slot in term.slots
+            for pattern in slot if pattern.kind == "word")
 
     def _misspelt_places(self, places: Iterable[Term]) -> dict[str, Term]:
         """Each other place of five letters or more with two neighbouring letters swapped
@@ -308,7 +311,8 @@ class FactLayer:
         asked = self._asked(fits, present, covered)
         everyone = bool(self._found(self.data.all_words, fits, present, covered))
         places: set[int] = set()
-        elsewhere = self._found(self.data.other_places, fits, present, places)
+        elsewhere = self._found(self.data.other_places, self._members_kept(folded, fits, named),
+                                present, places)
         for i, word in enumerate(folded):
             if i not in places and word in self._swapped_places:
                 elsewhere.append(self._swapped_places[word])
@@ -406,6 +410,18 @@ class FactLayer:
                 if not found or found[-1] is not term:
                     found.append(term)
         return found
+
+    def _members_kept(
+        self, folded: list[str], fits: list[frozenset[Pattern]], named: list[str]
+    ) -> list[frozenset[Pattern]]:
+        """`fits` without what a member's misspelt name fits among other places: "konsberg"
+        is one letter off Tønsberg too, but a misspelt Kongsberg when the engine found
+        Kongsberg named."""
+        return [
+            frozenset() if word not in self._other_place_words and self._name_of(word, named)
+            else fit
+            for word, fit in zip(folded, fits, strict=True)
+        ]
 
     def _name_of(self, word: str, named: list[str]) -> str | None:
         """The municipality whose name (or admin centre's) `word` is: as written; one letter

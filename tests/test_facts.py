@@ -294,3 +294,10 @@ def test_an_unknown_attribute_in_instead_of_is_named_with_its_line(tmp_path: Pat
     problems = "\n".join(str(p) for p in caught.value.problems)
     assert "attribute opening_hours: unknown attribute(s) adress" in problems
     assert "facts.yaml:" in problems
+
+
+def test_a_misspelt_member_is_no_place_outside_the_region(engine: Engine) -> None:
+    """"konsberg" is one letter off Tønsberg as well as Kongsberg."""
+    assert first_line(engine, "hvor mange bor i konsberg").startswith(
+        "Innbyggertallet i Kongsberg kommune er")
+    assert "Tønsberg" in first_line(engine, "hvor mange bor i tønsberg")
