@@ -18,7 +18,7 @@ from bot.config import PROJECT_ROOT
 from bot.engine import Engine
 
 ANSWER_SET = PROJECT_ROOT / "tests" / "labelled" / "answers.tsv"
-LEARNT = ("r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11")
+LEARNT = tuple(f"r{number}" for number in range(1, 13))
 """The rounds learnt from; a later round is measured at first sight and waits for the next
 change to be learnt from (its figure is in the README)."""
 
