@@ -32,7 +32,7 @@ from bot.logs import RedactingFilter, setup_logging
 from bot.menus import register_editor_menus, register_public_menus
 from bot.privacy import user_hash
 from bot.services import SERVICES_KEY, Services, question_log_for
-from bot.transport import RetryingRequest
+from bot.transport import ParsedUpdates, RetryingRequest
 from handlers import register
 
 log = logging.getLogger(__name__)
@@ -109,9 +109,10 @@ def build_application(
     telegram = config.telegram
     question_log = question_log_for(config)
     ledger = UpdateLedger(question_log)
+    parsed = ParsedUpdates()
     builder = (
         Application.builder()
-        .application_class(DeliveringApplication, {"ledger": ledger})
+        .application_class(DeliveringApplication, {"ledger": ledger, "parsed": parsed})
         .update_queue(AcknowledgingQueue(ledger))
         .token(telegram.token)
         .base_url(telegram.api_base_url)
@@ -149,6 +150,8 @@ def build_application(
         polling.keep_polling = lambda: application.updater is not None and (
             application.updater.running)
         polling.ledger = ledger
+        parsed.bot = application.bot
+        polling.parsed = parsed  # each update parsed once, by polling (bot.transport)
     secret = config.privacy.hash_secret
     outbox = Outbox(ledger, retry_window=config.delivery.retry_window_seconds,
                     chat_hash=lambda chat_id: user_hash(chat_id, secret or question_log.secret))

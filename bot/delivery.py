@@ -42,7 +42,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, 
 from telegram.ext import Application
 
 from bot.storage import CURRENT_UPDATE, HANDLED_UPDATES_LOADED, QuestionLog
-from bot.transport import never_sent
+from bot.transport import ParsedUpdates, never_sent
 
 log = logging.getLogger(__name__)
 
@@ -184,11 +184,16 @@ class UpdateLedger:
 
 class DeliveringApplication(Application):
     """python-telegram-bot's Application, telling the ledger when an update's handlers start
-    and end, and skipping updates already handled (Telegram sent them again)."""
+    and end, and skipping updates already handled (Telegram sent them again). An update that
+    polling parsed comes as its bare id and is exchanged for the parsed one from `parsed`
+    (`bot.transport.ParsedUpdates`)."""
 
-    def __init__(self, *, ledger: UpdateLedger, **kwargs: Any) -> None:
+    def __init__(
+        self, *, ledger: UpdateLedger, parsed: ParsedUpdates | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.ledger = ledger
+        self.parsed = parsed
         self.outbox: Outbox | None = None
 
     async def stop(self) -> None:
@@ -203,6 +208,8 @@ class DeliveringApplication(Application):
             await super().process_update(update)
             return
         update_id = update.update_id
+        if self.parsed is not None:
+            update = self.parsed.take(update_id) or update
         if not self.ledger.begin(update_id):
             log.debug("Update %d was handled already; skipped", update_id)
             return

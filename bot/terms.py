@@ -176,6 +176,8 @@ class Vocabulary:
         }
         self._longest_affix = max(map(len, [*self._starts, *self._ends]), default=0)
         self.match: WordCache[frozenset[Pattern]] = WordCache(self._match, CACHE_SIZE)
+        if self._fuzzy_words or self._fuzzy_starts:
+            everyday_words()  # read now (a quarter of a second), not on the first question
 
     def _match(self, word: str) -> frozenset[Pattern]:
         found: set[Pattern] = set(self._words.get(word, ()))

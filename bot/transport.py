@@ -23,6 +23,11 @@ after FETCH_AHEAD_AFTER seconds, so that other chats are answered, but with the 
 oldest open update: Telegram keeps it and sends it again with the new ones; an update sent
 again that is open or handled already is passed on as its bare id, which the application
 skips (and python-telegram-bot still counts, to move its offset on).
+
+Each update is parsed once. Polling must parse an update to know that the library can read it;
+with `ParsedUpdates` the parsed update is kept by its id and python-telegram-bot is handed only
+the bare id, which the application (`bot.delivery.DeliveringApplication`) exchanges for the
+parsed update. Parsing it a second time was about 0.07 ms of CPU per message.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import httpx
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import NetworkError, TimedOut
 from telegram.request import HTTPXRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
@@ -45,6 +50,7 @@ RETRY_STATUSES = frozenset({502, 503, 504})
 FETCH_AHEAD_AFTER = 0.5
 ATTEMPTS = 4
 FIRST_DELAY = 0.25
+MAX_PARSED = 10_000  # parsed updates kept for the application (a batch is at most 100)
 
 
 def never_sent(error: TimedOut) -> bool:
@@ -107,6 +113,31 @@ class OpenUpdates(Protocol):
     async def settled(self, timeout: float) -> None: ...
 
 
+class ParsedUpdates:
+    """Updates parsed by the polling transport, kept by id until the application takes them
+    (see the module docstring)."""
+
+    def __init__(self, limit: int = MAX_PARSED) -> None:
+        self.bot: Bot | None = None
+        self._updates: dict[int, Update] = {}
+        self._limit = limit
+
+    def parse(self, data: dict[str, Any]) -> None:
+        """Parse `data` (one update) for `bot` and keep it; raises what the library raises on
+        data it cannot read."""
+        update = Update.de_json(data, self.bot)
+        self._updates[update.update_id] = update
+        if len(self._updates) > self._limit:  # never taken (a stop in between): forget
+            del self._updates[next(iter(self._updates))]
+
+    def take(self, update_id: int) -> Update | None:
+        """The parsed update with this id, once; None if there is none."""
+        return self._updates.pop(update_id, None)
+
+    def __len__(self) -> int:
+        return len(self._updates)
+
+
 class PollingRequest(HTTPXRequest):
     """The getUpdates transport, paced: polls only once `handled()` returns (see above)."""
 
@@ -114,6 +145,7 @@ class PollingRequest(HTTPXRequest):
         super().__init__(*args, **kwargs)
         self.handled: Callable[[], Awaitable[object]] | None = None
         self.ledger: OpenUpdates | None = None
+        self.parsed: ParsedUpdates | None = None
 
     async def do_request(
         self,
@@ -134,7 +166,7 @@ class PollingRequest(HTTPXRequest):
             known = self.ledger.known
         status, body = await super().do_request(url, method, request_data, *args, **kwargs)
         if polling and status == 200:
-            body = readable_updates(body, known)
+            body = readable_updates(body, known, self.parsed)
         return status, body
 
 
@@ -152,9 +184,13 @@ def keep_open_updates(request_data: RequestData | None, lowest_open: int | None
                         for name, value in parameters.items()])
 
 
-def readable_updates(body: bytes, known: Callable[[int], bool] | None = None) -> bytes:
+def readable_updates(
+    body: bytes, known: Callable[[int], bool] | None = None,
+    parsed: ParsedUpdates | None = None,
+) -> bytes:
     """A getUpdates answer with each update the library cannot read, and each one `known`
-    (open or handled already), replaced by its bare id."""
+    (open or handled already), replaced by its bare id; with `parsed`, every update is, and
+    those read are kept there."""
     try:
         answer = json.loads(body)
         updates = answer["result"]
@@ -162,19 +198,25 @@ def readable_updates(body: bytes, known: Callable[[int], bool] | None = None) ->
         return body
     if not isinstance(updates, list):
         return body
-    unreadable = 0
+    replaced = 0
     for index, update in enumerate(updates):
         if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
             continue
         if known is not None and known(update["update_id"]):
             updates[index] = {"update_id": update["update_id"]}
-            unreadable += 1
+            replaced += 1
             continue
         try:
-            Update.de_json(update, None)
+            if parsed is None:
+                Update.de_json(update, None)
+            else:
+                parsed.parse(update)
         except Exception as error:  # whatever the library raises on data it cannot read
             log.error("Update %d cannot be read (%s: %s); skipped", update["update_id"],
                       type(error).__name__, error)
-            updates[index] = {"update_id": update["update_id"]}
-            unreadable += 1
-    return json.dumps(answer).encode() if unreadable else body
+        else:
+            if parsed is None:
+                continue
+        updates[index] = {"update_id": update["update_id"]}
+        replaced += 1
+    return json.dumps(answer).encode() if replaced else body

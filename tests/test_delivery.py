@@ -14,6 +14,8 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot.delivery import Outbox, UpdateLedger
 from bot.storage import CURRENT_UPDATE, QuestionLog
+from tests import updates
+from tests.conftest import OfflineBot
 
 SECRET = "delivery-test-secret-for-hashing-0000000"
 
@@ -135,3 +137,16 @@ async def test_an_update_is_recorded_with_its_rows_only_once_its_reply_went_out(
 
 def question_log_epoch() -> dt.datetime:
     return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+async def test_the_application_answers_the_update_polling_parsed_for_its_bare_id(
+    offline_bot: OfflineBot,
+) -> None:
+    application = offline_bot.application
+    application.parsed.bot = application.bot
+    question = updates.message("tlf notodden")
+    application.parsed.parse(question)
+    await offline_bot.send({"update_id": question["update_id"]})  # what the library got
+    [reply] = offline_bot.request.of("sendMessage")
+    assert "35 01 50 00" in reply.params["text"]
+    assert len(application.parsed) == 0  # taken, not kept

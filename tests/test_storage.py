@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import shutil
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -72,6 +73,38 @@ async def test_the_writer_stores_rows_shortly_after_they_are_recorded(
             break
         await asyncio.sleep(0.01)
     assert len(rows(question_log.path)) == 1
+
+
+async def test_a_handled_update_is_written_within_a_turn_or_two_of_a_busy_event_loop(
+    question_log: QuestionLog,
+) -> None:
+    """The record that confirms an update follows its reply as closely as the event loop
+    allows: while the loop is busy answering (each turn 20 ms here), the transaction is one trip
+    to SQLite's thread, not one per statement (the window for a reply sent twice after a
+    kill -9, and CPU per message)."""
+    question_log.hold(7)
+    token = storage.CURRENT_UPDATE.set(7)
+    question(question_log)
+    storage.CURRENT_UPDATE.reset(token)
+    turns = 0
+
+    async def answering() -> None:
+        nonlocal turns
+        while True:
+            time.sleep(0.02)
+            turns += 1
+            await asyncio.sleep(0)
+
+    busy = asyncio.create_task(answering())
+    await asyncio.sleep(0)
+    number = question_log.commit_update(7)
+    while not question_log.written(number):
+        await asyncio.sleep(0)
+    written_after = turns
+    busy.cancel()
+    assert await question_log.handled_updates() == [7]
+    assert len(rows(question_log.path)) == 1
+    assert written_after <= 7, f"written after {written_after} turns of the event loop"
 
 
 async def test_ids_keep_growing_across_restarts(tmp_path: Path) -> None:

@@ -6,10 +6,10 @@ import asyncio
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from telegram import Bot
+from telegram import Bot, Update
 from telegram.error import NetworkError, TimedOut
 
-from bot.transport import PollingRequest, RetryingRequest
+from bot.transport import ParsedUpdates, PollingRequest, RetryingRequest
 from tests.botapi_standin import BadGateway, BotApiStandIn, Delay, DropConnection
 
 TOKEN = "123456:TRANSPORT-token-not-real-000000000000"
@@ -91,6 +91,42 @@ async def test_an_update_the_library_cannot_read_is_skipped_not_fetched_forever(
     assert [update.update_id for update in updates] == [first, second]
     assert updates[0].poll is None and updates[1].message.text == "tlf tinn"
     assert f"Update {first} cannot be read" in caplog.text
+
+
+async def test_each_polled_update_is_parsed_once_and_kept_for_the_application(
+    standin: BotApiStandIn, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    unreadable = {"poll": {"id": "1", "question": "?", "options": [], "total_voter_count": 0}}
+    first, second = standin.push_updates([unreadable, standin.message_update("tlf tinn")])
+    parses: list[int] = []
+    de_json = Update.de_json.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Update], data: dict | None, bot: Bot | None = None) -> Update | None:
+        if data is not None and len(data) > 1:  # a whole update, not a bare id
+            parses.append(data["update_id"])
+        return de_json(cls, data, bot)
+
+    monkeypatch.setattr(Update, "de_json", classmethod(counting))
+    request = PollingRequest(read_timeout=2)
+    request.parsed = ParsedUpdates()
+    async with Bot(TOKEN, base_url=standin.base_url, get_updates_request=request) as client:
+        request.parsed.bot = client
+        updates = await client.get_updates(timeout=0)
+    assert [update.update_id for update in updates] == [first, second]
+    assert updates[1].message is None  # the library got the bare id ...
+    kept = request.parsed.take(second)  # ... and the parsed update waits here
+    assert kept is not None and kept.message.text == "tlf tinn"
+    assert kept.get_bot() is client
+    assert request.parsed.take(second) is None and request.parsed.take(first) is None
+    assert sorted(parses) == [first, second]  # each read once (the first failing)
+    assert f"Update {first} cannot be read" in caplog.text
+
+
+def test_parsed_updates_never_taken_are_forgotten_beyond_the_limit() -> None:
+    parsed = ParsedUpdates(limit=2)
+    for update_id in (1, 2, 3):
+        parsed.parse({"update_id": update_id})
+    assert len(parsed) == 2 and parsed.take(1) is None and parsed.take(3) is not None
 
 
 async def test_a_persistent_502_is_a_network_error_without_the_proxy_page_logged(
