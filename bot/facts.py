@@ -60,6 +60,8 @@ REGION_WORDS = frozenset(fold(word) for word in (
 """Words after "Kongsberg" that make it the region's name, not the municipality's."""
 NEVER_MISSPELT = frozenset({"hvilket", "hvilken", "kommunen", "kommune", "kvifor"})
 """Words close to a term ("hvilke", "kommunene") that mean something else."""
+NAME_CACHE_SIZE = 20_000
+"""How many (word, names found) look-ups of misspelt member names are remembered."""
 MISSPELT_PLACE_LENGTH = 5
 """Places outside the region this long or longer are recognised with two letters swapped."""
 OLD_SUFFIX = {"nb": "(oppgitt i {year})", "nn": "(oppgitt i {year})", "en": "(as given in {year})"}
@@ -222,9 +224,12 @@ class FactLayer:
                      for p in t.patterns]
         self._vocabulary = Vocabulary(patterns, NEVER_MISSPELT | self._ignorable)
         self._swapped_places = self._misspelt_places(data.other_places)
+        self._other_place_patterns = frozenset(
+            pattern for term in data.other_places for slot in term.slots for pattern in slot)
         self._other_place_words = frozenset(
-            pattern.core for term in data.other_places for slot in term.slots
-            for pattern in slot if pattern.kind == "word")
+            pattern.core for pattern in self._other_place_patterns if pattern.kind == "word")
+        self._letters_of_names = {name: sorted(name) for name in self._name_list}
+        self._names_found: dict[tuple[str, tuple[str, ...]], str | None] = {}
 
     def _misspelt_places(self, places: Iterable[Term]) -> dict[str, Term]:
         """Each other place of five letters or more with two neighbouring letters swapped
@@ -418,7 +423,8 @@ class FactLayer:
         is one letter off Tønsberg too, but a misspelt Kongsberg when the engine found
         Kongsberg named."""
         return [
-            frozenset() if word not in self._other_place_words and self._name_of(word, named)
+            frozenset() if fit & self._other_place_patterns
+            and word not in self._other_place_words and self._name_of(word, named)
             else fit
             for word, fit in zip(folded, fits, strict=True)
         ]
@@ -432,11 +438,20 @@ class FactLayer:
             return self._names[word]
         if len(word) < 3:
             return None
+        key = (word, tuple(named))
+        if key not in self._names_found:
+            if len(self._names_found) >= NAME_CACHE_SIZE:
+                self._names_found.clear()
+            self._names_found[key] = self._misspelt_name(word, named)
+        return self._names_found[key]
+
+    def _misspelt_name(self, word: str, named: list[str]) -> str | None:
         limit = 2 if len(word) >= 7 else 1
+        letters = sorted(word)
         candidates = [
             name for name in self._name_list
             if self._names[name] in named or len(name) > len(word)
-            or sorted(name) == sorted(word)
+            or self._letters_of_names[name] == letters
         ]
         found = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)
         return self._names[found[0]] if found else None
