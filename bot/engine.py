@@ -25,12 +25,14 @@ from pathlib import Path
 
 from bot.config import MatchingConfig
 from bot.facts import (
+    MAX_PARTS,
     QUESTION_WORDS,
     FactAnswer,
     FactData,
     FactLayer,
     Topic,
     asks_something,
+    question_parts,
 )
 from bot.knowledge import Entry, KnowledgeBase, KnowledgeError, Problem, load_knowledge
 from bot.matcher import MIN_SCORE, Index, QueryToken, Scored
@@ -49,7 +51,6 @@ FUZZY_KEYWORD = 0.8
 LOCAL_ANSWER_EXTRA = 5.0
 MAX_SENTENCES = 12
 MIN_WINDOW_WORDS = 10
-MAX_PARTS = 3
 MAX_POINTING_WORDS = 8
 POINTING_WORDS = frozenset({"det", "dette", "den", "denne", "dem", "dei", "them", "it", "this",
                             "that", "those", "these"})
@@ -57,13 +58,6 @@ POINTING_WORDS = frozenset({"det", "dette", "den", "denne", "dem", "dei", "them"
 PART_REACH = 15.0
 """How far below the suggestion threshold an entry may score on the whole message and still
 answer one part of it."""
-_PART_BREAK = re.compile(
-    r"(?:\s*,\s*|\s+)(?:og|and|samt|&)\s+(?=(?:" + "|".join(sorted(
-        QUESTION_WORDS | {"når", "kæm", "kåleis", "is", "are", "was", "were", "does", "do", "did",
-                          "can", "could", "om", "whether"}
-    )) + r")\b)",
-    re.IGNORECASE,
-)
 _SIGN_OFF = re.compile(
     r"(?:(?<=[.!?,\n])|^)\s*(?:med\s+)?(?:vennlig|venleg|beste|mange|kind|best|warm)?\s*"
     r"(?:hilsen|helsing|hilsn|mvh|m\.v\.h\.?|regards|wishes|greetings)\b(?P<who>[^.?!\n]{0,60})$",
@@ -239,14 +233,6 @@ def sentences_of(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE_BREAK.split(text) if part.strip()][:MAX_SENTENCES]
 
 
-def question_parts(text: str) -> list[str]:
-    """The parts of a question joined by "og"/"and" before a question word ("Når vart
-    regionrådet skipa, og kva er føremålet?" → two parts); [text] when there is one."""
-    parts = [part.strip(" ,;") for part in _PART_BREAK.split(text)]
-    parts = [part for part in parts if part]
-    return parts[:MAX_PARTS] if len(parts) > 1 else [text]
-
-
 def _asking_part(sentences: list[str], text: str) -> str:
     """The sentences of a message that ask ("?"), or the whole message when none does: "We
     are a council in Sweden … on a study trip to Norway. Which municipalities take part?" asks
@@ -407,12 +393,19 @@ class Engine:
                           named[0] if len(named) == 1 else None, wants_person=True)
         ranking = self._rank(state, text, tokens, language)
         outcome, suggestions = self._decide(ranking.candidates)
+        asked = _asked_sentences(sentences, text)
         if outcome is Outcome.ANSWERED and not named:
             elsewhere = state.facts.other_places_in(_asking_part(sentences, text))
+            if state.facts.asks_a_fact_elsewhere(asked):
+                return Result(question, Outcome.SUGGESTED, ranking.language,
+                              ranking.candidates[0], self._suggestions(ranking.candidates),
+                              ranking.municipality)
             if elsewhere and not _is_about(ranking.candidates[0].entry, elsewhere):
+                # Still answered in parts when each is ("… hvilke satsingsområder regionrådet
+                # har vedtatt, og hvilken periode strategiplanen gjaldt for"; a bystyremedlem
+                # i Drammen asking).
                 outcome, suggestions = self._doubt_elsewhere(ranking.candidates)
-        parts = self._parts_answered(state, _asked_sentences(sentences, text), language,
-                                     ranking)
+        parts = self._parts_answered(state, asked, language, ranking)
         if parts:
             return Result(question, Outcome.ANSWERED, ranking.language, parts[0], (),
                           ranking.municipality, also=tuple(parts[1:]))

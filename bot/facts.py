@@ -16,6 +16,7 @@ er det i Flesberg" has a word left over and goes on to the matcher.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -54,6 +55,15 @@ QUESTION_WORDS = frozenset(words(fold(
 )))
 """Words that begin a question inside a longer sentence ("… og lurte på kor mange som bur i
 Nore og Uvdal")."""
+MAX_PARTS = 3
+_PART_BREAK = re.compile(
+    r"(?:\s*,\s*|\s+)(?:og|and|samt|&)\s+(?=(?:" + "|".join(sorted(
+        QUESTION_WORDS | {"når", "kæm", "kåleis", "is", "are", "was", "were", "does", "do", "did",
+                          "can", "could", "om", "whether"}
+    )) + r")\b)",
+    re.IGNORECASE,
+)
+"""Where a question splits into parts: "og"/"and" before a question word."""
 REGION_WORDS = frozenset(fold(word) for word in (
     "region", "regional", "regionen", "regions", "regionråd", "regionrådet", "regionsamarbeidet"
 ))
@@ -294,6 +304,12 @@ class FactLayer:
                                                           set())]
         return found + [fold(self._swapped_places[word].text) for word in folded
                         if word in self._swapped_places]
+
+    def asks_a_fact_elsewhere(self, text: str) -> bool:
+        """Whether `text` asks for one of the facts (a phone number, an address …) of a
+        place outside the region ("… trenger telefonnummeret til Sigdal kommune"): no entry
+        answers that, not even one about that place."""
+        return bool(self.other_places_in(text)) and self._asks_for_something(text)
 
     def _asks_for_something(self, text: str) -> bool:
         """Whether `text` holds a word some attribute is asked for by."""
@@ -837,6 +853,14 @@ def _together(answers: list[FactAnswer]) -> FactAnswer:
         any(answer.known for answer in answers),
         first.topic,
     )
+
+
+def question_parts(text: str) -> list[str]:
+    """The parts of a question joined by "og"/"and" before a question word ("Når vart
+    regionrådet skipa, og kva er føremålet?" → two parts); [text] when there is one."""
+    parts = [part.strip(" ,;") for part in _PART_BREAK.split(text)]
+    parts = [part for part in parts if part]
+    return parts[:MAX_PARTS] if len(parts) > 1 else [text]
 
 
 def asks_something(sentence: str) -> bool:

@@ -356,3 +356,13 @@ def test_thanks_after_a_question_without_a_question_mark_do_not_answer_it(
                         "meg som ny innbyggjar og lurer på kvar kommunehuset ligg. Takk for "
                         "svar! Helsing Solveig")
     assert result.entry is None or result.entry.kind != "smalltalk"
+
+
+def test_a_fact_asked_about_a_place_outside_the_region_is_not_answered_with_its_entry(
+    engine: Engine,
+) -> None:
+    """council.sigdal is about Sigdal, but not Sigdal's phone number."""
+    result = engine.ask("Hei! Vi bor i Sigdal og har hørt at kommunen skal inn i "
+                        "Kongsbergregionen. Men nå trenger jeg bare telefonnummeret til Sigdal "
+                        "kommune for å spørre om en byggesøknad. Har du det?")
+    assert result.outcome is not Outcome.ANSWERED

@@ -301,3 +301,4 @@ def test_a_misspelt_member_is_no_place_outside_the_region(engine: Engine) -> Non
     assert first_line(engine, "hvor mange bor i konsberg").startswith(
         "Innbyggertallet i Kongsberg kommune er")
     assert "Tønsberg" in first_line(engine, "hvor mange bor i tønsberg")
+
