@@ -720,8 +720,7 @@ class Engine:
         if len(candidates) < 2:
             return False
         best, runner_up = candidates[0].entry, candidates[1].entry
-        return (best.kind == runner_up.kind == "smalltalk"
-                and runner_up.id in best.related and best.id in runner_up.related)
+        return best.kind == runner_up.kind == "smalltalk"
 
     def _suggestions(self, candidates: list[Candidate]) -> tuple[Candidate, ...]:
         """The candidates offered as "Mente du …?": within SUGGESTION_SPREAD of the best."""

@@ -366,3 +366,11 @@ def test_a_fact_asked_about_a_place_outside_the_region_is_not_answered_with_its_
                         "Kongsbergregionen. Men nå trenger jeg bare telefonnummeret til Sigdal "
                         "kommune for å spørre om en byggesøknad. Har du det?")
     assert result.outcome is not Outcome.ANSWERED
+
+
+def test_small_talk_against_small_talk_is_answered_with_the_surer(engine: Engine) -> None:
+    """"Kva kan du svare på?" shares "svar" with "takk for svaret"; a choice between
+    two kinds of small talk helps nobody."""
+    result = engine.ask("Hei, kva kan du svare på?")
+    assert result.outcome is Outcome.ANSWERED and result.entry is not None
+    assert result.entry.id == "smalltalk.capabilities"
