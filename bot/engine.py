@@ -462,6 +462,8 @@ class Engine:
         }
         found: list[Candidate] = []
         for part in parts:
+            if state.facts.other_places_in(part):  # "Kven er med i Vest-Telemarkrådet, og …"
+                return []
             tokens = state.index.query_tokens(state.index.analyse(part))
             ranking = self._rank(state, part, tokens, language)
             outcome, _ = self._decide(ranking.candidates)

@@ -374,3 +374,10 @@ def test_small_talk_against_small_talk_is_answered_with_the_surer(engine: Engine
     result = engine.ask("Hei, kva kan du svare på?")
     assert result.outcome is Outcome.ANSWERED and result.entry is not None
     assert result.entry.id == "smalltalk.capabilities"
+
+
+def test_a_question_in_parts_about_another_regional_council_is_not_answered(
+    engine: Engine,
+) -> None:
+    result = engine.ask("Kven er med i Vest-Telemarkrådet, og når vart det skipa?")
+    assert result.outcome is not Outcome.ANSWERED and result.also == ()
