@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -240,6 +240,7 @@ class FactLayer:
             pattern.core for pattern in self._other_place_patterns if pattern.kind == "word")
         self._letters_of_names = {name: sorted(name) for name in self._name_list}
         self._names_found: dict[tuple[str, tuple[str, ...]], str | None] = {}
+        self._first_words: dict[int, tuple[Sequence[Term], dict[Pattern, list[int]]]] = {}
 
     def _misspelt_places(self, places: Iterable[Term]) -> dict[str, Term]:
         """Each other place of five letters or more with two neighbouring letters swapped
@@ -415,22 +416,34 @@ class FactLayer:
         return any(OSA.distance(word, filler) == 1
                    for filler in self._by_letters.get("".join(sorted(word)), ()))
 
-    @staticmethod
     def _found(
-        terms: Iterable, fits: list, present: frozenset, covered: set[int]
+        self, terms: Sequence[Term], fits: list, present: frozenset, covered: set[int]
     ) -> list:
         """The `terms` that stand in the message (the words they cover go to `covered`);
-        only those whose first word some word of the message fits (`present`) are tried."""
+        only those whose first word some word of the message fits (`present`) are tried, in
+        their order (found through an index of first words, built once per list)."""
+        index = self._first_words_of(terms)
+        orders = sorted({order for pattern in present for order in index.get(pattern, ())})
         found = []
-        for term in terms:
-            first = term.together[0].slots[0] if term.together else term.slots[0]
-            if not first & present:
-                continue
+        for term in (terms[order] for order in orders):
             for positions in occurrences(term, fits):
                 covered |= positions
                 if not found or found[-1] is not term:
                     found.append(term)
         return found
+
+    def _first_words_of(self, terms: Sequence[Term]) -> dict[Pattern, list[int]]:
+        """For a list of terms, the places of the terms each pattern can begin."""
+        known = self._first_words.get(id(terms))
+        if known is not None and known[0] is terms:
+            return known[1]
+        index: dict[Pattern, list[int]] = {}
+        for order, term in enumerate(terms):
+            first = term.together[0].slots[0] if term.together else term.slots[0]
+            for pattern in first:
+                index.setdefault(pattern, []).append(order)
+        self._first_words[id(terms)] = (terms, index)  # the list kept, so its id stays its own
+        return index
 
     def _members_kept(
         self, folded: list[str], fits: list[frozenset[Pattern]], named: list[str]
