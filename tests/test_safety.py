@@ -205,6 +205,8 @@ def test_an_unclear_emergency_beside_another_kind_still_gives_every_number(
      "Hva gjør kommunene for å forebygge overgrep mot barn?", "hjelp",
      "Eg må ringje kommunen, men finn ikkje nummeret nokon stad. Kva telefonnummer har dei?",
      "Pakken har ikke kommet fram ennå, det snør",
+     "Hvor mange ganger har regionrådet tatt opp saken om medisin?",
+     "Jeg hører ikke noe fra kommunen om brannen i fjor",
      "de skjemaene tar livet av meg, hvordan søker jeg?", "jeg blør penger på strømmen",
      "laget ble slått ut i kvartfinalen", "kan jeg brenne kvister i hagen?",
      "Where can I find accident statistics for the region?", "I'm drowning in information",
