@@ -120,6 +120,8 @@ def build_application(
             Defaults(
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
+                # A group question deleted before its answer is still answered.
+                allow_sending_without_reply=True,
             )
         )
         .concurrent_updates(telegram.concurrent_updates)

@@ -623,6 +623,9 @@ class BotApiStandIn:
         check_html: reject ``sendMessage``/``editMessageText`` text with ``parse_mode=HTML``
             that Telegram could not parse (unsupported or unclosed tags, a stray ``<``) with
             ``400 Bad Request: can't parse entities``, as Telegram does.
+        check_replies: reject a message sent as a reply to a message the chat does not hold
+            (deleted, or pushed with ``remember=False``) with ``400 Bad Request: message to be
+            replied not found``, unless ``allow_sending_without_reply`` is set, as Telegram does.
     """
 
     def __init__(
@@ -633,9 +636,11 @@ class BotApiStandIn:
         expected_token: str | None = None,
         first_update_id: int = 1,
         check_html: bool = False,
+        check_replies: bool = False,
     ) -> None:
         self._host = host
         self.check_html = check_html
+        self.check_replies = check_replies
         self._requested_port = port
         self.expected_token = expected_token
         self._lock = threading.RLock()
@@ -1071,8 +1076,11 @@ class BotApiStandIn:
         """Queue ``update`` (a dict without ``update_id``) and return its new ``update_id``."""
         return self.push_updates([update])[0]
 
-    def push_updates(self, updates: Iterable[dict[str, Any]]) -> list[int]:
-        """Queue several updates at once (one wake-up for waiting long polls)."""
+    def push_updates(
+        self, updates: Iterable[dict[str, Any]], *, remember: bool = True
+    ) -> list[int]:
+        """Queue several updates at once (one wake-up for waiting long polls); with
+        ``remember=False`` their messages are not kept, as if deleted at once."""
         ids = []
         with self._cond:
             now = time.monotonic()
@@ -1080,7 +1088,8 @@ class BotApiStandIn:
                 update = dict(update)
                 update["update_id"] = update_id = self._next_update_id
                 self._next_update_id += 1
-                self._remember_update_messages(update)
+                if remember:
+                    self._remember_update_messages(update)
                 self._queue.append(update)
                 self._update_timings[update_id] = UpdateTiming(
                     update_id, self._update_chat_id(update), now, None
@@ -1550,6 +1559,9 @@ class BotApiStandIn:
             original = self._messages.get((chat["id"], int(reply_id)))
             if original is not None:
                 message["reply_to_message"] = original
+            elif self.check_replies and not (
+                    isinstance(reply_to, dict) and reply_to.get("allow_sending_without_reply")):
+                raise ApiError(400, "Bad Request: message to be replied not found")
         message.update(content)
         if markup is not None:
             message["reply_markup"] = markup

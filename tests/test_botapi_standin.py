@@ -18,6 +18,7 @@ from telegram import (
     InlineQueryResultContact,
     InputTextMessageContent,
     MenuButtonCommands,
+    ReplyParameters,
     Update,
 )
 from telegram.error import (
@@ -457,6 +458,18 @@ async def test_check_html_refuses_what_telegram_cannot_parse() -> None:
                         parse_mode="HTML",
                     )
             assert (await strict_bot.send_message(DEFAULT_USER_ID, "jeg <3 Tinn")).text
+
+
+async def test_check_replies_refuses_a_reply_to_a_missing_message() -> None:
+    with BotApiStandIn(check_replies=True) as strict:
+        async with Bot(TOKEN, base_url=strict.base_url) as strict_bot:
+            with pytest.raises(BadRequest, match=r"(?i)message to be replied not found"):
+                await strict_bot.send_message(
+                    DEFAULT_USER_ID, "svar", reply_parameters=ReplyParameters(999))
+            sent = await strict_bot.send_message(
+                DEFAULT_USER_ID, "svar",
+                reply_parameters=ReplyParameters(999, allow_sending_without_reply=True))
+            assert sent.text == "svar"
 
 
 # ------------------------------------------------------------------------------ recording

@@ -13,8 +13,9 @@ from tests.reliability.harness import EDITOR, FIGURES, TOKEN, BotRun
 
 @pytest.fixture
 def standin() -> Iterator[BotApiStandIn]:
-    """A Bot API stand-in that refuses HTML Telegram could not parse, as Telegram does."""
-    with BotApiStandIn(expected_token=TOKEN, check_html=True) as server:
+    """A Bot API stand-in that refuses HTML Telegram could not parse and replies to missing
+    messages, as Telegram does."""
+    with BotApiStandIn(expected_token=TOKEN, check_html=True, check_replies=True) as server:
         yield server
 
 
