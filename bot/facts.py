@@ -76,6 +76,14 @@ MISSPELT_PLACE_LENGTH = 5
 """Places outside the region this long or longer are recognised with two letters swapped."""
 OLD_SUFFIX = {"nb": "(oppgitt i {year})", "nn": "(oppgitt i {year})", "en": "(as given in {year})"}
 UNKNOWN = {"nb": "ikke kjent", "nn": "ikkje kjent", "en": "not known"}
+NONE_KNOWN = {
+    "nb": "{title} har jeg ikke for noen av de sju kommunene. Se kommunenes egne nettsider "
+          "eller {website}.",
+    "nn": "{title} har eg ikkje for nokon av dei sju kommunane. Sjå nettsidene til kommunane "
+          "eller {website}.",
+    "en": "I do not have {title} for any of the seven municipalities. Please see their own "
+          "websites or {website}.",
+}
 OTHER_BODY = {
     "nb": "Jeg har bare kontaktinformasjon til de sju kommunene og regionrådet, ikke til "
           "{place}. Se {place} sine egne nettsider.",
@@ -277,7 +285,11 @@ class FactLayer:
         if found is not None:
             return found
         sentences = list(sentences)
-        asking = [sentence for sentence in sentences if "?" in sentence]
+        asking = [sentence for sentence in sentences if "?" in sentence] or [
+            # "… HVA ER TELEFONNUMMERET TIL ROLLAG KOMMUNE. JEG HAR IKKE …": no question mark
+            sentence for sentence in sentences
+            if sentence.split() and _is_question_word(sentence.split()[0])
+        ]
         if len(asking) == 1:
             # The municipality the question sentence names, else the last one named before it.
             found = self._answer(asking[0], language, named[-1:])
@@ -526,7 +538,16 @@ class FactLayer:
         return lines
 
     def _list(self, asked: list[Attribute], language: str) -> FactAnswer:
-        """One fact for all seven; no sources (each municipality's card has its own)."""
+        """One fact for all seven; no sources (each municipality's card has its own). A fact
+        none of them has ("hvilken kommune er størst i areal") is said so once, with where to
+        look, and the question reaches the editors."""
+        municipalities = self.data.municipalities.values()
+        if self.data.council and not any(
+                municipality.facts.get(a.id) for a in asked for municipality in municipalities):
+            text = "\n".join(pick(NONE_KNOWN, language).format(
+                title=_title(pick(a.list_title, language), language),
+                website=self.data.council.website) for a in asked)
+            return FactAnswer(text, None, (), False)
         blocks = []
         for attribute in asked:
             lines = [pick(attribute.list_title, language) + ":"]
@@ -815,6 +836,12 @@ def _value(fact: Any, where: Any, attribute: str, report: Any, label: str) -> Fa
         year = None
     texts = {lang: str(fact[lang]) for lang in LANGUAGES if lang in fact}
     return FactValue(texts, year, str(fact.get("source") or ""))
+
+
+def _title(title: str, language: str) -> str:
+    """A list's heading inside a sentence: as it is first in Norwegian, lower case in
+    English ("I do not have area for …")."""
+    return title.lower() if language == "en" else title
 
 
 def council_unknown(council: Council, asked: list[Attribute], language: str) -> FactAnswer:

@@ -302,3 +302,20 @@ def test_a_misspelt_member_is_no_place_outside_the_region(engine: Engine) -> Non
         "Innbyggertallet i Kongsberg kommune er")
     assert "Tønsberg" in first_line(engine, "hvor mange bor i tønsberg")
 
+
+
+def test_a_fact_none_of_the_seven_has_is_said_once_with_where_to_look(engine: Engine) -> None:
+    result = engine.ask("Hvilken av de sju kommunene er størst i areal?")
+    assert result.outcome is Outcome.UNANSWERED
+    assert first_line(engine, "Hvilken av de sju kommunene er størst i areal?") == (
+        "Areal har jeg ikke for noen av de sju kommunene. Se kommunenes egne nettsider eller "
+        "www.kongsbergregionen.no.")
+
+
+def test_a_question_without_a_question_mark_in_a_long_message_is_answered(
+    engine: Engine,
+) -> None:
+    message = ("HEI JEG ER 84 ÅR OG BOR PÅ VEGGLI. BARNEBARNET MITT SA AT JEG KAN SPØRRE HER. "
+               "HVA ER TELEFONNUMMERET TIL ROLLAG KOMMUNE. JEG HAR IKKE TELEFONKATALOGEN "
+               "LENGER. HILSEN GUNNAR")
+    assert first_line(engine, message).startswith("Rollag kommune har telefon 32 74 75 00")
