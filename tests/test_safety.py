@@ -110,6 +110,8 @@ def test_an_exception_takes_back_what_a_term_found_in_the_same_words() -> None:
     [("det brenner i garasjen", "fire"), ("FIRE at the cabin!!", "fire"),
      ("mannen min pustr ikke", "medical"), ("han er bevistløs", "medical"),
      ("dattera mi har spist medisinene mine", "poisoning"),
+     ("min venn har tatt masse piller og svarer ikke", "poisoning"),
+     ("he took a handful of pills", "poisoning"),
      ("jeg vil ikke leve lenger", "crisis"), ("i want to die", "crisis"),
      ("pappa slår meg", "child"), ("noen har brutt seg inn hos oss nå", "police"),
      ("barnet har høy feber i natt", "nonurgent"), ("det har skjedd en ulykke", "unclear"),
