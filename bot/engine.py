@@ -241,9 +241,10 @@ def _asking_part(sentences: list[str], text: str) -> str:
     return " ".join(asking) if asking else text
 
 
-def _asked_sentences(sentences: list[str], text: str) -> str:
+def _asked_sentences(sentences: list[str]) -> list[str]:
     """The sentences that ask, a short one that only points back ("Kan du hjelpe meg med
-    det?", "Could you list them?") standing for the sentence before it."""
+    det?", "Could you list them?") standing for the sentence before it; all of them when
+    none asks."""
     chosen: list[str] = []
     for i, sentence in enumerate(sentences):
         if "?" not in sentence:
@@ -255,7 +256,7 @@ def _asked_sentences(sentences: list[str], text: str) -> str:
         chosen.append(sentences[i - 1] if points_back and i > 0 else sentence)
     if not chosen:
         chosen = [sentence for sentence in sentences if asks_something(sentence)]
-    return " ".join(dict.fromkeys(chosen)) if chosen else text
+    return list(dict.fromkeys(chosen)) or sentences
 
 
 def _is_about(entry: Entry, places: list[str]) -> bool:
@@ -393,10 +394,10 @@ class Engine:
                           named[0] if len(named) == 1 else None, wants_person=True)
         ranking = self._rank(state, text, tokens, language)
         outcome, suggestions = self._decide(ranking.candidates)
-        asked = _asked_sentences(sentences, text)
+        asked = _asked_sentences(sentences)
         if outcome is Outcome.ANSWERED and not named:
             elsewhere = state.facts.other_places_in(_asking_part(sentences, text))
-            if state.facts.asks_a_fact_elsewhere(asked):
+            if state.facts.asks_a_fact_elsewhere(" ".join(asked)):
                 return Result(question, Outcome.SUGGESTED, ranking.language,
                               ranking.candidates[0], self._suggestions(ranking.candidates),
                               ranking.municipality)
@@ -434,8 +435,7 @@ class Engine:
             return None
         best: Candidate | None = None
         for sentence in sentences:
-            tokens = state.index.query_tokens(state.index.analyse(sentence))
-            candidates = self._rank(state, sentence, tokens, language).candidates
+            candidates = self._rank_text(state, sentence, language).candidates
             if not candidates or candidates[0].score < self.matching.answer_threshold:
                 continue
             if candidates[0].entry.kind != "smalltalk":
@@ -445,14 +445,14 @@ class Engine:
         return best
 
     def _parts_answered(
-        self, state: _State, asking: str, language: str, whole: Ranking
+        self, state: _State, asking: list[str], language: str, whole: Ranking
     ) -> list[Candidate]:
         """For a message that asks two or three things joined by "og"/"and" before a question
         word ("Kor lenge har regionrådet eksistert, og kor mange kommunar er med?"), the entry
         answering each part, in order; [] unless every part is answered on its own, the parts
         by different entries, each of them among the whole message's candidates (a part read
         alone must not bring in what the message is not about)."""
-        parts = [part for sentence in sentences_of(asking) for part in question_parts(sentence)]
+        parts = [part for sentence in asking for part in question_parts(sentence)]
         parts = parts[:MAX_PARTS]
         if len(parts) < 2:
             return []
@@ -464,8 +464,7 @@ class Engine:
         for part in parts:
             if state.facts.other_places_in(part):  # "Kven er med i Vest-Telemarkrådet, og …"
                 return []
-            tokens = state.index.query_tokens(state.index.analyse(part))
-            ranking = self._rank(state, part, tokens, language)
+            ranking = self._rank_text(state, part, language)
             outcome, _ = self._decide(ranking.candidates)
             if outcome is not Outcome.ANSWERED:
                 return []
@@ -556,6 +555,11 @@ class Engine:
             language=language,
             municipality=named[0] if len(named) == 1 else None,
         )
+
+    def _rank_text(self, state: _State, text: str, language: str) -> Ranking:
+        """`_rank` on a piece of a message (a sentence, a part of a question)."""
+        return self._rank(state, text, state.index.query_tokens(state.index.analyse(text)),
+                          language)
 
     def _others(self, named: list[str]) -> frozenset[str]:
         """The entries about member municipalities other than those `named` (none if none)."""
@@ -716,9 +720,9 @@ class Engine:
 
     @staticmethod
     def _courtesies_only(candidates: list[Candidate]) -> bool:
-        """Whether the best and the runner-up are small talk that point to each other as
-        related ("takk for hjelpen, ha det bra": thanks and goodbye): asking "thanks or
-        goodbye?" helps nobody, the best of them is the answer."""
+        """Whether the best and the runner-up are both small talk ("takk for hjelpen, ha det
+        bra": thanks and goodbye; "Hei, kva kan du svare på?": what I can do, or thanks):
+        asking "thanks or goodbye?" helps nobody, the surer of them is the answer."""
         if len(candidates) < 2:
             return False
         best, runner_up = candidates[0].entry, candidates[1].entry

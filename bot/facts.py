@@ -313,16 +313,28 @@ class FactLayer:
         folded."""
         folded = message_words(text)
         fits, present = self._fit(folded)
-        found = [fold(term.text) for term in self._found(self.data.other_places, fits, present,
-                                                          set())]
-        return found + [fold(self._swapped_places[word].text) for word in folded
-                        if word in self._swapped_places]
+        return [fold(term.text) for term in self._places_elsewhere(folded, fits, present, set())]
 
     def asks_a_fact_elsewhere(self, text: str) -> bool:
         """Whether `text` asks for one of the facts (a phone number, an address …) of a
         place outside the region ("… trenger telefonnummeret til Sigdal kommune"): no entry
         answers that, not even one about that place."""
-        return bool(self.other_places_in(text)) and self._asks_for_something(text)
+        folded = message_words(text)
+        fits, present = self._fit(folded)
+        return bool(self._places_elsewhere(folded, fits, present, set())) and any(
+            self._found(a.terms, fits, present, set()) for a in self.data.attributes)
+
+    def _places_elsewhere(
+        self, folded: list[str], fits: list, present: frozenset, positions: set[int]
+    ) -> list[Term]:
+        """The places outside the region a message names (the words they cover go to
+        `positions`): as written, or with two letters swapped ("Skein")."""
+        found = self._found(self.data.other_places, fits, present, positions)
+        for i, word in enumerate(folded):
+            if i not in positions and word in self._swapped_places:
+                found.append(self._swapped_places[word])
+                positions.add(i)
+        return found
 
     def _asks_for_something(self, text: str) -> bool:
         """Whether `text` holds a word some attribute is asked for by."""
@@ -345,12 +357,8 @@ class FactLayer:
         asked = self._asked(fits, present, covered)
         everyone = bool(self._found(self.data.all_words, fits, present, covered))
         places: set[int] = set()
-        elsewhere = self._found(self.data.other_places, self._members_kept(folded, fits, named),
-                                present, places)
-        for i, word in enumerate(folded):
-            if i not in places and word in self._swapped_places:
-                elsewhere.append(self._swapped_places[word])
-                places.add(i)
+        elsewhere = self._places_elsewhere(folded, self._members_kept(folded, fits, named),
+                                           present, places)
         covered |= places
         bodies = self._found(self.data.other_bodies, fits, present, covered)
         council = self.data.council
