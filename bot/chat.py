@@ -48,7 +48,7 @@ class TerminalChat:
             text=text, language=result.language, outcome=result.outcome.value,
             entry_id=result.logged_id, score=result.score,
             suggestions=[c.entry.id for c in result.suggestions], chat_type="terminal",
-            user_id=None, source="chat",
+            user_id=None, source="chat", also=[c.entry.id for c in result.also],
         )
         self.say(result_plain(result, self.engine.knowledge, logged=True))
         self.pending = result if result.outcome is Outcome.SUGGESTED else None

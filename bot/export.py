@@ -27,6 +27,7 @@ from bot.storage import LoggedQuestion, QuestionLog, read_questions, reader
 COLUMNS = (
     "id", "asked_at", "text", "language", "outcome", "entry_id", "score", "suggestions",
     "chat_type", "user_hash", "source", "status", "chosen_entry", "choice", "feedback",
+    "also_entries",
 )
 DELIMITER = ";"
 ENCODING = "utf-8-sig"
@@ -62,6 +63,7 @@ def row(question: LoggedQuestion) -> list[str]:
         question.chosen_entry or "",
         question.choice or "",
         "" if question.feedback is None else str(question.feedback),
+        ", ".join(question.also_entries),
     ]
 
 

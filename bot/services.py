@@ -107,7 +107,8 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 
 def _logged(result: EngineResult) -> dict[str, Any]:
     """What the question log keeps of an answer: the question, its language and outcome, the
-    entry that answered, its score and the suggestions."""
+    entries that answered (the first, and those of a question's other parts), its score and
+    the suggestions."""
     return {
         "text": result.question,
         "language": result.language,
@@ -115,4 +116,5 @@ def _logged(result: EngineResult) -> dict[str, Any]:
         "entry_id": result.logged_id,
         "score": result.best.score if result.best else 0.0,
         "suggestions": [c.entry.id for c in result.suggestions],
+        "also": [c.entry.id for c in result.also],
     }

@@ -53,9 +53,12 @@ class PeriodStats:
         return self.outcomes[outcome] / self.total if self.total else 0.0
 
 
-def used_entry(question: LoggedQuestion) -> str | None:
-    """The entry the asker got: the answer, or the suggestion they picked."""
-    return question.entry_id or question.chosen_entry
+def used_entries(question: LoggedQuestion) -> tuple[str, ...]:
+    """The entries the asker got: the answer (one per part of a question asked in parts), or
+    the suggestion they picked."""
+    if question.answered_entries:
+        return question.answered_entries
+    return (question.chosen_entry,) if question.chosen_entry else ()
 
 
 def period_stats(
@@ -64,7 +67,7 @@ def period_stats(
     """The statistics of the questions asked in the last `days` days before `now`."""
     since = days_ago(days, now)
     period = [q for q in questions if q.asked_at >= since]
-    entries = Counter(entry for entry in map(used_entry, period) if entry)
+    entries = Counter(entry for question in period for entry in used_entries(question))
     return PeriodStats(
         days=days,
         total=len(period),

@@ -106,6 +106,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX handled_updates_at ON handled_updates (handled_at);
     """,
+    # The entries of a question asked in parts ("Når vart regionrådet skipa, og kva er
+    # føremålet?"), answered after the first (entry_id): a JSON list.
+    """
+    ALTER TABLE questions ADD COLUMN also_entries TEXT NOT NULL DEFAULT '[]';
+    """,
 )
 BUFFER_LIMIT = 50_000
 FLUSH_INTERVAL = 0.2
@@ -127,10 +132,10 @@ ROW_ERRORS = (sqlite3.IntegrityError, sqlite3.DataError, UnicodeError, OverflowE
 DATABASE_ERRORS = (sqlite3.Error, OSError, ValueError)
 STATEMENTS = {
     "question": "INSERT INTO questions (id, asked_at, text, language, outcome, entry_id, "
-                "score, suggestions, chat_type, user_hash, source, message_key) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "score, suggestions, chat_type, user_hash, source, also_entries, message_key) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "reasked": "UPDATE questions SET text = ?, language = ?, outcome = ?, entry_id = ?, "
-               "score = ?, suggestions = ? WHERE id = ?",
+               "score = ?, suggestions = ?, also_entries = ? WHERE id = ?",
     "message": "UPDATE questions SET message_key = ? WHERE id = ?",
     "choice": "UPDATE questions SET chosen_entry = ?, choice = ? "
               "WHERE id = ? AND user_hash IS ?",
@@ -164,6 +169,12 @@ class LoggedQuestion:
     chosen_entry: str | None
     choice: str | None
     feedback: int | None
+    also_entries: tuple[str, ...] = ()
+
+    @property
+    def answered_entries(self) -> tuple[str, ...]:
+        """Every entry that answered: the first (entry_id) and those of the other parts."""
+        return (self.entry_id, *self.also_entries) if self.entry_id else self.also_entries
 
 
 def utc_now() -> dt.datetime:
@@ -333,12 +344,14 @@ class QuestionLog:
         chat_type: str,
         user_id: int | None,
         source: str,
+        also: Sequence[str] = (),
     ) -> int:
-        """Queue a question (masked, user hashed); its id, for buttons that refer to it."""
+        """Queue a question (masked, user hashed); its id, for buttons that refer to it.
+        `also`: the entries that answered the question's other parts, after `entry_id`."""
         self._last_id = question_id = new_question_id(self._last_id)
         row = (question_id, utc_now().isoformat(), mask(text), language, outcome, entry_id,
                round(score, 1), json.dumps(list(suggestions)), chat_type,
-               user_hash(user_id, self._hash_secret), source, None)
+               user_hash(user_id, self._hash_secret), source, json.dumps(list(also)), None)
         self._queue("question", row)
         return question_id
 
@@ -352,11 +365,13 @@ class QuestionLog:
         entry_id: str | None,
         score: float,
         suggestions: Sequence[str],
+        also: Sequence[str] = (),
     ) -> None:
         """Queue a new wording of a logged question (an edited message) and how it was met,
         in place of the old: one question, one row."""
         self._queue("reasked", (mask(text), language, outcome, entry_id, round(score, 1),
-                                json.dumps(list(suggestions)), question_id))
+                                json.dumps(list(suggestions)), json.dumps(list(also)),
+                                question_id))
 
     def message_key(self, chat_id: int, message_id: int) -> str:
         """A keyed hash naming one Telegram message (the chat id may be a user id)."""
@@ -734,9 +749,8 @@ class QuestionLog:
         connection = await self._connect()
         until = until or utc_now() + dt.timedelta(seconds=1)
         async with connection.execute(
-            "SELECT id, asked_at, text, language, outcome, entry_id, score, suggestions, "
-            "chat_type, user_hash, source, status, chosen_entry, choice, feedback "
-            "FROM questions WHERE asked_at >= ? AND asked_at < ? ORDER BY asked_at, id",
+            f"SELECT {COLUMNS} FROM questions WHERE asked_at >= ? AND asked_at < ? "
+            "ORDER BY asked_at, id",
             (since.isoformat(), until.isoformat()),
         ) as cursor:
             rows = await cursor.fetchall()
@@ -788,7 +802,7 @@ def _statement_runs(batch: list[Row]) -> list[tuple[str, list[tuple[Any, ...]]]]
 # --- reading from a worker thread -------------------------------------------------------------
 
 COLUMNS = ("id, asked_at, text, language, outcome, entry_id, score, suggestions, chat_type, "
-           "user_hash, source, status, chosen_entry, choice, feedback")
+           "user_hash, source, status, chosen_entry, choice, feedback, also_entries")
 
 
 @contextlib.contextmanager
@@ -833,4 +847,5 @@ def _logged(row: Sequence[Any]) -> LoggedQuestion:
         outcome=row[4], entry_id=row[5], score=row[6], suggestions=tuple(json.loads(row[7])),
         chat_type=row[8], user_hash=row[9], source=row[10], status=row[11],
         chosen_entry=row[12], choice=row[13], feedback=row[14],
+        also_entries=tuple(json.loads(row[15])),
     )

@@ -72,7 +72,7 @@ async def test_export_reads_the_period(tmp_path: Path) -> None:
         question_log.record_question(
             text="Hvem er daglig leder? mail meg på kari@example.no", language="nb",
             outcome="answered", entry_id="council.organisation", score=77.0, suggestions=[],
-            chat_type="private", user_id=42, source="telegram",
+            chat_type="private", user_id=42, source="telegram", also=["contact.council"],
         )
         buffer = io.BytesIO()
         name, count = await export(question_log, buffer, 30)
@@ -83,3 +83,4 @@ async def test_export_reads_the_period(tmp_path: Path) -> None:
     row = dict(zip(COLUMNS, parse(data)[1], strict=True))
     assert row["text"] == "Hvem er daglig leder? mail meg på [e-post]"
     assert row["score"] == "77,0" and row["user_hash"] and row["user_hash"] != "42"
+    assert row["also_entries"] == "contact.council"

@@ -269,3 +269,17 @@ async def test_an_edit_of_a_message_never_answered_is_answered_and_logged_once(
     assert len(replies) == 2 and "Notodden" in replies[0] and "Tinn" in replies[1]
     assert [row.text.strip() for row in await logged(offline_bot)] == [
         "tlf notodden", "tlf tinn"]
+
+
+async def test_a_question_in_parts_logs_every_entry_that_answered(
+    offline_bot: OfflineBot, engine: Engine
+) -> None:
+    question = "Når vart regionrådet skipa, og kva er føremålet?"
+    result = engine.ask(question)
+    assert result.entry is not None and result.also, "asked in parts, answered in parts"
+    await offline_bot.send(updates.message(question, user_id=ASKER))
+    assert len(offline_bot.request.of("sendMessage")) == 1 + len(result.also)
+    [row] = await logged(offline_bot)
+    assert row.entry_id == result.entry.id
+    assert row.also_entries == tuple(part.entry.id for part in result.also)
+    assert row.answered_entries == (result.entry.id, *row.also_entries)

@@ -55,6 +55,16 @@ def test_period_stats_count_outcomes_feedback_and_tops() -> None:
     assert month.top_groups[0].count == 2
 
 
+def test_every_part_of_a_question_answered_in_parts_counts_for_its_entry() -> None:
+    in_parts = dataclasses.replace(
+        logged(7, "når vart regionrådet skipa, og kva er føremålet", outcome="answered",
+               entry_id="council.history", hours_ago=1),
+        also_entries=("council.purpose", "contact.notodden"))
+    week = period_stats([*sample(), in_parts], 7, NOW)
+    assert dict(week.top_entries) == {"contact.notodden": 3, "council.history": 1,
+                                      "council.purpose": 1}
+
+
 def test_days_are_oslo_calendar_days() -> None:
     late = dataclasses.replace(logged(1, "x"),
                                asked_at=dt.datetime(2026, 5, 11, 22, 30, tzinfo=dt.UTC))

@@ -389,6 +389,40 @@ async def test_an_edited_message_finds_the_row_of_its_first_version(
     assert key and "101" not in key
 
 
+async def test_the_entries_of_a_question_answered_in_parts_are_kept_and_rewritten(
+    tmp_path: Path,
+) -> None:
+    """A log made before the column existed gains it (old rows: no other parts)."""
+    path = tmp_path / "questions.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE schema_version (version INTEGER)")
+        for version, script in enumerate(MIGRATIONS[:-1], start=1):
+            connection.executescript(script)
+            connection.execute("INSERT INTO schema_version VALUES (?)", (version,))
+        connection.execute(
+            "INSERT INTO questions (id, asked_at, text, language, outcome, entry_id, score, "
+            "chat_type, source) VALUES (1, ?, 'om regionrådet', 'nb', 'answered', "
+            "'council.about', 90, 'private', 'telegram')", (utc_now().isoformat(),))
+    log = QuestionLog(path, "secret", 180)
+    await log.initialize()
+    try:
+        ref = log.record_question(
+            text="når vart regionrådet skipa, og kva er føremålet", language="nn",
+            outcome="answered", entry_id="council.history", score=90.0, suggestions=[],
+            chat_type="private", user_id=1, source="telegram", also=["council.purpose"])
+        edited = question(log, "Qwerty zxcvb")
+        log.record_reasked(edited, text="om regionrådet, og kven er med", language="nb",
+                           outcome="answered", entry_id="council.about", score=88.0,
+                           suggestions=[], also=["council.members"])
+        assert await log.flush()
+    finally:
+        await log.shutdown()
+    with storage.reader(path) as connection:
+        kept = {row.id: row.also_entries for row in storage.read_questions(
+            connection, utc_now() - dt.timedelta(days=1), utc_now() + dt.timedelta(days=1))}
+    assert kept == {1: (), ref: ("council.purpose",), edited: ("council.members",)}
+
+
 # --- retention: deleted text leaves no bytes behind ------------------------------------------
 
 
