@@ -26,12 +26,12 @@ from pathlib import Path
 from bot.config import MatchingConfig
 from bot.facts import (
     MAX_PARTS,
-    QUESTION_WORDS,
     FactAnswer,
     FactData,
     FactLayer,
     Topic,
     asks_something,
+    points_back,
     question_parts,
 )
 from bot.knowledge import Entry, KnowledgeBase, KnowledgeError, Problem, load_knowledge
@@ -51,10 +51,6 @@ FUZZY_KEYWORD = 0.8
 LOCAL_ANSWER_EXTRA = 5.0
 MAX_SENTENCES = 12
 MIN_WINDOW_WORDS = 10
-MAX_POINTING_WORDS = 8
-POINTING_WORDS = frozenset({"det", "dette", "den", "denne", "dem", "dei", "them", "it", "this",
-                            "that", "those", "these"})
-"""Words by which a short question points back to the sentence before it."""
 PART_REACH = 15.0
 """How far below the suggestion threshold an entry may score on the whole message and still
 answer one part of it."""
@@ -249,11 +245,7 @@ def _asked_sentences(sentences: list[str]) -> list[str]:
     for i, sentence in enumerate(sentences):
         if "?" not in sentence:
             continue
-        folded = words(fold(sentence))
-        points_back = (len(folded) <= MAX_POINTING_WORDS
-                       and any(word in POINTING_WORDS for word in folded)
-                       and not any(word in QUESTION_WORDS for word in folded))
-        chosen.append(sentences[i - 1] if points_back and i > 0 else sentence)
+        chosen.append(sentences[i - 1] if points_back(sentence) and i > 0 else sentence)
     if not chosen:
         chosen = [sentence for sentence in sentences if asks_something(sentence)]
     return list(dict.fromkeys(chosen)) or sentences

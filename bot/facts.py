@@ -49,6 +49,13 @@ BUNDLE_KEYS = {"words", "attributes"}
 COUNCIL_KEYS = {"name", "contact", "words", "attributes"}
 VALUE_KEYS = {*LANGUAGES, "year", "source"}
 FUZZY_FILLER_LENGTH = 6
+MAX_POINTING_WORDS = 8
+POINTING_WORDS = frozenset({"det", "dette", "den", "denne", "dem", "dei", "them", "it", "this",
+                            "that", "those", "these"})
+"""Words by which a short question points back to the sentence before it."""
+REFERRING_WORDS = frozenset({"its", "it", "their", "they", "them", "dens", "dets", "deres",
+                             "dykkar", "sin", "sitt", "sine"})
+"""Words by which a sentence refers to the council named in an earlier one ("its budget")."""
 QUESTION_WORDS = frozenset(words(fold(
     "hva hvem hvor hvilken hvilket hvilke hvordan når kva kven kor kva kvar korleis kåleis ka "
     "kæm kem kordan what which who where how when"
@@ -57,13 +64,15 @@ QUESTION_WORDS = frozenset(words(fold(
 Nore og Uvdal")."""
 MAX_PARTS = 3
 _PART_BREAK = re.compile(
-    r"(?:\s*,\s*|\s+)(?:og|and|samt|&)\s+(?=(?:" + "|".join(sorted(
+    r"(?:\s*,\s*|\s+)(?:og|and|samt|&)\s+(?=(?:(?:for|in|i|på|til|to|from|fra|frå)\s+)?(?:"
+    + "|".join(sorted(
         QUESTION_WORDS | {"når", "kæm", "kåleis", "is", "are", "was", "were", "does", "do", "did",
                           "can", "could", "om", "whether"}
     )) + r")\b)",
     re.IGNORECASE,
 )
-"""Where a question splits into parts: "og"/"and" before a question word."""
+"""Where a question splits into parts: "og"/"and" before a question word, or before a
+preposition and a question word ("… and for how long the leader is elected")."""
 REGION_WORDS = frozenset(fold(word) for word in (
     "region", "regional", "regionen", "regions", "regionråd", "regionrådet", "regionsamarbeidet"
 ))
@@ -292,9 +301,16 @@ class FactLayer:
         ]
         if len(asking) == 1:
             # The municipality the question sentence names, else the last one named before it.
-            found = self._answer(asking[0], language, named[-1:])
+            council = _refers_back(asking[0]) and self._names_the_council(text)
+            found = self._answer(asking[0], language, named[-1:], council_named=council)
             if found is not None:
                 return found
+            before = sentences.index(asking[0]) - 1
+            if before >= 0 and points_back(asking[0]):
+                # "… spør etter nummeret til Rollag. Har du det?"
+                found = self._answer(sentences[before], language, named[-1:])
+                if found is not None:
+                    return found
         if len(asking) > 1:  # "Hvor mange bor i Kongsberg? Og hvilket fylke er vi i nå?"
             answers = [self._answer(sentence, language, named[-1:]) for sentence in asking]
             if all(answers):  # each a fact question ("Har de en nettside?" alone may not be)
@@ -346,9 +362,20 @@ class FactLayer:
         fits = [self._vocabulary.match(word) for word in folded]
         return fits, frozenset().union(*fits)
 
+    def _names_the_council(self, text: str) -> bool:
+        """Whether `text` names the regional council ("… the Kongsberg region council …")."""
+        council = self.data.council
+        if council is None:
+            return False
+        fits, present = self._fit(message_words(text))
+        return bool(self._found(council.terms, fits, present, set()))
+
     def _answer(
-        self, text: str, language: str, named: list[str], topic: Topic | None = None
+        self, text: str, language: str, named: list[str], topic: Topic | None = None,
+        council_named: bool = False,
     ) -> FactAnswer | None:
+        """The precise answer to one sentence or message; `council_named`: an earlier sentence
+        named the council, which the question may then refer to ("What is its budget?")."""
         folded = message_words(text)
         if not folded or len(folded) > 40:
             return None
@@ -362,7 +389,8 @@ class FactLayer:
         covered |= places
         bodies = self._found(self.data.other_bodies, fits, present, covered)
         council = self.data.council
-        council_named = bool(council and self._found(council.terms, fits, present, covered))
+        council_named = bool(council and self._found(council.terms, fits, present, covered)
+                             ) or council_named
         own = {i: key for i, word in enumerate(folded)
                if i not in places and (key := self._name_of(word, named))
                and not _names_the_region(folded, i)}
@@ -909,6 +937,20 @@ def question_parts(text: str) -> list[str]:
     parts = [part.strip(" ,;") for part in _PART_BREAK.split(text)]
     parts = [part for part in parts if part]
     return parts[:MAX_PARTS] if len(parts) > 1 else [text]
+
+
+def _refers_back(sentence: str) -> bool:
+    """Whether a sentence refers to something named before it ("What is its budget?")."""
+    return any(word in REFERRING_WORDS for word in words(fold(sentence)))
+
+
+def points_back(sentence: str) -> bool:
+    """Whether a short question only points back to the sentence before it ("Kan du hjelpe
+    meg med det?", "Har du det?", "Could you list them?")."""
+    folded = words(fold(sentence))
+    return (len(folded) <= MAX_POINTING_WORDS
+            and any(word in POINTING_WORDS for word in folded)
+            and not any(word in QUESTION_WORDS for word in folded))
 
 
 def asks_something(sentence: str) -> bool:

@@ -381,3 +381,10 @@ def test_a_question_in_parts_about_another_regional_council_is_not_answered(
 ) -> None:
     result = engine.ask("Kven er med i Vest-Telemarkrådet, og når vart det skipa?")
     assert result.outcome is not Outcome.ANSWERED and result.also == ()
+
+
+def test_a_part_may_begin_with_a_preposition_before_its_question_word() -> None:
+    assert question_parts("Could you explain who the members of the council are and for how "
+                          "long the leader is elected?") == [
+        "Could you explain who the members of the council are",
+        "for how long the leader is elected?"]

@@ -319,3 +319,45 @@ def test_a_question_without_a_question_mark_in_a_long_message_is_answered(
                "HVA ER TELEFONNUMMERET TIL ROLLAG KOMMUNE. JEG HAR IKKE TELEFONKATALOGEN "
                "LENGER. HILSEN GUNNAR")
     assert first_line(engine, message).startswith("Rollag kommune har telefon 32 74 75 00")
+
+
+def test_a_short_question_that_points_back_asks_the_sentence_before_it(engine: Engine) -> None:
+    message = ("Hei, jeg er vikar på sentralbordet denne uka. En innringer vil snakke med "
+               "kommunen i Rollag og spør etter nummeret dit. Har du det? Takk, Sandra")
+    assert first_line(engine, message).startswith("Rollag kommune har telefon 32 74 75 00")
+
+
+def test_the_council_named_before_is_what_its_refers_to(engine: Engine) -> None:
+    """"its budget" after a sentence naming the council is the council's budget; without a
+    word that refers back, a municipality named before is not the council."""
+    message = ("I'm writing about regional cooperation. I've read that the Kongsberg region "
+               "council was founded in 2005. Could you tell me what its annual budget is and "
+               "how many people work in its secretariat? Best regards, Tom")
+    result = engine.ask(message)
+    assert result.fact is not None and result.fact.text.split("\n") == [
+        "I do not have figures for the budget of the Kongsbergregionen regional council. "
+        "Please see www.kongsbergregionen.no.",
+        "I do not know who works for the Kongsbergregionen regional council. "
+        "Please see www.kongsbergregionen.no."]
+    leader = engine.ask("Jeg skal invitere lederen av regionrådet til et møte i Hjartdal. Vet "
+                        "du hvem som er leder og nestleder nå, og hvem som er daglig leder i "
+                        "sekretariatet?")
+    assert leader.entry is not None and leader.entry.id == "council.leadership"
+
+
+def test_what_someone_earns_is_never_known(engine: Engine) -> None:
+    assert first_line(engine, "hvor mye tjener egentlig ordføreren i Kongsberg?") == (
+        "Hva noen tjener i Kongsberg kommune, har jeg ikke tall for. "
+        "Se www.kongsberg.kommune.no.")
+    assert first_line(engine, "what does the mayor of Tinn earn").startswith(
+        "I do not have salary figures for Tinn")
+
+
+@pytest.mark.parametrize(("question", "village"), [
+    ("hvor mang innbyggre har Notoden?", "Innbyggertallet i Notodden kommune er"),
+    ("admin senter Flesbreg", "Administrasjonssenteret i Flesberg kommune er Lampeland."),
+])
+def test_misspelt_attribute_words_and_names_still_ask_for_the_fact(
+    engine: Engine, question: str, village: str
+) -> None:
+    assert first_line(engine, question).startswith(village)
