@@ -56,6 +56,9 @@ POINTING_WORDS = frozenset({"det", "dette", "den", "denne", "dem", "dei", "them"
 REFERRING_WORDS = frozenset({"its", "it", "their", "they", "them", "dens", "dets", "deres",
                              "dykkar", "sin", "sitt", "sine"})
 """Words by which a sentence refers to the council named in an earlier one ("its budget")."""
+REFERRING_TO_THINGS = frozenset({"dem", "dei", "them", "disse", "desse", "these", "those"})
+"""Words by which a question refers to the things named in the sentence before it ("Hvilken
+av dem bruker Kongsberg?", "Could you list them?")."""
 QUESTION_WORDS = frozenset(words(fold(
     "hva hvem hvor hvilken hvilket hvilke hvordan når kva kven kor kva kvar korleis kåleis ka "
     "kæm kem kordan what which who where how when"
@@ -300,17 +303,9 @@ class FactLayer:
             if sentence.split() and _is_question_word(sentence.split()[0])
         ]
         if len(asking) == 1:
-            # The municipality the question sentence names, else the last one named before it.
-            council = _refers_back(asking[0]) and self._names_the_council(text)
-            found = self._answer(asking[0], language, named[-1:], council_named=council)
+            found = self._answer_sentence(asking[0], sentences, text, language, named)
             if found is not None:
                 return found
-            before = sentences.index(asking[0]) - 1
-            if before >= 0 and points_back(asking[0]):
-                # "… spør etter nummeret til Rollag. Har du det?"
-                found = self._answer(sentences[before], language, named[-1:])
-                if found is not None:
-                    return found
         if len(asking) > 1:  # "Hvor mange bor i Kongsberg? Og hvilket fylke er vi i nå?"
             answers = [self._answer(sentence, language, named[-1:]) for sentence in asking]
             if all(answers):  # each a fact question ("Har de en nettside?" alone may not be)
@@ -370,19 +365,48 @@ class FactLayer:
         fits, present = self._fit(message_words(text))
         return bool(self._found(council.terms, fits, present, set()))
 
+    def _answer_sentence(
+        self, sentence: str, sentences: list[str], text: str, language: str, named: list[str]
+    ) -> FactAnswer | None:
+        """The answer to the one sentence of a long message `text` that asks: about the
+        municipality it names, else the last one named before it; "its" the council named
+        before ("What is its budget?"); "them" what the sentence before named ("… bokmål og
+        nynorsk. Hvilken av dem bruker Kongsberg?"); a question that only points back ("Har du
+        det?") asks the sentence before it."""
+        position = sentences.index(sentence)
+        before = sentences[position - 1] if position > 0 else None
+        carried: list[Attribute] = []
+        everyone = False
+        if before is not None and _refers_back(sentence, REFERRING_TO_THINGS):
+            carried, everyone = self._asked_in(before)
+        council = _refers_back(sentence) and self._names_the_council(text)
+        found = self._answer(sentence, language, named[-1:], council_named=council,
+                             carried=carried, everyone=everyone)
+        if found is None and before is not None and points_back(sentence):
+            found = self._answer(before, language, named[-1:])
+        return found
+
+    def _asked_in(self, text: str) -> tuple[list[Attribute], bool]:
+        """The attributes `text` names, and whether it asks about every member."""
+        fits, present = self._fit(message_words(text))
+        everyone = bool(self._found(self.data.all_words, fits, present, set()))
+        return self._asked(fits, present, set()), everyone
+
     def _answer(
         self, text: str, language: str, named: list[str], topic: Topic | None = None,
-        council_named: bool = False,
+        council_named: bool = False, carried: Sequence[Attribute] = (), everyone: bool = False,
     ) -> FactAnswer | None:
         """The precise answer to one sentence or message; `council_named`: an earlier sentence
-        named the council, which the question may then refer to ("What is its budget?")."""
+        named the council, which the question may then refer to ("What is its budget?");
+        `carried`: the attributes an earlier sentence named, which the question refers to
+        ("Hvilken av dem bruker Kongsberg?"), about every member if `everyone`."""
         folded = message_words(text)
         if not folded or len(folded) > 40:
             return None
         fits, present = self._fit(folded)
         covered: set[int] = set()
         asked = self._asked(fits, present, covered)
-        everyone = bool(self._found(self.data.all_words, fits, present, covered))
+        everyone = bool(self._found(self.data.all_words, fits, present, covered)) or everyone
         places: set[int] = set()
         elsewhere = self._places_elsewhere(folded, self._members_kept(folded, fits, named),
                                            present, places)
@@ -400,6 +424,7 @@ class FactLayer:
             return None
         if not asked and topic and (own_names or everyone):
             asked = [a for a in self.data.attributes if a.id in topic.attributes]
+        asked = [*asked, *(a for a in carried if a not in asked)]
         if not asked:
             return None
         if topic and not own_names and not everyone and not elsewhere and not named:
@@ -939,9 +964,10 @@ def question_parts(text: str) -> list[str]:
     return parts[:MAX_PARTS] if len(parts) > 1 else [text]
 
 
-def _refers_back(sentence: str) -> bool:
+def _refers_back(sentence: str, referring: frozenset[str] | None = None) -> bool:
     """Whether a sentence refers to something named before it ("What is its budget?")."""
-    return any(word in REFERRING_WORDS for word in words(fold(sentence)))
+    referring = REFERRING_WORDS if referring is None else referring
+    return any(word in referring for word in words(fold(sentence)))
 
 
 def points_back(sentence: str) -> bool:

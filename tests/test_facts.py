@@ -361,3 +361,17 @@ def test_misspelt_attribute_words_and_names_still_ask_for_the_fact(
     engine: Engine, question: str, village: str
 ) -> None:
     assert first_line(engine, question).startswith(village)
+
+
+def test_them_in_a_question_refers_to_what_the_sentence_before_named(engine: Engine) -> None:
+    message = ("Vi har bodd i Kongsberg i tre måneder. Læreren snakker om bokmål og nynorsk. "
+               "Hvilken av dem bruker Kongsberg kommune, og hva heter administrasjonssenteret?")
+    result = engine.ask(message)
+    assert result.fact is not None
+    assert "Målformen i Kongsberg kommune er bokmål." in result.fact.text
+    assert "Administrasjonssenteret i Kongsberg kommune er Kongsberg." in result.fact.text
+    listed = engine.ask("Our class is twinned with a school in Tinn. The pupils want to know "
+                        "the seven member municipalities and their administrative centres. "
+                        "Could you list them?")
+    assert listed.fact is not None
+    assert all(village in listed.fact.text for village in ("Lampeland", "Rjukan", "Sauland"))
