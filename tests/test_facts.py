@@ -248,6 +248,17 @@ def test_a_place_outside_the_region_with_two_letters_swapped_is_still_that_place
     assert engine.ask("hvem er ordfører i Skein").outcome is not Outcome.ANSWERED
 
 
+@pytest.mark.parametrize("place", ["Kongsvinger", "Halden", "Voss", "Røros"])
+def test_the_mayor_of_a_town_elsewhere_is_not_the_councils_organisation(
+    engine: Engine, place: str
+) -> None:
+    """The council's members are mayors: "ordfører" alone must not answer with them."""
+    result = engine.ask(f"Hvem er ordfører i {place}?")
+    assert result.outcome is not Outcome.ANSWERED
+    assert first_line(engine, f"Hvem er ordfører i {place}?").endswith(
+        f"Om {place} vet jeg ikke noe.")
+
+
 def test_two_fact_questions_in_two_sentences_get_both_facts(engine: Engine) -> None:
     text = result_plain(engine.ask("Hva er adm senter i Tinn? Og hvor mange bor i Rollag?"),
                         engine.knowledge)
