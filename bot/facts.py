@@ -104,6 +104,16 @@ OTHER_BODY = {
     "en": "I only have contact details for the seven municipalities and the regional council, "
           "not for {place}. Please see {place}'s own website.",
 }
+OTHER_BODY_IN = {
+    "nb": "Jeg har bare kontaktinformasjon til de sju kommunene og regionrådet, ikke til "
+          "{place}. Se {name} sine nettsider, {website}.",
+    "nn": "Eg har berre kontaktinformasjon til dei sju kommunane og regionrådet, ikkje til "
+          "{place}. Sjå nettsidene til {name}, {website}.",
+    "en": "I only have contact details for the seven municipalities and the regional council, "
+          "not for {place}. Please see the website of {name}, {website}.",
+}
+"""A body asked about in a member municipality ("nummeret til legekontoret på Rødberg"):
+the municipality's website is where to look."""
 NOT_A_MEMBER = {
     "nb": "Jeg har bare fakta om de sju medlemskommunene i Kongsbergregionen: Kongsberg, "
           "Notodden, Rollag, Nore og Uvdal, Flesberg, Hjartdal og Tinn. Om {place} vet jeg "
@@ -430,8 +440,7 @@ class FactLayer:
         if topic and not own_names and not everyone and not elsewhere and not named:
             named = list(topic.municipalities)
         if bodies:
-            body = bodies[0].text.upper() if len(bodies[0].text) <= 4 else bodies[0].text.title()
-            return FactAnswer(pick(OTHER_BODY, language).format(place=body), None, (), False)
+            return self._other_body(bodies[0], own, language)
         if elsewhere and not own_names:
             place = elsewhere[0].text.title()
             return FactAnswer(pick(NOT_A_MEMBER, language).format(place=place), None, (), False)
@@ -447,6 +456,19 @@ class FactLayer:
         if not municipalities:
             return None
         return self._single(asked, municipalities, language)
+
+    def _other_body(self, body: Term, own: dict[int, str], language: str) -> FactAnswer:
+        """A public body whose contacts the bot does not have (NAV, the doctor's office):
+        said so, with the website of the member municipality named, if one is."""
+        place = body.text.upper() if len(body.text) <= 4 else body.text.title()
+        keys = list(dict.fromkeys(own.values()))
+        if len(keys) == 1 and keys[0] in self.data.municipalities:
+            municipality = self.data.municipalities[keys[0]]
+            text = pick(OTHER_BODY_IN, language).format(
+                place=place, name=pick(municipality.name, language), website=municipality.website)
+        else:
+            text = pick(OTHER_BODY, language).format(place=place)
+        return FactAnswer(text, None, (), False)
 
     def _asked(self, fits: list, present: frozenset, covered: set[int]) -> list[Attribute]:
         """The attributes a message asks for, in the file's order: named, or asked for by a

@@ -386,3 +386,19 @@ def test_them_in_a_question_refers_to_what_the_sentence_before_named(engine: Eng
                         "Could you list them?")
     assert listed.fact is not None
     assert all(village in listed.fact.text for village in ("Lampeland", "Rjukan", "Sauland"))
+
+
+def test_a_body_asked_about_in_a_member_municipality_points_to_its_website(
+    engine: Engine,
+) -> None:
+    assert first_line(engine, "har du nummeret til legekontoret på rødberg?") == (
+        "Jeg har bare kontaktinformasjon til de sju kommunene og regionrådet, ikke til "
+        "Legekontoret. Se Nore og Uvdal kommune sine nettsider, www.noreoguvdal.kommune.no.")
+    assert first_line(engine, "tlf nav").endswith("Se NAV sine egne nettsider.")
+
+
+def test_what_a_building_application_costs_is_a_fee_never_known(engine: Engine) -> None:
+    assert first_line(engine, "Eg lurer på kor mykje det kostar å sende byggjesøknad til "
+                              "Notodden kommune.") == (
+        "Avgifter, gebyr og eigedomsskatt i Notodden kommune har eg ikkje tal for. "
+        "Sjå www.notodden.kommune.no.")
