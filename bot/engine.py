@@ -52,6 +52,10 @@ LOCAL_ANSWER_EXTRA = 5.0
 MAX_SENTENCES = 12
 MIN_WINDOW_WORDS = 10
 PART_REACH = 15.0
+PART_CERTAIN = 95.0
+"""A part of a question that scores this on its own is answered even when the whole message
+did not bring its entry within PART_REACH ("Kan du kort forklare hva Regionrådet er, og hvem
+som er medlemmer av selve rådet?" after a paragraph about oneself)."""
 """How far below the suggestion threshold an entry may score on the whole message and still
 answer one part of it."""
 _SIGN_OFF = re.compile(
@@ -443,25 +447,32 @@ class Engine:
         word ("Kor lenge har regionrådet eksistert, og kor mange kommunar er med?"), the entry
         answering each part, in order; [] unless every part is answered on its own, the parts
         by different entries, each of them among the whole message's candidates (a part read
-        alone must not bring in what the message is not about)."""
+        alone must not bring in what the message is not about) unless the part alone is
+        certain of it. A part torn between its best entry and another part's answer is
+        answered with its best ("… when the council was established and what its purpose
+        is?": the first part alone is torn between the founding and the purpose)."""
         parts = [part for sentence in asking for part in question_parts(sentence)]
         parts = parts[:MAX_PARTS]
-        if len(parts) < 2:
-            return []
+        if len(parts) < 2 or any(state.facts.other_places_in(part) for part in parts):
+            return []  # "Kven er med i Vest-Telemarkrådet, og …"
         within_reach = {
             candidate.entry.id for candidate in whole.candidates
             if candidate.score >= self.matching.suggest_threshold - PART_REACH
         }
+        rankings = [self._rank_text(state, part, language).candidates for part in parts]
+        answered = {candidates[0].entry.id for candidates in rankings
+                    if candidates and self._decide(candidates)[0] is Outcome.ANSWERED}
         found: list[Candidate] = []
-        for part in parts:
-            if state.facts.other_places_in(part):  # "Kven er med i Vest-Telemarkrådet, og …"
+        for candidates in rankings:
+            if candidates and self._decide(candidates)[0] is not Outcome.ANSWERED:
+                best = candidates[0].entry.id
+                candidates = [c for c in candidates
+                              if c.entry.id == best or c.entry.id not in answered]
+            if not candidates or self._decide(candidates)[0] is not Outcome.ANSWERED:
                 return []
-            ranking = self._rank_text(state, part, language)
-            outcome, _ = self._decide(ranking.candidates)
-            if outcome is not Outcome.ANSWERED:
-                return []
-            best = ranking.candidates[0]
-            if best.entry.kind == "smalltalk" or best.entry.id not in within_reach:
+            best = candidates[0]
+            certain = best.score >= PART_CERTAIN
+            if best.entry.kind == "smalltalk" or not (certain or best.entry.id in within_reach):
                 return []
             if all(best.entry.id != candidate.entry.id for candidate in found):
                 found.append(best)

@@ -388,3 +388,25 @@ def test_a_part_may_begin_with_a_preposition_before_its_question_word() -> None:
                           "long the leader is elected?") == [
         "Could you explain who the members of the council are",
         "for how long the leader is elected?"]
+
+
+def test_a_part_torn_between_its_best_and_another_parts_answer_is_answered(
+    engine: Engine,
+) -> None:
+    result = engine.ask("Good afternoon. I'm writing a piece on Norwegian regional cooperation. "
+                        "Could you tell me when the Kongsberg Regional Council was formally "
+                        "established and what its stated purpose is? Kind regards, Mark")
+    assert result.entry is not None
+    assert [result.entry.id, *(part.entry.id for part in result.also)] == [
+        "council.founded", "council.purpose"]
+
+
+def test_a_part_certain_on_its_own_is_answered_after_a_long_introduction(
+    engine: Engine,
+) -> None:
+    result = engine.ask("Hei! Jeg er ny i jobben som rådgiver i en kommune utenfor regionen og "
+                        "vil lære mer om dere. Kan du kort forklare hva Regionrådet for "
+                        "Kongsbergregionen er, og hvem som er medlemmer av selve rådet? "
+                        "Beste hilsen Hege")
+    assert result.entry is not None and result.entry.id == "council.about"
+    assert [part.entry.id for part in result.also] == ["council.organisation"]
