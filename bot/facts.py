@@ -450,6 +450,8 @@ class FactLayer:
         if everyone and not own_names:
             listed = [a for a in asked if not a.value_is_name]  # "which municipality" lists none
             return self._list(listed, language) if listed else None
+        if council_named and not own_names:
+            return None  # "Hvem er daglig leder i regionrådet, og har du direktenummeret?"
         keys = list(dict.fromkeys(own.values())) or named
         municipalities = [self.data.municipalities[key] for key in keys
                           if key in self.data.municipalities]
@@ -557,10 +559,10 @@ class FactLayer:
         """The municipality whose name (or admin centre's) `word` is: as written; one letter
         off (two for long names) for a municipality the engine found named; or a name with a
         letter left out or two swapped ("Tin", "Rolag", "Konsgberg"), never one with a letter
-        added ("nokre" is no Nore, "Norge" neither)."""
+        added ("nokre" is no Nore, "Norge" neither), nor a stop or filler word ("inn")."""
         if word in self._names:
             return self._names[word]
-        if len(word) < 3:
+        if len(word) < 3 or word in self._ignorable:  # "handle inn" is no Tinn
             return None
         key = (word, tuple(named))
         if key not in self._names_found:

@@ -402,3 +402,21 @@ def test_what_a_building_application_costs_is_a_fee_never_known(engine: Engine) 
                               "Notodden kommune.") == (
         "Avgifter, gebyr og eigedomsskatt i Notodden kommune har eg ikkje tal for. "
         "Sjå www.notodden.kommune.no.")
+
+
+def test_a_stop_word_is_no_misspelt_member_and_some_of_us_are_not_all_seven(
+    engine: Engine,
+) -> None:
+    """"handle inn" is no Tinn; "Noen av oss" is not "noen av kommunene"."""
+    message = ("Hei, vi er en turgjeng som skal på hyttetur i Rollag i vinterferien. Noen av oss "
+               "lurte på hva som er det største tettstedet i kommunen, så vi vet hvor vi bør "
+               "handle inn. Kan du si det?")
+    assert first_line(engine, message) == "Det største tettstedet i Rollag kommune er Veggli."
+
+
+def test_a_question_about_the_council_is_not_asked_of_a_municipality_named_before(
+    engine: Engine,
+) -> None:
+    result = engine.ask("Hei, jeg driver en bedrift i Kongsberg. Hvem er daglig leder i "
+                        "regionrådet i dag, og har du direktenummeret hennes eller hans?")
+    assert result.fact is None or "Kongsberg kommune" not in result.fact.text
