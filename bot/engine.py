@@ -453,8 +453,8 @@ class Engine:
         is?": the first part alone is torn between the founding and the purpose)."""
         parts = [part for sentence in asking for part in question_parts(sentence)]
         parts = parts[:MAX_PARTS]
-        if len(parts) < 2 or any(state.facts.other_places_in(part) for part in parts):
-            return []  # "Kven er med i Vest-Telemarkrådet, og …"
+        if len(parts) < 2:
+            return []
         within_reach = {
             candidate.entry.id for candidate in whole.candidates
             if candidate.score >= self.matching.suggest_threshold - PART_REACH
@@ -463,7 +463,7 @@ class Engine:
         answered = {candidates[0].entry.id for candidates in rankings
                     if candidates and self._decide(candidates)[0] is Outcome.ANSWERED}
         found: list[Candidate] = []
-        for candidates in rankings:
+        for part, candidates in zip(parts, rankings, strict=True):
             if candidates and self._decide(candidates)[0] is not Outcome.ANSWERED:
                 best = candidates[0].entry.id
                 candidates = [c for c in candidates
@@ -474,6 +474,9 @@ class Engine:
             certain = best.score >= PART_CERTAIN
             if best.entry.kind == "smalltalk" or not (certain or best.entry.id in within_reach):
                 return []
+            elsewhere = state.facts.other_places_in(part)
+            if elsewhere and not _is_about(best.entry, elsewhere):
+                return []  # "Kven er med i Vest-Telemarkrådet, og …"; Sigdal's decision is ours
             if all(best.entry.id != candidate.entry.id for candidate in found):
                 found.append(best)
         return found if len(found) > 1 else []

@@ -70,7 +70,7 @@ _PART_BREAK = re.compile(
     r"(?:\s*,\s*|\s+)(?:og|and|samt|&)\s+(?=(?:(?:for|in|i|på|til|to|from|fra|frå)\s+)?(?:"
     + "|".join(sorted(
         QUESTION_WORDS | {"når", "kæm", "kåleis", "is", "are", "was", "were", "does", "do", "did",
-                          "can", "could", "om", "whether"}
+                          "can", "could", "om", "whether", "stemmer"}
     )) + r")\b)",
     re.IGNORECASE,
 )
@@ -311,6 +311,8 @@ class FactLayer:
             # "… HVA ER TELEFONNUMMERET TIL ROLLAG KOMMUNE. JEG HAR IKKE …": no question mark
             sentence for sentence in sentences
             if sentence.split() and _is_question_word(sentence.split()[0])
+        ] or [  # "… we would like to know the name of the mayor of Kongsberg. Yours …"
+            sentence for sentence in sentences if _WANTS_TO_KNOW.search(sentence)
         ]
         if len(asking) == 1:
             found = self._answer_sentence(asking[0], sentences, text, language, named)
@@ -986,6 +988,14 @@ def question_parts(text: str) -> list[str]:
     parts = [part.strip(" ,;") for part in _PART_BREAK.split(text)]
     parts = [part for part in parts if part]
     return parts[:MAX_PARTS] if len(parts) > 1 else [text]
+
+
+_WANTS_TO_KNOW = re.compile(
+    r"\b(?:lurer|lurte|lurar) på\b|\b(?:vil|ville|ønsker|ønskjer|trenger|treng) (?:gjerne )?"
+    r"(?:å )?vite\b|\b(?:would like|want|need|wanted) to know\b|\bwonder(?:ing)?\b",
+    re.IGNORECASE,
+)
+"""A sentence that asks without a question mark or a question word first."""
 
 
 def _refers_back(sentence: str, referring: frozenset[str] | None = None) -> bool:

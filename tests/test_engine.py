@@ -410,3 +410,13 @@ def test_a_part_certain_on_its_own_is_answered_after_a_long_introduction(
                         "Beste hilsen Hege")
     assert result.entry is not None and result.entry.id == "council.about"
     assert [part.entry.id for part in result.also] == ["council.organisation"]
+
+
+def test_a_part_about_sigdal_is_answered_with_what_the_council_says_about_sigdal(
+    engine: Engine,
+) -> None:
+    result = engine.ask("Jeg trenger en rask oversikt: hvilke kommuner er i dag medlemmer i "
+                        "Kongsbergregionen, og stemmer det at Sigdal har vedtatt å bli med?")
+    assert result.entry is not None
+    assert [result.entry.id, *(part.entry.id for part in result.also)] == [
+        "council.members", "council.sigdal"]

@@ -420,3 +420,18 @@ def test_a_question_about_the_council_is_not_asked_of_a_municipality_named_befor
     result = engine.ask("Hei, jeg driver en bedrift i Kongsberg. Hvem er daglig leder i "
                         "regionrådet i dag, og har du direktenummeret hennes eller hans?")
     assert result.fact is None or "Kongsberg kommune" not in result.fact.text
+
+
+@pytest.mark.parametrize(("question", "line"), [
+    ("telefnonummer til sigdal kommune", "Om Sigdal vet jeg ikke noe."),
+    ("Skal sette over til Sigdal kommune, har du nr?", "Om Sigdal vet jeg ikke noe."),
+    ("Fakturaadresse Flesberg kommune",
+     "Fakturaadressen til Flesberg kommune har jeg ikke. Se www.flesberg.kommune.no."),
+    ("Dear Sir or Madam, I represent a company considering an office in the region. Before we "
+     "contact anyone directly, we would like to know the name of the mayor of Kongsberg. "
+     "Yours sincerely, Pieter",
+     "I do not know who the mayor or chief executive of Kongsberg municipality is. Please see "
+     "www.kongsberg.kommune.no."),
+])
+def test_facts_asked_in_the_words_of_round_18(engine: Engine, question: str, line: str) -> None:
+    assert first_line(engine, question).endswith(line)
