@@ -311,9 +311,15 @@ class FactLayer:
             # "… HVA ER TELEFONNUMMERET TIL ROLLAG KOMMUNE. JEG HAR IKKE …": no question mark
             sentence for sentence in sentences
             if sentence.split() and _is_question_word(sentence.split()[0])
-        ] or [  # "… we would like to know the name of the mayor of Kongsberg. Yours …"
-            sentence for sentence in sentences if _WANTS_TO_KNOW.search(sentence)
         ]
+        wanting = [sentence for sentence in sentences
+                   if sentence not in asking and _WANTS_TO_KNOW.search(sentence)]
+        if wanting:  # "… would like to know whether … bokmål or nynorsk. Could you also …?"
+            both = [sentence for sentence in sentences if sentence in asking + wanting]
+            answers = [self._answer_sentence(sentence, sentences, text, language, named)
+                       for sentence in both]
+            if all(answers):
+                return _together(list({a.text: a for a in answers if a is not None}.values()))
         if len(asking) == 1:
             found = self._answer_sentence(asking[0], sentences, text, language, named)
             if found is not None:
@@ -394,13 +400,24 @@ class FactLayer:
         council = _refers_back(sentence) and self._names_the_council(text)
         found = self._answer(sentence, language, named[-1:], council_named=council,
                              carried=carried, everyone=everyone)
-        if found is None and before is not None and points_back(sentence):
-            found = self._answer(before, language, named[-1:])
+        if found is None and (asked := _without_purpose(sentence)) != sentence:
+            # "Kunne du gitt meg nettsidene til alle kommunene, så jeg kan legge dem i …?"
+            found = self._answer(asked, language, named[-1:], council_named=council,
+                                 carried=carried, everyone=everyone)
+        if found is None and before is not None and (
+                points_back(sentence) or _asks_who_or_what_it_is(sentence)):
+            found = self._answer(_without_purpose(before), language, named[-1:])
         return found
 
     def _asked_in(self, text: str) -> tuple[list[Attribute], bool]:
-        """The attributes `text` names, and whether it asks about every member."""
-        fits, present = self._fit(message_words(text))
+        """The attributes `text` names, and whether it asks about every member; none when it
+        names a place outside the region ("… the member municipalities of the Hallingdal
+        regional council. Could you list those?")."""
+        folded = message_words(text)
+        fits, present = self._fit(folded)
+        if any(fold(place.text) not in COUNTRY_NAMES
+               for place in self._places_elsewhere(folded, fits, present, set())):
+            return [], False
         everyone = bool(self._found(self.data.all_words, fits, present, set()))
         return self._asked(fits, present, set()), everyone
 
@@ -446,9 +463,12 @@ class FactLayer:
         if elsewhere and not own_names:
             place = elsewhere[0].text.title()
             return FactAnswer(pick(NOT_A_MEMBER, language).format(place=place), None, (), False)
-        if council and council_named and not own_names and all(
+        if council and council_named and not own_names and any(
                 a.id in council.attributes for a in asked):  # "kontingent til regionrådet"
-            return council_unknown(council, asked, language)
+            # "Sjefen min spør hvem som er daglig leder i Kongsbergregionen": the council's
+            # staff, not a municipality's chief
+            return council_unknown(
+                council, [a for a in asked if a.id in council.attributes], language)
         if everyone and not own_names:
             listed = [a for a in asked if not a.value_is_name]  # "which municipality" lists none
             return self._list(listed, language) if listed else None
@@ -988,6 +1008,35 @@ def question_parts(text: str) -> list[str]:
     parts = [part.strip(" ,;") for part in _PART_BREAK.split(text)]
     parts = [part for part in parts if part]
     return parts[:MAX_PARTS] if len(parts) > 1 else [text]
+
+
+COUNTRY_NAMES = frozenset({"norge", "noreg", "norway"})
+"""Places outside the region that are background, not what a sentence is about ("Since
+Norway has two written standards, …")."""
+_PURPOSE = re.compile(
+    r"(?:,?\s+(?:så|slik at|sånn at|for at|so that|so)\s+(?:jeg|eg|vi|me|i|we)|"
+    r",\s+(?:since|because|fordi|siden|sidan|ettersom))\b.*$",
+    re.IGNORECASE,
+)
+"""A closing clause that says what the answer is for or why it is asked ("…, så jeg kan
+skrive dem ut", "…, since their children will start school")."""
+_WHO_OR_WHAT_IT_IS = re.compile(
+    r"^\W*(?:(?:vet|veit|kan|kjenner|do) (?:du|dere|dykk|you know) )?"
+    r"(?:hvem|kven|kæm|hva|kva|ka|who|what) (?:(?:er|e|is) (?:det|den|dette|it|that)|"
+    r"(?:det|den|dette|it|that) (?:er|e|is))\W*$",
+    re.IGNORECASE,
+)
+"""A short question that asks who or what "it" is: the sentence before says what "it" is."""
+
+
+def _without_purpose(sentence: str) -> str:
+    """`sentence` without a closing clause that says what the answer is for."""
+    return _PURPOSE.sub("", sentence).strip() or sentence
+
+
+def _asks_who_or_what_it_is(sentence: str) -> bool:
+    """"Vet du hvem det er?", "What is it?"."""
+    return bool(_WHO_OR_WHAT_IT_IS.match(sentence.strip()))
 
 
 _WANTS_TO_KNOW = re.compile(

@@ -435,3 +435,30 @@ def test_a_question_about_the_council_is_not_asked_of_a_municipality_named_befor
 ])
 def test_facts_asked_in_the_words_of_round_18(engine: Engine, question: str, line: str) -> None:
     assert first_line(engine, question).endswith(line)
+
+
+def test_a_sentence_wanting_to_know_and_a_question_are_both_answered(engine: Engine) -> None:
+    result = engine.ask("Dear Sir or Madam, I am writing on behalf of a Canadian family that has "
+                        "just moved to Kongsberg. They would like to know whether the "
+                        "municipality uses bokmål or nynorsk, since their children will start "
+                        "school in Norwegian. Could you also confirm the municipality's website? "
+                        "Yours faithfully, Emily, relocation consultant")
+    assert result.fact is not None
+    assert "bokmål" in result.fact.text.lower() and "www.kongsberg.kommune.no" in result.fact.text
+
+
+def test_a_closing_purpose_clause_and_a_who_is_it_question(engine: Engine) -> None:
+    listed = engine.ask("Kunne du gitt meg nettsidene til alle kommunene i Kongsbergregionen, "
+                        "så jeg kan legge dem i en intern oversikt?")
+    assert listed.fact is not None and "www.tinn.kommune.no" in listed.fact.text
+    staff = engine.ask("Hei! Jeg er nyansatt i kommunen og skal forberede et besøk fra "
+                       "regionrådet. Sjefen min spør hvem som er daglig leder i Kongsbergregionen "
+                       "nå, slik at vi kan sende invitasjonen til riktig person. Vet du hvem det "
+                       "er? Mvh Linn")
+    assert staff.fact is not None and "www.kongsbergregionen.no" in staff.fact.text
+
+
+def test_them_after_places_outside_the_region_is_not_the_members(engine: Engine) -> None:
+    result = engine.ask("I need the member municipalities of the Hallingdal regional council "
+                        "and the Vest-Telemark council. Could you list those for me?")
+    assert result.outcome is not Outcome.ANSWERED
