@@ -182,7 +182,28 @@ def test_each_kind_is_recognised(engine: Engine, message: str, expected: str) ->
      ("a man tried to get my son into his car", "child"),
      ("det har skjedd noe, hva er nødnummeret", "unclear"),
      ("hunden glefset og jeg lurer på stivkrampe", "nonurgent"),
-     ("nød!!", "help")],
+     ("nød!!", "help"),
+     # Learnt from set h: poisonings told by product, medicine, amount or container.
+     ("kompisen tok en hel stripe zopiclone og svarer ikke", "poisoning"),
+     ("my brother swallowed a bunch of codeine and won't wake up", "poisoning"),
+     ("hun blandet tabletter og vodka og puster rart", "poisoning"),
+     ("he drank from the wrong bottle in the garage, it was turpentine", "poisoning"),
+     ("jeg trodde det var saft, men det var ugressmiddel, og ungen drakk det", "poisoning"),
+     ("pappa har tatt insulinen to ganger ved en feil", "poisoning"),
+     ("han har drukket seg sanseløs og vi får ikke kontakt", "poisoning"),
+     ("toåringen har smakt på parfymen min", "poisoning"),
+     ("the tablet box is empty and she took them all", "poisoning"),
+     ("han har spist hasjkake og er helt borte", "poisoning"),
+     # Crises told by goodbyes, arrangements and questions, with no word of suicide.
+     ("dette er min siste melding til dere", "crisis"),
+     ("sa farvel til mamma på snap og skrudde av telefonen", "crisis"),
+     ("hvem tar seg av katten når jeg ikke er her lenger", "crisis"),
+     ("hvor mange sovetabletter må man ta for at det er nok", "crisis"),
+     ("it would be better if I died out here", "crisis"),
+     # Emergencies told by what is seen.
+     ("kajakken kantra og padleren flyter med ansiktet ned", "medical"),
+     ("the kids next door get hit every night, I hear it through the wall", "child"),
+     ("fikk flåttbitt og det er en rød ring rundt", "nonurgent")],
 )
 def test_wordings_without_the_obvious_words_are_recognised(
     engine: Engine, message: str, expected: str
@@ -229,7 +250,23 @@ def test_an_unclear_emergency_beside_another_kind_still_gives_every_number(
      "Jeg har bestemt meg for å flytte til Notodden, takk for alt",
      "Vi trenger ikke billetter etter i dag", "stor smell på konserten i går, folk jublet",
      "Ingen vet at regionrådet finnes", "Har dere tall for drukningsulykker i regionen?",
-     "I'm writing a thesis on ambulance response times"],
+     "I'm writing a thesis on ambulance response times",
+     # Learnt from set h: daily medication, pharmacies and figures of speech.
+     "jeg tar mange tabletter hver dag for blodtrykket",
+     "Tilbyr kommunen hjelp til eldre som bruker mange medisiner?",
+     "Jeg har tatt insulinen min, serverer kantina lunsj?",
+     "Kan jeg drikke vin når jeg bruker blodtrykksmedisin?",
+     "Hvor kjøper jeg maurgift? Maurene har tatt over verandaen",
+     "hjemmesykepleien legger medisinene i dosett en gang i uka",
+     "The new parking rules are poison for the shops",
+     "hadde en overdose av møter i dag, når er neste kommunestyremøte?",
+     "Hvor henger hjertestarteren på Rødberg?",
+     "sa farvel til kollegaene på jobben, når er avskjedsfesten?",
+     "Jeg klarer ikke å leve med bråket fra naboen, hvem klager jeg til?",
+     "jeg er livredd for å kjøre på glatta, går det buss?",
+     "Har kommunen kurs for å slutte med snus?",
+     "My kids love fire engines, can we visit the fire station?",
+     "Det tok 20 minutter å kjøre til apoteket"],
 )
 def test_ordinary_messages_with_risky_words_are_no_emergency(
     engine: Engine, message: str
