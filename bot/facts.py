@@ -54,7 +54,7 @@ POINTING_WORDS = frozenset({"det", "dette", "den", "denne", "dem", "dei", "them"
                             "that", "those", "these"})
 """Words by which a short question points back to the sentence before it."""
 REFERRING_WORDS = frozenset({"its", "it", "their", "they", "them", "dens", "dets", "deres",
-                             "dykkar", "sin", "sitt", "sine"})
+                             "dykkar", "sin", "sitt", "sine", "den"})
 """Words by which a sentence refers to the council named in an earlier one ("its budget")."""
 REFERRING_TO_THINGS = frozenset({"dem", "dei", "them", "disse", "desse", "these", "those"})
 """Words by which a question refers to the things named in the sentence before it ("Hvilken
@@ -330,8 +330,11 @@ class FactLayer:
                 return _together([answer for answer in answers if answer is not None])
         for sentence in sentences:
             for before, question in embedded_questions(sentence):
-                if self._asks_for_something(before):
-                    break  # "kan jeg maile dem, hvilken adresse …": the mail is part of it
+                wanted = {a.id for a in self._asked_in(before)[0]}
+                if wanted and not wanted <= {a.id for a in self._asked_in(question)[0]}:
+                    # "kan jeg maile dem, hvilken adresse …": the mail is part of it; but
+                    # "Eg skal sende eit brev til kommunen, kva er postadressa deira?" asks it
+                    break
                 found = self._answer(question, language, named[-1:])
                 if found is not None:
                     return found
@@ -390,7 +393,7 @@ class FactLayer:
         municipality it names, else the last one named before it; "its" the council named
         before ("What is its budget?"); "them" what the sentence before named ("… bokmål og
         nynorsk. Hvilken av dem bruker Kongsberg?"); a question that only points back ("Har du
-        det?") asks the sentence before it."""
+        det?", "Kan du hjelpe?", "Vet du hvem det er?") asks the sentence before it."""
         position = sentences.index(sentence)
         before = sentences[position - 1] if position > 0 else None
         carried: list[Attribute] = []
@@ -398,16 +401,27 @@ class FactLayer:
         if before is not None and _refers_back(sentence, REFERRING_TO_THINGS):
             carried, everyone = self._asked_in(before)
         council = _refers_back(sentence) and self._names_the_council(text)
-        found = self._answer(sentence, language, named[-1:], council_named=council,
-                             carried=carried, everyone=everyone)
-        if found is None and (asked := _without_purpose(sentence)) != sentence:
-            # "Kunne du gitt meg nettsidene til alle kommunene, så jeg kan legge dem i …?"
-            found = self._answer(asked, language, named[-1:], council_named=council,
-                                 carried=carried, everyone=everyone)
+        found = self._answer_read(sentence, language, named[-1:], council_named=council,
+                                  carried=carried, everyone=everyone)
         if found is None and before is not None and (
                 points_back(sentence) or _asks_who_or_what_it_is(sentence)):
-            found = self._answer(_without_purpose(before), language, named[-1:])
+            found = self._answer_read(before, language, named[-1:])
         return found
+
+    def _answer_read(self, sentence: str, language: str, named: list[str],
+                     **context: Any) -> FactAnswer | None:
+        """One sentence's answer, read the ways people write a question inside a sentence:
+        after what was already found ("Jeg har funnet innbyggertall, men jeg trenger også
+        arealet …"), as written, after a colon ("I read about county changes: which county
+        …?"), or without a closing clause that says what it is for ("…, så jeg kan legge dem
+        i en oversikt", "…, since their children …")."""
+        readings = [_AFTER_BUT.sub("", sentence), sentence, _AFTER_COLON.sub("", sentence),
+                    _without_purpose(sentence)]
+        for reading in dict.fromkeys(readings):
+            found = self._answer(reading, language, named, **context)
+            if found is not None:
+                return found
+        return None
 
     def _asked_in(self, text: str) -> tuple[list[Attribute], bool]:
         """The attributes `text` names, and whether it asks about every member; none when it
@@ -1015,18 +1029,22 @@ COUNTRY_NAMES = frozenset({"norge", "noreg", "norway"})
 Norway has two written standards, …")."""
 _PURPOSE = re.compile(
     r"(?:,?\s+(?:så|slik at|sånn at|for at|so that|so)\s+(?:jeg|eg|vi|me|i|we)|"
-    r",\s+(?:since|because|fordi|siden|sidan|ettersom))\b.*$",
+    r",\s+(?:since|because|fordi|siden|sidan|ettersom)|"
+    r",\s+for\s+(?:han|hun|ho|jeg|eg|vi|me|de|dei|he|she|they|i|we))\b.*$",
     re.IGNORECASE,
 )
 """A closing clause that says what the answer is for or why it is asked ("…, så jeg kan
 skrive dem ut", "…, since their children will start school")."""
 _WHO_OR_WHAT_IT_IS = re.compile(
     r"^\W*(?:(?:vet|veit|kan|kjenner|do) (?:du|dere|dykk|you know) )?"
-    r"(?:hvem|kven|kæm|hva|kva|ka|who|what) (?:(?:er|e|is) (?:det|den|dette|it|that)|"
-    r"(?:det|den|dette|it|that) (?:er|e|is))\W*$",
+    r"(?:(?:hvem|kven|kæm|hva|kva|ka|who|what) (?:(?:er|e|is) (?:det|den|dette|it|that)|"
+    r"(?:det|den|dette|it|that) (?:er|e|is))|(?:hva|kva|ka|what|which) (?:er|e|is) (?:riktig|rett|"
+    r"korrekt|sant|right|correct|true)(?: i dag| nå| no| today| now)?|hva stemmer|kva stemmer)"
+    r"\W*$",
     re.IGNORECASE,
 )
-"""A short question that asks who or what "it" is: the sentence before says what "it" is."""
+"""A short question that asks who or what "it" is, or which is right ("Hva er riktig i dag?"):
+the sentence before says what it is about."""
 
 
 def _without_purpose(sentence: str) -> str:
@@ -1039,6 +1057,16 @@ def _asks_who_or_what_it_is(sentence: str) -> bool:
     return bool(_WHO_OR_WHAT_IT_IS.match(sentence.strip()))
 
 
+_ASKS_FOR_HELP = re.compile(
+    r"^\W*(?:kan|kunne|could|can|would|will) (?:du|dere|dykk|you) (?:\w+ )?"
+    r"(?:hjelpe|hjelpa|help|svare|svara|answer)\b",
+    re.IGNORECASE,
+)
+"""A short question that only asks for help with what the sentence before said."""
+_AFTER_BUT = re.compile(r"^.{12,}?,\s*(?:men|but)\s+(?=\S)", re.IGNORECASE)
+"""What was found or known before ", men …": "Jeg har funnet innbyggertall, men jeg trenger …"."""
+_AFTER_COLON = re.compile(r"^[^:]{12,}:\s*(?=\S)")
+"""Background before a colon: "I read about some county changes in Norway: which county …"."""
 _WANTS_TO_KNOW = re.compile(
     r"\b(?:lurer|lurte|lurar) på\b|\b(?:vil|ville|ønsker|ønskjer|trenger|treng) (?:gjerne )?"
     r"(?:å )?vite\b|\b(?:would like|want|need|wanted) to know\b|\bwonder(?:ing)?\b",
@@ -1055,8 +1083,11 @@ def _refers_back(sentence: str, referring: frozenset[str] | None = None) -> bool
 
 def points_back(sentence: str) -> bool:
     """Whether a short question only points back to the sentence before it ("Kan du hjelpe
-    meg med det?", "Har du det?", "Could you list them?")."""
+    meg med det?", "Har du det?", "Could you list them?"), or only asks for help with it
+    ("Kan du hjelpe oss med datoen?", "Could you help?", "Kan du svare kort?")."""
     folded = words(fold(sentence))
+    if _ASKS_FOR_HELP.match(sentence.strip()) and len(folded) <= MAX_POINTING_WORDS:
+        return True
     return (len(folded) <= MAX_POINTING_WORDS
             and any(word in POINTING_WORDS for word in folded)
             and not any(word in QUESTION_WORDS for word in folded))

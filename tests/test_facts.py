@@ -204,16 +204,16 @@ def test_a_broken_bundle_or_council_block_is_named_with_its_line(tmp_path: Path)
     path = directory / "facts.yaml"
     text = path.read_text(encoding="utf-8")
     text = text.replace("    attributes: [phone, email, address]\n",
-                        "    attributes: [phone, fax]\n")
+                        "    attributes: [phone, telex]\n")
     text = text.replace("  contact: contact.council\n", "  contact: contact.counsil\n")
     path.write_text(text, encoding="utf-8")
     with pytest.raises(KnowledgeError) as caught:
         load_knowledge(directory)
     problems = [str(p) for p in caught.value.problems]
     lines = text.splitlines()
-    fax_line = next(i for i, line in enumerate(lines, 1) if "[phone, fax]" in line)
+    fax_line = next(i for i, line in enumerate(lines, 1) if "[phone, telex]" in line)
     counsil_line = next(i for i, line in enumerate(lines, 1) if "contact.counsil" in line)
-    assert f"facts.yaml:{fax_line}: bundle: unknown attribute(s) fax" in "\n".join(problems)
+    assert f"facts.yaml:{fax_line}: bundle: unknown attribute(s) telex" in "\n".join(problems)
     assert any(f"facts.yaml:{counsil_line}:" in p and "'contact' must be an entry id" in p
                for p in problems), problems
 
@@ -462,3 +462,32 @@ def test_them_after_places_outside_the_region_is_not_the_members(engine: Engine)
     result = engine.ask("I need the member municipalities of the Hallingdal regional council "
                         "and the Vest-Telemark council. Could you list those for me?")
     assert result.outcome is not Outcome.ANSWERED
+
+
+@pytest.mark.parametrize(("message", "holds"), [
+    ("Hei. Eg er pensjonist og bur i Uvdal. Eg skal sende eit brev til kommunen, kva er "
+     "postadressa deira? Helsing Knut", "Sentrum 16"),
+    ("Good evening. I read about some county changes in Norway: which county is Kongsberg part "
+     "of these days? Warm regards, Fiona", "Buskerud"),
+    ("En gjest spør meg om hvilket fylke Kongsberg ligger i nå, for han har sett både Viken og "
+     "Buskerud på ulike kart. Hva er riktig i dag? Takk, Line", "Buskerud"),
+    ("I'm covering Notodden and need the latest population figure for the municipality that "
+     "you have. Could you help? Kind regards, Emma", "13,025"),
+    ("Jeg har funnet innbyggertall, men jeg trenger også arealet til hver kommune i "
+     "kvadratkilometer. Kan du hjelpe? Takk, Emil", "Areal"),
+    ("Faksnummer til Notodden kommune?", "Faksnummeret til Notodden kommune har jeg ikke"),
+])
+def test_a_question_inside_a_sentence_is_read_the_ways_people_write_it(
+    engine: Engine, message: str, holds: str
+) -> None:
+    result = engine.ask(message)
+    assert result.fact is not None and holds in result.fact.text
+
+
+def test_the_website_of_the_council_named_before_is_not_a_municipalitys_address(
+    engine: Engine,
+) -> None:
+    result = engine.ask("Hei. Jeg er en eldre dame på Notodden. Datteren min sier at "
+                        "regionrådet har en egen nettside der jeg kan lese om samarbeidet. Hva "
+                        "er adressen til den nettsiden? Vennlig hilsen Gunvor")
+    assert result.fact is None or "Notodden" not in result.fact.text
