@@ -61,7 +61,7 @@ REFERRING_TO_THINGS = frozenset({"dem", "dei", "them", "disse", "desse", "these"
 av dem bruker Kongsberg?", "Could you list them?")."""
 QUESTION_WORDS = frozenset(words(fold(
     "hva hvem hvor hvilken hvilket hvilke hvordan når kva kven kor kva kvar korleis kåleis ka "
-    "kæm kem kordan what which who where how when"
+    "kæm kem kordan hvorfor kvifor koffor why what which who where how when"
 )))
 """Words that begin a question inside a longer sentence ("… og lurte på kor mange som bur i
 Nore og Uvdal")."""
@@ -600,6 +600,8 @@ class FactLayer:
             return self._names[word]
         if len(word) < 3 or word in self._ignorable:  # "handle inn" is no Tinn
             return None
+        if (single := _without_a_doubled_letter(word, self._names)) is not None:
+            return self._names[single]  # "Tinnn", "Rollagg"
         key = (word, tuple(named))
         if key not in self._names_found:
             if len(self._names_found) >= NAME_CACHE_SIZE:
@@ -1045,6 +1047,14 @@ _WHO_OR_WHAT_IT_IS = re.compile(
 )
 """A short question that asks who or what "it" is, or which is right ("Hva er riktig i dag?"):
 the sentence before says what it is about."""
+
+
+def _without_a_doubled_letter(word: str, names: Mapping[str, str]) -> str | None:
+    """The name `word` is with one of its repeated letters typed once more ("tinnn")."""
+    for i in range(1, len(word)):
+        if word[i] == word[i - 1] and (single := word[:i] + word[i + 1:]) in names:
+            return single
+    return None
 
 
 def _without_purpose(sentence: str) -> str:

@@ -420,3 +420,8 @@ def test_a_part_about_sigdal_is_answered_with_what_the_council_says_about_sigdal
     assert result.entry is not None
     assert [result.entry.id, *(part.entry.id for part in result.also)] == [
         "council.members", "council.sigdal"]
+
+
+def test_why_begins_a_part_of_a_question() -> None:
+    assert question_parts("Når ble Regionrådet startet, og hvorfor samarbeider kommunene?") == [
+        "Når ble Regionrådet startet", "hvorfor samarbeider kommunene?"]

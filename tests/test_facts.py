@@ -491,3 +491,8 @@ def test_the_website_of_the_council_named_before_is_not_a_municipalitys_address(
                         "regionrådet har en egen nettside der jeg kan lese om samarbeidet. Hva "
                         "er adressen til den nettsiden? Vennlig hilsen Gunvor")
     assert result.fact is None or "Notodden" not in result.fact.text
+
+
+def test_a_member_typed_with_a_letter_doubled_is_that_member(engine: Engine) -> None:
+    assert first_line(engine, "hvor mnage bor i Tinnn").startswith(
+        "Innbyggertallet i Tinn kommune er")
