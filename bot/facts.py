@@ -28,12 +28,14 @@ from rapidfuzz.distance import OSA
 from bot.knowledge import LANGUAGES, NOT_RECORDED, Problem, line_of, pick, read_yaml, texts_of
 from bot.terms import (
     Pattern,
+    Positions,
     Term,
     Vocabulary,
     everyday_words,
     message_words,
     occurrences,
     parse_term,
+    positions_of,
 )
 from bot.text import fold, words
 
@@ -270,7 +272,8 @@ class FactLayer:
             pattern.core for pattern in self._other_place_patterns if pattern.kind == "word")
         self._letters_of_names = {name: sorted(name) for name in self._name_list}
         self._names_found: dict[tuple[str, tuple[str, ...]], str | None] = {}
-        self._first_words: dict[int, tuple[Sequence[Term], dict[Pattern, list[int]]]] = {}
+        self._first_words: dict[int, tuple[Sequence[Term], Positions]] = {}
+        self._last_fits: tuple[list | None, Positions] = (None, Positions())
 
     def _misspelt_places(self, places: Iterable[Term]) -> dict[str, Term]:
         """Each other place of five letters or more with two neighbouring letters swapped
@@ -556,25 +559,36 @@ class FactLayer:
         only those whose first word some word of the message fits (`present`) are tried, in
         their order (found through an index of first words, built once per list)."""
         index = self._first_words_of(terms)
-        orders = sorted({order for pattern in present for order in index.get(pattern, ())})
+        orders = sorted({order for pattern in present & index.patterns for order in index[pattern]})
+        if not orders:
+            return []
+        where = self._positions(fits)
         found = []
         for term in (terms[order] for order in orders):
-            for positions in occurrences(term, fits):
+            for positions in occurrences(term, fits, where):
                 covered |= positions
                 if not found or found[-1] is not term:
                     found.append(term)
         return found
 
-    def _first_words_of(self, terms: Sequence[Term]) -> dict[Pattern, list[int]]:
+    def _positions(self, fits: list) -> Positions:
+        """Where each pattern stands in the message whose words fit `fits` (the last message's
+        kept: one message is read by many term lists in a row)."""
+        if self._last_fits[0] is not fits:
+            self._last_fits = (fits, positions_of(fits))
+        return self._last_fits[1]
+
+    def _first_words_of(self, terms: Sequence[Term]) -> Positions:
         """For a list of terms, the places of the terms each pattern can begin."""
         known = self._first_words.get(id(terms))
         if known is not None and known[0] is terms:
             return known[1]
-        index: dict[Pattern, list[int]] = {}
+        index = Positions()
         for order, term in enumerate(terms):
             first = term.together[0].slots[0] if term.together else term.slots[0]
             for pattern in first:
                 index.setdefault(pattern, []).append(order)
+        index.patterns = frozenset(index)
         self._first_words[id(terms)] = (terms, index)  # the list kept, so its id stays its own
         return index
 

@@ -46,11 +46,13 @@ from bot.knowledge import (
 )
 from bot.terms import (
     Pattern,
+    Positions,
     Term,
     Vocabulary,
     groups_in,
     message_words,
     occurrences,
+    positions_of,
     terms_in,
 )
 from bot.text import fold, words
@@ -187,13 +189,14 @@ class SafetyLayer:
         present = frozenset().union(*fits)
         if not present:
             return None
-        excepted = self._excepted(present, fits, language)
+        where = positions_of(fits)
+        excepted = self._excepted(present, fits, language, where)
         found: list[_Found] = []
         for category, term in _candidates(self._terms, present):
             if not _speaks(term, language):
                 continue
             own = excepted.get(None, frozenset()) | excepted.get(category.id, frozenset())
-            for positions in occurrences(term, fits):
+            for positions in occurrences(term, fits, where):
                 if not positions & own:
                     found.append(_Found(category, term, positions))
                     break
@@ -203,7 +206,8 @@ class SafetyLayer:
         return _decide(found, language, self.data.categories)
 
     def _excepted(
-        self, present: frozenset[Pattern], fits: list[frozenset[Pattern]], language: str
+        self, present: frozenset[Pattern], fits: list[frozenset[Pattern]], language: str,
+        where: Positions,
     ) -> dict[str | None, frozenset[int]]:
         """The word positions that exceptions cover: for every category (key None) and for
         each category's own exceptions (key: its id)."""
@@ -211,7 +215,7 @@ class SafetyLayer:
         for category, term in _candidates(self._exceptions, present):
             if _speaks(term, language):
                 key = category.id if category is not None else None
-                for positions in occurrences(term, fits):
+                for positions in occurrences(term, fits, where):
                     covered.setdefault(key, set()).update(positions)
         return {key: frozenset(positions) for key, positions in covered.items()}
 

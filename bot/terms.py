@@ -266,17 +266,44 @@ def message_words(text: str) -> list[str]:
     return words(_APOSTROPHE.sub("", _CLITIC.sub(" ", folded)))
 
 
-def occurrences(term: Term, fits: list[frozenset[Pattern]]) -> Iterable[frozenset[int]]:
+def occurrences(
+    term: Term, fits: list[frozenset[Pattern]],
+    where: Positions | None = None,
+) -> Iterable[frozenset[int]]:
     """Each place the term's words stand in order, each within its gap of the one before (every
-    way, not only the nearest); for `a & b`, the first place of each part together."""
+    way, not only the nearest); for `a & b`, the first place of each part together. `where`
+    (`positions_of(fits)`) finds the term's first words without going through every word."""
     if term.together:
-        found = [next(iter(occurrences(part, fits)), None) for part in term.together]
+        found = [next(iter(occurrences(part, fits, where)), None) for part in term.together]
         if all(positions is not None for positions in found):
             yield frozenset().union(*found)
         return
-    for start, fit in enumerate(fits):
-        if term.slots[0] & fit:
-            yield from _continue(term, fits, [start])
+    if where is None:
+        starts: Iterable[int] = (i for i, fit in enumerate(fits) if term.slots[0] & fit)
+    else:
+        first = term.slots[0] & where.patterns
+        if not first:
+            return
+        starts = sorted({i for pattern in first for i in where[pattern]})
+    for start in starts:
+        yield from _continue(term, fits, [start])
+
+
+class Positions(dict[Pattern, list[int]]):
+    """Places by pattern: where each pattern stands among a message's words, or which terms of
+    a list can begin with it; `patterns` are the keys as a set, to intersect in one step."""
+
+    patterns: frozenset[Pattern]
+
+
+def positions_of(fits: list[frozenset[Pattern]]) -> Positions:
+    """For a message's words (the patterns each fits), where each pattern stands."""
+    where = Positions()
+    for position, fit in enumerate(fits):
+        for pattern in fit:
+            where.setdefault(pattern, []).append(position)
+    where.patterns = frozenset(where)
+    return where
 
 
 def _continue(
