@@ -402,7 +402,11 @@ class Engine:
                 # har vedtatt, og hvilken periode strategiplanen gjaldt for"; a bystyremedlem
                 # i Drammen asking).
                 outcome, suggestions = self._doubt_elsewhere(ranking.candidates)
-        parts = self._parts_answered(state, asked, language, ranking)
+        # Without a question mark, only the last sentence with a question word is taken to ask
+        # in parts: "Som medlem av formannskapet … om hva samarbeidet betyr for oss. Jeg ønsker
+        # en kort forklaring av rådets rolle og hvordan ledervervet fordeles."
+        in_parts = asked if any("?" in sentence for sentence in asked) else asked[-1:]
+        parts = self._parts_answered(state, in_parts, language, ranking)
         if parts:
             return Result(question, Outcome.ANSWERED, ranking.language, parts[0], (),
                           ranking.municipality, also=tuple(parts[1:]))

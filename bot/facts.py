@@ -1082,7 +1082,7 @@ def _asks_who_or_what_it_is(sentence: str) -> bool:
 
 
 _ASKS_FOR_HELP = re.compile(
-    r"^\W*(?:kan|kunne|could|can|would|will) (?:du|dere|dykk|you) (?:\w+ )?"
+    r"^\W*(?:kan|kunne|could|can|would|will) (?:du|dere|dykk|de|you) (?:\w+ )?"
     r"(?:hjelpe|hjelpa|help|svare|svara|answer)\b",
     re.IGNORECASE,
 )
