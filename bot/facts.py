@@ -41,7 +41,7 @@ from bot.text import fold, words
 
 FACTS_FILE = "facts.yaml"
 FILE_KEYS = {"attributes", "bundles", "council", "all_words", "filler", "other_places",
-             "other_bodies", "municipalities"}
+             "other_bodies", "other_body_names", "municipalities"}
 ATTRIBUTE_KEYS = {"id", "card", "also", "words", "answer", "list", "missing", "alone", "value",
                   "instead_of"}
 VALUE_SOURCES = ("facts", "name")
@@ -215,6 +215,9 @@ class FactData:
     filler: frozenset[str] = frozenset()
     other_places: tuple = ()
     other_bodies: tuple = ()
+    other_body_names: dict[str, str] = field(default_factory=dict)
+    """How a body is named in the reply, by the term that found it ("fylkesordfører":
+    "fylkeskommunen"); otherwise the term itself."""
 
 
 @dataclass(frozen=True)
@@ -409,6 +412,12 @@ class FactLayer:
         if found is None and before is not None and (
                 points_back(sentence) or _asks_who_or_what_it_is(sentence)):
             found = self._answer_read(before, language, named[-1:])
+        if found is None and before is not None and _asks_who_or_what_it_is(sentence):
+            # "… handle mat i kommunesenteret i Nore og Uvdal … Hva heter det stedet?"
+            carried, everyone = self._asked_in(before)
+            if carried:
+                found = self._answer(sentence, language, named[-1:], carried=carried,
+                                     everyone=everyone)
         return found
 
     def _answer_read(self, sentence: str, language: str, named: list[str],
@@ -501,7 +510,11 @@ class FactLayer:
     def _other_body(self, body: Term, own: dict[int, str], language: str) -> FactAnswer:
         """A public body whose contacts the bot does not have (NAV, the doctor's office):
         said so, with the website of the member municipality named, if one is."""
-        place = body.text.upper() if len(body.text) <= 4 else body.text.title()
+        shown = self.data.other_body_names.get(body.text)
+        if shown is None:
+            place = body.text.upper() if len(body.text) <= 4 else body.text.title()
+        else:
+            place = shown[0].upper() + shown[1:]
         keys = list(dict.fromkeys(own.values()))
         if len(keys) == 1 and keys[0] in self.data.municipalities:
             municipality = self.data.municipalities[keys[0]]
@@ -781,7 +794,18 @@ def load_facts(
         filler=frozenset("".join(words(fold(str(w)))) for w in data.get("filler") or []),
         other_places=_terms(data.get("other_places"), data, "other_places", report),
         other_bodies=_terms(data.get("other_bodies"), data, "other_bodies", report),
+        other_body_names=_body_names(data, report),
     )
+
+
+def _body_names(data: dict, report: Any) -> dict[str, str]:
+    """`other_body_names`: term -> the name the reply uses."""
+    value = data.get("other_body_names") or {}
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        report(data, "other_body_names", "'other_body_names' must map a term to the name to show")
+        return {}
+    return dict(value)
 
 
 def _terms(value: Any, where: Any, key: str, report: Any) -> tuple:
@@ -1055,7 +1079,9 @@ _WHO_OR_WHAT_IT_IS = re.compile(
     r"^\W*(?:(?:vet|veit|kan|kjenner|do) (?:du|dere|dykk|you know) )?"
     r"(?:(?:hvem|kven|kæm|hva|kva|ka|who|what) (?:(?:er|e|is) (?:det|den|dette|it|that)|"
     r"(?:det|den|dette|it|that) (?:er|e|is))|(?:hva|kva|ka|what|which) (?:er|e|is) (?:riktig|rett|"
-    r"korrekt|sant|right|correct|true)(?: i dag| nå| no| today| now)?|hva stemmer|kva stemmer)"
+    r"korrekt|sant|right|correct|true)(?: i dag| nå| no| today| now)?|hva stemmer|kva stemmer|"
+    r"(?:hva|kva|ka|what) (?:heter|heiter|heite|is) (?:det|den|dette|that|it)(?: stedet| plassen|"
+    r" staden| place| called)?)"
     r"\W*$",
     re.IGNORECASE,
 )

@@ -496,3 +496,19 @@ def test_the_website_of_the_council_named_before_is_not_a_municipalitys_address(
 def test_a_member_typed_with_a_letter_doubled_is_that_member(engine: Engine) -> None:
     assert first_line(engine, "hvor mnage bor i Tinnn").startswith(
         "Innbyggertallet i Tinn kommune er")
+
+
+def test_a_county_body_asked_about_is_named_as_the_county_municipality(engine: Engine) -> None:
+    """The council's members are mayors: "fylkesordfører" had been answered with them."""
+    result = engine.ask("Hvem er fylkesordfører i Telemark?")
+    assert result.outcome is not Outcome.ANSWERED
+    assert first_line(engine, "Hvem er fylkesordfører i Telemark?") == (
+        "Jeg har bare kontaktinformasjon til de sju kommunene og regionrådet, ikke til "
+        "Fylkeskommunen. Se Fylkeskommunen sine egne nettsider.")
+
+
+def test_what_is_that_place_called_asks_the_sentence_before(engine: Engine) -> None:
+    message = ("Vi starter fra Uvdal-sida. Vi tenkte å handle mat i kommunesenteret i Nore og "
+               "Uvdal før vi går innover. Hva heter det stedet? Takk! Hilsen turgjengen")
+    result = engine.ask(message)
+    assert result.fact is not None and "Rødberg" in result.fact.text

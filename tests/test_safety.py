@@ -268,6 +268,7 @@ def test_an_unclear_emergency_beside_another_kind_still_gives_every_number(
      "My kids love fire engines, can we visit the fire station?",
      "Det tok 20 minutter å kjøre til apoteket",
      "kossen fylke høyre dei sju kommunane te i dag?",
+     "kollegaen som avtalte intervjuet er syk og har ikke lagt igjen noe navn",
      "har en innringer på vent. Jeg finner ingen liste her. Har du telefonnummeret til Hjartdal?"],
 )
 def test_ordinary_messages_with_risky_words_are_no_emergency(
