@@ -203,7 +203,9 @@ def test_each_kind_is_recognised(engine: Engine, message: str, expected: str) ->
      # Emergencies told by what is seen.
      ("kajakken kantra og padleren flyter med ansiktet ned", "medical"),
      ("the kids next door get hit every night, I hear it through the wall", "child"),
-     ("fikk flåttbitt og det er en rød ring rundt", "nonurgent")],
+     ("fikk flåttbitt og det er en rød ring rundt", "nonurgent"),
+     # Still missing persons beside the exception for a missing detail.
+     ("we are missing a child, please help", "police")],
 )
 def test_wordings_without_the_obvious_words_are_recognised(
     engine: Engine, message: str, expected: str
@@ -269,6 +271,8 @@ def test_an_unclear_emergency_beside_another_kind_still_gives_every_number(
      "Det tok 20 minutter å kjøre til apoteket",
      "kossen fylke høyre dei sju kommunane te i dag?",
      "kollegaen som avtalte intervjuet er syk og har ikke lagt igjen noe navn",
+     "I have most of what I need, but I am missing one detail. Who is the mayor of Hjartdal?",
+     "vi får stadig spørsmål fra lånere om regionsamarbeidet",
      "har en innringer på vent. Jeg finner ingen liste her. Har du telefonnummeret til Hjartdal?"],
 )
 def test_ordinary_messages_with_risky_words_are_no_emergency(
