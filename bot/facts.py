@@ -480,12 +480,13 @@ class FactLayer:
         if not asked and topic and (own_names or everyone):
             asked = [a for a in self.data.attributes if a.id in topic.attributes]
         asked = [*asked, *(a for a in carried if a not in asked)]
+        if bodies and (asked or asks_something(text)):
+            # "tlf nav kongsberg"; "How do I get a D-number?" asks Skatteetaten
+            return self._other_body(bodies[0], own, language)
         if not asked:
             return None
         if topic and not own_names and not everyone and not elsewhere and not named:
             named = list(topic.municipalities)
-        if bodies:
-            return self._other_body(bodies[0], own, language)
         if elsewhere and not own_names:
             place = elsewhere[0].text.title()
             return FactAnswer(pick(NOT_A_MEMBER, language).format(place=place), None, (), False)

@@ -512,3 +512,15 @@ def test_what_is_that_place_called_asks_the_sentence_before(engine: Engine) -> N
                "Uvdal før vi går innover. Hva heter det stedet? Takk! Hilsen turgjengen")
     result = engine.ask(message)
     assert result.fact is not None and "Rødberg" in result.fact.text
+
+
+def test_a_body_asked_about_without_a_fact_word_is_still_named(engine: Engine) -> None:
+    assert first_line(engine, "How do I get a D-number?") == (
+        "I only have contact details for the seven municipalities and the regional council, "
+        "not for Skatteetaten. Please see Skatteetaten's own website.")
+    assert engine.ask("tussen takk for hjelpen").fact is None  # no question: no body
+
+
+def test_is_rjukan_the_centre_of_tinn(engine: Engine) -> None:
+    assert first_line(engine, "rjukan er vel senteret i tinn kommune eller?") == (
+        "Administrasjonssenteret i Tinn kommune er Rjukan.")

@@ -273,6 +273,7 @@ def test_an_unclear_emergency_beside_another_kind_still_gives_every_number(
      "kollegaen som avtalte intervjuet er syk og har ikke lagt igjen noe navn",
      "I have most of what I need, but I am missing one detail. Who is the mayor of Hjartdal?",
      "vi får stadig spørsmål fra lånere om regionsamarbeidet",
+     "elevene har kranglet om hvilke kommuner som hører med. Noen mener Sigdal er med",
      "har en innringer på vent. Jeg finner ingen liste her. Har du telefonnummeret til Hjartdal?"],
 )
 def test_ordinary_messages_with_risky_words_are_no_emergency(
