@@ -30,6 +30,7 @@ from bot.facts import (
     FactData,
     FactLayer,
     Topic,
+    after_what_is_known,
     asks_something,
     points_back,
     question_parts,
@@ -449,13 +450,15 @@ class Engine:
     ) -> list[Candidate]:
         """For a message that asks two or three things joined by "og"/"and" before a question
         word ("Kor lenge har regionrådet eksistert, og kor mange kommunar er med?"), the entry
-        answering each part, in order; [] unless every part is answered on its own, the parts
-        by different entries, each of them among the whole message's candidates (a part read
+        answering each part, in order (one entry when it answers every part: "hvem som sitter i
+        rådet og hvordan ledelsen velges"); [] unless every part is answered on its own, each
+        entry among the whole message's candidates (a part read
         alone must not bring in what the message is not about) unless the part alone is
         certain of it. A part torn between its best entry and another part's answer is
         answered with its best ("… when the council was established and what its purpose
         is?": the first part alone is torn between the founding and the purpose)."""
-        parts = [part for sentence in asking for part in question_parts(sentence)]
+        parts = [after_what_is_known(part)
+                 for sentence in asking for part in question_parts(sentence)]
         parts = parts[:MAX_PARTS]
         if len(parts) < 2:
             return []
@@ -483,7 +486,7 @@ class Engine:
                 return []  # "Kven er med i Vest-Telemarkrådet, og …"; Sigdal's decision is ours
             if all(best.entry.id != candidate.entry.id for candidate in found):
                 found.append(best)
-        return found if len(found) > 1 else []
+        return found  # one entry when every part is answered by the same one
 
     def safety_check(self, question: str, language_hint: str | None = None) -> SafetyMatch | None:
         """What the safety layer recognises in `question`, if anything (the flood guard asks)."""

@@ -341,7 +341,7 @@ class FactLayer:
                     # "kan jeg maile dem, hvilken adresse …": the mail is part of it; but
                     # "Eg skal sende eit brev til kommunen, kva er postadressa deira?" asks it
                     break
-                found = self._answer(question, language, named[-1:])
+                found = self._answer_read(question, language, named[-1:])
                 if found is not None:
                     return found
         return None
@@ -496,6 +496,8 @@ class FactLayer:
             # staff, not a municipality's chief
             return council_unknown(
                 council, [a for a in asked if a.id in council.attributes], language)
+        if council_named and not own_names and all(a.id == COUNCIL_MEMBERS for a in asked):
+            return None  # "hvem er medlemer av regionrådet, er det ordførerne?": an entry's
         if everyone and not own_names:
             listed = [a for a in asked if not a.value_is_name]  # "which municipality" lists none
             return self._list(listed, language) if listed else None
@@ -1065,6 +1067,9 @@ def question_parts(text: str) -> list[str]:
     return parts[:MAX_PARTS] if len(parts) > 1 else [text]
 
 
+COUNCIL_MEMBERS = "people"
+"""The attribute of the mayors: asked about the council, they are its members (council.yaml
+answers that), not the municipalities' mayors the bot does not know."""
 COUNTRY_NAMES = frozenset({"norge", "noreg", "norway"})
 """Places outside the region that are background, not what a sentence is about ("Since
 Norway has two written standards, …")."""
@@ -1088,6 +1093,12 @@ _WHO_OR_WHAT_IT_IS = re.compile(
 )
 """A short question that asks who or what "it" is, or which is right ("Hva er riktig i dag?"):
 the sentence before says what it is about."""
+
+
+def after_what_is_known(sentence: str) -> str:
+    """A sentence without what its writer says they found or know before ", men …" ("Jeg har
+    lest litt på nettet, men synes det er uklart hvem som sitter i rådet")."""
+    return _AFTER_BUT.sub("", sentence)
 
 
 def _without_a_doubled_letter(word: str, names: Mapping[str, str]) -> str | None:

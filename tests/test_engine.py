@@ -425,3 +425,15 @@ def test_a_part_about_sigdal_is_answered_with_what_the_council_says_about_sigdal
 def test_why_begins_a_part_of_a_question() -> None:
     assert question_parts("Når ble Regionrådet startet, og hvorfor samarbeider kommunene?") == [
         "Når ble Regionrådet startet", "hvorfor samarbeider kommunene?"]
+
+
+def test_two_parts_answered_by_one_entry_get_that_entry(engine: Engine) -> None:
+    result = engine.ask("Jeg har lest litt på nettet, men synes det er uklart hvem som faktisk "
+                        "sitter i rådet og hvordan ledelsen velges. Kan du forklare det kort?")
+    assert result.outcome is Outcome.ANSWERED and result.entry is not None
+    assert result.entry.id == "council.organisation" and result.also == ()
+
+
+def test_the_councils_members_asked_as_mayors_are_its_members(engine: Engine) -> None:
+    result = engine.ask("hvem er medlemer av regionrådet, er det ordførerne?")
+    assert result.fact is None

@@ -524,3 +524,9 @@ def test_a_body_asked_about_without_a_fact_word_is_still_named(engine: Engine) -
 def test_is_rjukan_the_centre_of_tinn(engine: Engine) -> None:
     assert first_line(engine, "rjukan er vel senteret i tinn kommune eller?") == (
         "Administrasjonssenteret i Tinn kommune er Rjukan.")
+
+
+def test_an_embedded_question_is_read_without_what_it_is_for(engine: Engine) -> None:
+    message = ("Vi vil handle mat underveis og lurer på hva som er det største tettstedet i "
+               "Rollag, så vi vet hvor det lønner seg å stoppe. Takk!")
+    assert first_line(engine, message) == "Det største tettstedet i Rollag kommune er Veggli."
