@@ -530,3 +530,11 @@ def test_an_embedded_question_is_read_without_what_it_is_for(engine: Engine) -> 
     message = ("Vi vil handle mat underveis og lurer på hva som er det største tettstedet i "
                "Rollag, så vi vet hvor det lønner seg å stoppe. Takk!")
     assert first_line(engine, message) == "Det største tettstedet i Rollag kommune er Veggli."
+
+
+def test_a_municipality_number_is_never_known_and_elsewhere_is_elsewhere(engine: Engine) -> None:
+    assert first_line(engine, "kommunenummer tinn") == (
+        "Kommunenummeret til Tinn kommune har jeg ikke. Se www.tinn.kommune.no.")
+    assert first_line(engine, "Hva er kommunenummeret til Sigdal?").endswith(
+        "Om Sigdal vet jeg ikke noe.")
+    assert "Kommunenummer" not in first_line(engine, "hvilke kommunner er medlemer i regionrådet")
