@@ -467,6 +467,8 @@ class Engine:
             if candidate.score >= self.matching.suggest_threshold - PART_REACH
         }
         rankings = [self._rank_text(state, part, language).candidates for part in parts]
+        chosen = (whole.candidates[0].entry.id if whole.candidates
+                  and self._decide(whole.candidates)[0] is Outcome.ANSWERED else None)
         answered = {candidates[0].entry.id for candidates in rankings
                     if candidates and self._decide(candidates)[0] is Outcome.ANSWERED}
         found: list[Candidate] = []
@@ -475,7 +477,9 @@ class Engine:
                 best = candidates[0].entry.id
                 candidates = [c for c in candidates
                               if c.entry.id == best or c.entry.id not in answered]
-            if not candidates or self._decide(candidates)[0] is not Outcome.ANSWERED:
+            agrees = bool(candidates) and candidates[0].entry.id == chosen
+            if not candidates or (not agrees and (
+                    self._decide(candidates)[0] is not Outcome.ANSWERED)):
                 return []
             best = candidates[0]
             certain = best.score >= PART_CERTAIN

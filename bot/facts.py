@@ -330,6 +330,10 @@ class FactLayer:
             found = self._answer_sentence(asking[0], sentences, text, language, named)
             if found is not None:
                 return found
+        if not asking and not wanting:  # "Nettadressene til alle medlemskommunene, takk. …"
+            for sentence in sentences:
+                if (found := self._answer(sentence, language, named[-1:])) is not None:
+                    return found
         if len(asking) > 1:  # "Hvor mange bor i Kongsberg? Og hvilket fylke er vi i nå?"
             answers = [self._answer(sentence, language, named[-1:]) for sentence in asking]
             if all(answers):  # each a fact question ("Har de en nettside?" alone may not be)
@@ -1076,11 +1080,14 @@ Norway has two written standards, …")."""
 _PURPOSE = re.compile(
     r"(?:,?\s+(?:så|slik at|sånn at|for at|so that|so)\s+(?:jeg|eg|vi|me|i|we)|"
     r",\s+(?:since|because|fordi|siden|sidan|ettersom)|"
-    r",\s+for\s+(?:han|hun|ho|jeg|eg|vi|me|de|dei|he|she|they|i|we))\b.*$",
+    r",\s+for\s+(?:han|hun|ho|jeg|eg|vi|me|de|dei|he|she|they|i|we)|"
+    r",\s+(?:og|men|and|but)\s+(?:jeg|eg|vi|me|i|we)\s+(?:finner|finn|fant|fann|can't|cannot|"
+    r"couldn't|can not|could not))\b.*$",
     re.IGNORECASE,
 )
-"""A closing clause that says what the answer is for or why it is asked ("…, så jeg kan
-skrive dem ut", "…, since their children will start school")."""
+"""A closing clause that says what the answer is for, why it is asked or that the writer did
+not find it ("…, så jeg kan skrive dem ut", "…, since their children will start school", "…,
+og jeg finner det ikke i notatene")."""
 _WHO_OR_WHAT_IT_IS = re.compile(
     r"^\W*(?:(?:vet|veit|kan|kjenner|do) (?:du|dere|dykk|you know) )?"
     r"(?:(?:hvem|kven|kæm|hva|kva|ka|who|what) (?:(?:er|e|is) (?:det|den|dette|it|that)|"

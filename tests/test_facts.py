@@ -538,3 +538,12 @@ def test_a_municipality_number_is_never_known_and_elsewhere_is_elsewhere(engine:
     assert first_line(engine, "Hva er kommunenummeret til Sigdal?").endswith(
         "Om Sigdal vet jeg ikke noe.")
     assert "Kommunenummer" not in first_line(engine, "hvilke kommunner er medlemer i regionrådet")
+
+
+def test_a_request_without_a_question_and_a_closing_did_not_find_it(engine: Engine) -> None:
+    listed = engine.ask("Nettadressene til alle medlemskommunene, takk. Skal lage en lenkeliste "
+                        "på intranettet.")
+    assert listed.fact is not None and "www.hjartdal.kommune.no" in listed.fact.text
+    mayor = engine.ask("En innringer vil vite hvem som er ordfører i Rollag nå, og jeg finner "
+                       "det ikke i notatene jeg har fått. Vet du det? Takk, hilsen vikaren")
+    assert mayor.fact is not None and "www.rollag.kommune.no" in mayor.fact.text
