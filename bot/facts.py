@@ -437,6 +437,12 @@ class FactLayer:
             found = self._answer(reading, language, named, **context)
             if found is not None:
                 return found
+        parts = question_parts(sentence)
+        if len(parts) > 1:  # "Hva heter ordføreren, og hvor sender jeg brevet?"
+            answers = [self._answer(_without_purpose(part), language, named, **context)
+                       for part in parts]
+            if all(answers):
+                return _together([answer for answer in answers if answer is not None])
         return None
 
     def _asked_in(self, text: str) -> tuple[list[Attribute], bool]:
@@ -1081,6 +1087,7 @@ _PURPOSE = re.compile(
     r"(?:,?\s+(?:så|slik at|sånn at|for at|so that|so)\s+(?:jeg|eg|vi|me|i|we)|"
     r",\s+(?:since|because|fordi|siden|sidan|ettersom)|"
     r",\s+for\s+(?:han|hun|ho|jeg|eg|vi|me|de|dei|he|she|they|i|we)|"
+    r",\s+så\s+godt\s+(?:du|dere|de|dykk)|"
     r",\s+(?:og|men|and|but)\s+(?:jeg|eg|vi|me|i|we)\s+(?:finner|finn|fant|fann|can't|cannot|"
     r"couldn't|can not|could not))\b.*$",
     re.IGNORECASE,

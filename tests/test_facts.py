@@ -547,3 +547,12 @@ def test_a_request_without_a_question_and_a_closing_did_not_find_it(engine: Engi
     mayor = engine.ask("En innringer vil vite hvem som er ordfører i Rollag nå, og jeg finner "
                        "det ikke i notatene jeg har fått. Vet du det? Takk, hilsen vikaren")
     assert mayor.fact is not None and "www.rollag.kommune.no" in mayor.fact.text
+
+
+def test_a_sentence_asking_in_parts_is_answered_part_by_part(engine: Engine) -> None:
+    result = engine.ask("Jeg vil gjerne sende et brev til ordføreren i Kongsberg om brøytingen i "
+                        "veien vår. Hva heter ordføreren, og hvor sender jeg brevet? Hilsen Gunvor")
+    assert result.fact is not None and "www.kongsberg.kommune.no" in result.fact.text
+    listed = engine.ask("Kan du gi meg telefonnumrene til alle kommunene i Kongsbergregionen, "
+                        "så godt du har dem?")
+    assert listed.fact is not None and "35 01 50 00" in listed.fact.text
