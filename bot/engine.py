@@ -466,28 +466,29 @@ class Engine:
             candidate.entry.id for candidate in whole.candidates
             if candidate.score >= self.matching.suggest_threshold - PART_REACH
         }
-        rankings = [self._rank_text(state, part, language).candidates for part in parts]
-        chosen = (whole.candidates[0].entry.id if whole.candidates
-                  and self._decide(whole.candidates)[0] is Outcome.ANSWERED else None)
-        answered = {candidates[0].entry.id for candidates in rankings
-                    if candidates and self._decide(candidates)[0] is Outcome.ANSWERED}
-        found: list[Candidate] = []
-        for part, candidates in zip(parts, rankings, strict=True):
-            if candidates and self._decide(candidates)[0] is not Outcome.ANSWERED:
-                best = candidates[0].entry.id
-                candidates = [c for c in candidates
-                              if c.entry.id == best or c.entry.id not in answered]
-            agrees = bool(candidates) and candidates[0].entry.id == chosen
-            if not candidates or (not agrees and (
-                    self._decide(candidates)[0] is not Outcome.ANSWERED)):
+        rankings: list[list[Candidate]] = []
+        for part in parts:  # what each part alone must show, checked as soon as it is ranked
+            candidates = self._rank_text(state, part, language).candidates
+            if not candidates or candidates[0].entry.kind == "smalltalk":
                 return []
             best = candidates[0]
-            certain = best.score >= PART_CERTAIN
-            if best.entry.kind == "smalltalk" or not (certain or best.entry.id in within_reach):
+            if best.score < PART_CERTAIN and best.entry.id not in within_reach:
                 return []
             elsewhere = state.facts.other_places_in(part)
             if elsewhere and not _is_about(best.entry, elsewhere):
                 return []  # "Kven er med i Vest-Telemarkrådet, og …"; Sigdal's decision is ours
+            rankings.append(candidates)
+        chosen = (whole.candidates[0].entry.id if whole.candidates
+                  and self._decide(whole.candidates)[0] is Outcome.ANSWERED else None)
+        answered = {candidates[0].entry.id for candidates in rankings
+                    if self._decide(candidates)[0] is Outcome.ANSWERED}
+        found: list[Candidate] = []
+        for candidates in rankings:
+            best = candidates[0]
+            if best.entry.id != chosen and self._decide(candidates)[0] is not Outcome.ANSWERED:
+                rivals = [c for c in candidates if c is best or c.entry.id not in answered]
+                if self._decide(rivals)[0] is not Outcome.ANSWERED:
+                    return []
             if all(best.entry.id != candidate.entry.id for candidate in found):
                 found.append(best)
         return found  # one entry when every part is answered by the same one

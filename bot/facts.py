@@ -471,6 +471,9 @@ class FactLayer:
         fits, present = self._fit(folded)
         covered: set[int] = set()
         asked = self._asked(fits, present, covered)
+        if not (asked or carried or topic) and not self._found(
+                self.data.other_bodies, fits, present, set()):
+            return None  # nothing asked for: the names need not be looked up
         everyone = bool(self._found(self.data.all_words, fits, present, covered)) or everyone
         places: set[int] = set()
         elsewhere = self._places_elsewhere(folded, self._members_kept(folded, fits, named),
