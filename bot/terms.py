@@ -165,8 +165,12 @@ class Vocabulary:
                 self._ends.setdefault(pattern.core, []).append(pattern)
             else:
                 self._parts.append(pattern)
-        self._fuzzy_words = [p for p in self.patterns if p.tolerance and p.kind == "word"]
-        self._fuzzy_word_cores = [p.core for p in self._fuzzy_words]
+        self._fuzzy_words: dict[int, list[Pattern]] = {}  # by length: two letters apart at most
+        for pattern in self.patterns:
+            if pattern.tolerance and pattern.kind == "word":
+                self._fuzzy_words.setdefault(len(pattern.core), []).append(pattern)
+        self._fuzzy_word_cores = {
+            length: [p.core for p in words] for length, words in self._fuzzy_words.items()}
         self._fuzzy_starts: dict[int, list[Pattern]] = {}
         for pattern in self.patterns:
             if pattern.tolerance and pattern.kind == "start":
@@ -197,10 +201,13 @@ class Vocabulary:
         beginning, the word's first letters (one more or fewer for beginnings of seven letters
         or more), when at most MAX_ENDING letters follow: "brenenr" is a misspelt "brenner",
         but "brannstasjon" is no misspelt "brenn*" and "kampanje" no "kramp*")."""
-        found = {
-            self._fuzzy_words[index] for index in _close(word, self._fuzzy_word_cores)
-            if _distance(word, self._fuzzy_word_cores[index]) <= self._fuzzy_words[index].tolerance
-        }
+        found: set[Pattern] = set()
+        for length in range(len(word) - 2, len(word) + 3):  # a core two letters off is as long
+            cores = self._fuzzy_word_cores.get(length)
+            if cores:
+                patterns = self._fuzzy_words[length]
+                found.update(patterns[index] for index in _close(word, cores)
+                             if _distance(word, cores[index]) <= patterns[index].tolerance)
         for length, starts in self._fuzzy_starts.items():
             if not length - 2 <= len(word) <= length + MAX_ENDING:
                 continue
