@@ -140,7 +140,7 @@ def build_application(
         builder = builder.request(RetryingRequest(
             connection_pool_size=max(8, 2 * telegram.concurrent_updates),
             connect_timeout=5, read_timeout=telegram.read_timeout, write_timeout=10,
-            pool_timeout=5, httpx_kwargs=witness.httpx_kwargs() if witness else None,
+            pool_timeout=5, witness=witness,
         ))
         polling = PatientPolling(
             connection_pool_size=1, connect_timeout=5, read_timeout=POLL_TIMEOUT + 5,

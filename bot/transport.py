@@ -41,8 +41,10 @@ from typing import Any, Protocol
 import httpx
 from telegram import Bot, Update
 from telegram.error import NetworkError, TimedOut
-from telegram.request import HTTPXRequest, RequestData
+from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
+
+from bot.http_client import AiohttpRequest, TimedOutBeforeSending
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +56,14 @@ MAX_PARSED = 10_000  # parsed updates kept for the application (a batch is at mo
 
 
 def never_sent(error: TimedOut) -> bool:
-    """True when the timeout happened before the request left (connect or pool timeout)."""
-    return isinstance(error.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout)
+    """True when the timeout happened before the request left (connect or pool timeout),
+    with the bot's transport (`bot.http_client`) or python-telegram-bot's own (httpx)."""
+    return isinstance(error, TimedOutBeforeSending) or isinstance(
+        error.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
-class RetryingRequest(HTTPXRequest):
-    """python-telegram-bot's HTTPX transport with safe retries (see the module docstring)."""
+class RetryingRequest(AiohttpRequest):
+    """The bot's Bot API transport with safe retries (see the module docstring)."""
 
     def __init__(
         self, *args: Any, attempts: int = ATTEMPTS, first_delay: float = FIRST_DELAY,
@@ -138,7 +142,7 @@ class ParsedUpdates:
         return len(self._updates)
 
 
-class PollingRequest(HTTPXRequest):
+class PollingRequest(AiohttpRequest):
     """The getUpdates transport, paced: polls only once `handled()` returns (see above)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
