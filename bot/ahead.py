@@ -1,0 +1,326 @@
+"""Answering ahead in a second process, so that the event loop's core only sends replies.
+
+Answering a question is about a third of the bot's CPU per message, and the machine has two
+cores. When polling fetches a batch of updates, its questions (private text messages) are
+handed to a worker process in chunks of CHUNK, in order; the worker holds its own `Engine` on
+the same knowledge (sent to it pickled, so it is the very knowledge the bot serves, and sent
+again after a reload) and answers each question as the handler would, carrying each chat's
+conversation topic from one question to the next as the handler does (`bot.followup` facts:
+"og Tinn da?"). Its results come back keyed by everything the answer depends on: the text,
+the language hint, the topic and the knowledge.
+
+`AnsweringEngine.ask` is `Engine.ask` for the handlers: it takes a result computed ahead whose
+key matches its arguments exactly and whose knowledge is the one in use, and otherwise answers
+at once in this process, as before. It never waits for the worker: a question whose answer is
+not back yet (the first ones of a batch, a worker that is slow, starting or gone) is answered
+here, so no reply, a safety reply least of all, is held up by the worker, and the safety layer
+stays the first thing each question meets, in whichever process answers it. Answers do not
+change: the same code on the same knowledge with the same inputs (tests/test_ahead.py
+compares every labelled message). Each result is used once and forgotten with its batch;
+nothing is cached across questions.
+
+The worker is forked from the bot, before the bot starts any thread (forking a process with
+threads can deadlock the child): it starts with the bot's engine in hand, and it hashes
+strings as the bot does. That matters: the matcher sums scores over sets, whose order follows
+the process's hash seed, so a process started afresh scores in the last bits differently, and
+a near tie could go the other way.
+
+Results are pickled with the knowledge's entries and safety categories by id, and read back
+against this process's knowledge, so that a result holds the same objects as one answered here.
+A worker that dies is not restarted: one WARNING, and every question is answered here again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import multiprocessing
+import multiprocessing.process
+import os
+import pickle
+import signal
+from collections import deque
+from collections.abc import Sequence
+from multiprocessing.connection import Connection
+from typing import Any
+
+from bot.engine import Engine, Result
+from bot.facts import Topic
+from bot.knowledge import Entry, KnowledgeBase
+from bot.safety import Category
+
+log = logging.getLogger(__name__)
+
+CHUNK = 8  # questions per hand-over: the first answers come back soon, IPC stays cheap
+WINDOW = 2  # chunks in the pipe at once
+WORKER_NICENESS = 0  # the worker yields the CPU to the bot's own process
+Key = tuple[str, str | None, Topic | None]
+Question = tuple[int, str, str | None]  # chat id, text, language hint
+
+
+# --- pickling results against a knowledge base -----------------------------------------------
+
+
+class _ResultPickler(pickle.Pickler):
+    """Pickles a result with the knowledge's own entries and categories as references."""
+
+    def __init__(self, file: io.BytesIO, knowledge: KnowledgeBase) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._knowledge = knowledge
+
+    def persistent_id(self, obj: Any) -> tuple[str, str] | None:
+        if type(obj) is Entry and self._knowledge.entries.get(obj.id) is obj:
+            return ("entry", obj.id)
+        if type(obj) is Category and _categories(self._knowledge).get(obj.id) is obj:
+            return ("category", obj.id)
+        return None
+
+
+class _ResultUnpickler(pickle.Unpickler):
+    """Reads a result back, its references resolved against `knowledge`."""
+
+    def __init__(self, file: io.BytesIO, knowledge: KnowledgeBase) -> None:
+        super().__init__(file)
+        self._knowledge = knowledge
+
+    def persistent_load(self, pid: Any) -> Any:
+        kind, identifier = pid
+        if kind == "entry":
+            return self._knowledge.entries[identifier]
+        if kind == "category":
+            return _categories(self._knowledge)[identifier]
+        raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+
+
+_CATEGORIES: dict[int, tuple[KnowledgeBase, dict[str, Category]]] = {}
+
+
+def _categories(knowledge: KnowledgeBase) -> dict[str, Category]:
+    """The knowledge's safety categories by id (made once per knowledge base)."""
+    cached = _CATEGORIES.get(id(knowledge))
+    if cached is None or cached[0] is not knowledge:
+        safety = knowledge.safety
+        by_id = {category.id: category for category in (safety.categories if safety else ())}
+        _CATEGORIES.clear()  # one knowledge base in use at a time
+        cached = _CATEGORIES[id(knowledge)] = (knowledge, by_id)
+    return cached[1]
+
+
+def dumps_result(result: Any, knowledge: KnowledgeBase) -> bytes:
+    """`result` (a result, or several) pickled, the entries and categories in it as
+    references into `knowledge`."""
+    buffer = io.BytesIO()
+    _ResultPickler(buffer, knowledge).dump(result)
+    return buffer.getvalue()
+
+
+def loads_result(data: bytes, knowledge: KnowledgeBase) -> Any:
+    """What `dumps_result` pickled, read against `knowledge`."""
+    return _ResultUnpickler(io.BytesIO(data), knowledge).load()
+
+
+# --- the worker process ------------------------------------------------------------------------
+
+_worker: dict[str, Any] = {}
+
+
+def _serve(connection: Connection, bots_end: Connection, engine: Engine) -> None:
+    """The worker (forked: `engine` is the bot's): answer each chunk that comes, until the
+    bot's end of the pipe closes (the bot stopped, or was killed). Ctrl-C and SIGTERM are the
+    bot's to handle; the bot's own process gets the CPU first."""
+    bots_end.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.nice(WORKER_NICENESS)
+    _worker.update(engine=engine, generation=0, batch=None, topics={})
+    while True:
+        try:
+            request = connection.recv_bytes()
+        except (EOFError, OSError):
+            os._exit(0)
+        connection.send_bytes(pickle.dumps(answer_chunk(*pickle.loads(request)),
+                                           protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def answer_chunk(
+    generation: int, knowledge: bytes | None, batch: int, topics: dict[int, Topic | None] | None,
+    questions: Sequence[Question],
+) -> tuple[int, int, bytes]:
+    """In the worker: answer `questions` in order, as the handler would (see the module doc);
+    the answers, keyed, pickled against the worker's knowledge.
+
+    `knowledge` comes with the first chunk after a reload; `topics`, each chat's topic when
+    its batch was fetched, with a batch's first chunk (later chunks go on from the topics the
+    earlier ones left)."""
+    if generation != _worker["generation"]:
+        if knowledge is None:  # a chunk of a generation this worker never got: skip it
+            return generation, batch, dumps_result([], _worker["engine"].knowledge)
+        _worker["engine"] = Engine(pickle.loads(knowledge), _worker["engine"].matching)
+        _worker["generation"] = generation
+    if batch != _worker["batch"]:
+        _worker["batch"], _worker["topics"] = batch, dict(topics or {})
+    engine: Engine = _worker["engine"]
+    chat_topics: dict[int, Topic | None] = _worker["topics"]
+    answered: list[tuple[Key, Result]] = []
+    for chat_id, text, hint in questions:
+        topic = chat_topics.get(chat_id)
+        result = engine.ask(text, language_hint=hint, topic=topic)
+        if result.fact is not None and result.fact.topic is not None:
+            chat_topics[chat_id] = result.fact.topic
+        answered.append(((text, hint, topic), result))
+    return generation, batch, dumps_result(answered, engine.knowledge)
+
+
+# --- the bot's side ---------------------------------------------------------------------------
+
+
+class AnsweringAhead:
+    """Hands questions to the worker and keeps its answers until the handlers take them.
+
+    One pipe, read by the event loop (no threads in the bot's process); at most WINDOW chunks
+    are in the pipe at once, so neither side ever blocks on a full pipe."""
+
+    def __init__(self, engine: Engine, *, chunk: int = CHUNK) -> None:
+        self._engine = engine
+        self._chunk = chunk
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._connection: Connection | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._broken = False
+        self._knowledge: KnowledgeBase | None = None  # the one the worker has
+        self._generation = 0
+        self._batch = 0
+        self._waiting: deque[bytes] = deque()  # chunks not yet in the pipe
+        self._in_pipe = 0
+        self._ready: dict[Key, deque[Result]] = {}
+        self.used = 0  # answers taken from the worker (for tests and benchmarks)
+
+    def launch(self) -> None:
+        """Fork the worker now: call it before any thread is started (see the module doc)."""
+        context = multiprocessing.get_context("fork")
+        ours, theirs = context.Pipe(duplex=True)
+        self._knowledge = self._engine.knowledge
+        self._process = context.Process(target=_serve, args=(theirs, ours, self._engine),
+                                        name="answering", daemon=True)
+        self._process.start()
+        theirs.close()
+        self._connection = ours
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Hand questions over and take answers from now on, on `loop`."""
+        if self._connection is None:
+            return
+        self._loop = loop
+        loop.add_reader(self._connection.fileno(), self._receive)
+
+    def shutdown(self) -> None:
+        """Stop the worker; what it had not answered is dropped."""
+        if self._connection is not None:
+            log.info("Answered ahead in the second process: %d question(s)", self.used)
+            if self._loop is not None:
+                self._loop.remove_reader(self._connection.fileno())
+            self._connection.close()  # the worker reads the end of the pipe and exits
+            self._connection = None
+        if self._process is not None:
+            self._process.join(timeout=1)
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process = None
+        self._ready.clear()
+        self._waiting.clear()
+
+    @property
+    def running(self) -> bool:
+        """Whether questions are handed to the worker."""
+        return self._connection is not None and self._loop is not None and not self._broken
+
+    @property
+    def outstanding(self) -> int:
+        """Chunks handed over and not answered yet."""
+        return len(self._waiting) + self._in_pipe
+
+    def submit(self, questions: Sequence[Question], topics: dict[int, Topic | None]) -> None:
+        """Hand a fetched batch's questions to the worker, in order; `topics` holds each
+        chat's conversation topic now. What an earlier batch left untaken is forgotten."""
+        self._batch += 1
+        self._ready.clear()
+        self._waiting.clear()
+        if not questions or not self.running:
+            return
+        knowledge = None
+        if self._engine.knowledge is not self._knowledge:  # reloaded: the worker follows
+            self._knowledge = self._engine.knowledge
+            self._generation += 1
+            knowledge = pickle.dumps(self._knowledge)
+        for start in range(0, len(questions), self._chunk):
+            first = start == 0
+            self._waiting.append(pickle.dumps(
+                (self._generation, knowledge if first else None, self._batch,
+                 topics if first else None, list(questions[start:start + self._chunk])),
+                protocol=pickle.HIGHEST_PROTOCOL))
+        self._send_more()
+
+    def take(self, text: str, hint: str | None, topic: Topic | None) -> Result | None:
+        """The answer computed ahead for exactly these arguments on the knowledge in use,
+        once; None if there is none (yet)."""
+        waiting = self._ready.get((text, hint, topic))
+        if not waiting or self._engine.knowledge is not self._knowledge:
+            return None
+        self.used += 1
+        return waiting.popleft()
+
+    def _send_more(self) -> None:
+        while self._waiting and self._in_pipe < WINDOW and self._connection is not None:
+            try:
+                self._connection.send_bytes(self._waiting.popleft())
+            except OSError as error:
+                self._worker_lost(error)
+                return
+            self._in_pipe += 1
+
+    def _receive(self) -> None:
+        """On the event loop, when the worker's answers to a chunk are in the pipe."""
+        if self._connection is None:
+            return
+        try:
+            generation, batch, data = pickle.loads(self._connection.recv_bytes())
+        except (EOFError, OSError) as error:
+            self._worker_lost(error)
+            return
+        self._in_pipe -= 1
+        if generation == self._generation and batch == self._batch and self._knowledge:
+            for key, result in loads_result(data, self._knowledge):
+                self._ready.setdefault(key, deque()).append(result)
+        self._send_more()
+
+    def _worker_lost(self, error: BaseException) -> None:
+        if self._loop is not None and self._connection is not None:
+            self._loop.remove_reader(self._connection.fileno())
+        self._waiting.clear()
+        self._in_pipe = 0
+        if not self._broken:
+            self._broken = True
+            log.warning("The answering process stopped (%s: %s); answering every question in "
+                        "the bot's own process from now on", type(error).__name__ or "EOF",
+                        error or "pipe closed")
+
+
+class AnsweringEngine:
+    """The engine for the handlers: `ask` takes an answer computed ahead when there is one
+    for exactly its arguments (see the module docstring); everything else is the engine's."""
+
+    def __init__(self, engine: Engine, ahead: AnsweringAhead) -> None:
+        self.engine = engine
+        self.ahead = ahead
+
+    def ask(self, question: str, language_hint: str | None = None,
+            topic: Topic | None = None) -> Result:
+        """`Engine.ask`, answered ahead or here."""
+        result = self.ahead.take(question, language_hint, topic)
+        if result is None:
+            result = self.engine.ask(question, language_hint=language_hint, topic=topic)
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.engine, name)
