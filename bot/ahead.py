@@ -33,6 +33,7 @@ A worker that dies is not restarted: one WARNING, and every question is answered
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 import multiprocessing
@@ -54,7 +55,6 @@ log = logging.getLogger(__name__)
 
 CHUNK = 8  # questions per hand-over: the first answers come back soon, IPC stays cheap
 WINDOW = 2  # chunks in the pipe at once
-WORKER_NICENESS = 0  # the worker yields the CPU to the bot's own process
 Key = tuple[str, str | None, Topic | None]
 Question = tuple[int, str, str | None]  # chat id, text, language hint
 
@@ -132,7 +132,7 @@ def _serve(connection: Connection, bots_end: Connection, engine: Engine) -> None
     bots_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    os.nice(WORKER_NICENESS)
+    _yield_the_cpu()
     _worker.update(engine=engine, generation=0, batch=None, topics={})
     while True:
         try:
@@ -141,6 +141,17 @@ def _serve(connection: Connection, bots_end: Connection, engine: Engine) -> None
             os._exit(0)
         connection.send_bytes(pickle.dumps(answer_chunk(*pickle.loads(request)),
                                            protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _yield_the_cpu() -> None:
+    """Run only on CPU time nothing else wants (Linux's SCHED_IDLE; elsewhere the lowest
+    priority): the bot's own process, and whatever shares the machine, come first. A worker
+    that falls behind costs nothing: the bot answers those questions itself."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        return
+    with contextlib.suppress(OSError):
+        os.nice(19)
 
 
 def answer_chunk(
@@ -195,6 +206,7 @@ class AnsweringAhead:
         self._in_pipe = 0
         self._ready: dict[Key, deque[Result]] = {}
         self.used = 0  # answers taken from the worker (for tests and benchmarks)
+        self.asked = 0  # questions the handlers asked
 
     def launch(self) -> None:
         """Fork the worker now: call it before any thread is started (see the module doc)."""
@@ -217,7 +229,8 @@ class AnsweringAhead:
     def shutdown(self) -> None:
         """Stop the worker; what it had not answered is dropped."""
         if self._connection is not None:
-            log.info("Answered ahead in the second process: %d question(s)", self.used)
+            log.info("Answered ahead in the second process: %d of %d question(s)", self.used,
+                     self.asked)
             if self._loop is not None:
                 self._loop.remove_reader(self._connection.fileno())
             self._connection.close()  # the worker reads the end of the pipe and exits
@@ -264,6 +277,7 @@ class AnsweringAhead:
     def take(self, text: str, hint: str | None, topic: Topic | None) -> Result | None:
         """The answer computed ahead for exactly these arguments on the knowledge in use,
         once; None if there is none (yet)."""
+        self.asked += 1
         waiting = self._ready.get((text, hint, topic))
         if not waiting or self._engine.knowledge is not self._knowledge:
             return None

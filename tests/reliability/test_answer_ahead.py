@@ -58,6 +58,6 @@ def test_a_batch_is_answered_the_same_with_and_without_the_second_process(
         ahead, output = conversation_replies(standin, tmp_path / "ahead", ahead=True)
     assert ahead == without
     assert all(len(replies) >= len(CONVERSATION) for replies in ahead.values())
-    [used] = re.findall(r"Answered ahead in the second process: (\d+)", output)
+    [used] = re.findall(r"Answered ahead in the second process: (\d+) of", output)
     assert int(used) > len(CONVERSATION)  # most of the batch came from the second process
     assert "Traceback" not in output and "ERROR" not in output
