@@ -25,9 +25,14 @@ strings as the bot does. That matters: the matcher sums scores over sets, whose 
 the process's hash seed, so a process started afresh scores in the last bits differently, and
 a near tie could go the other way.
 
+The worker runs at the lowest priority, so that it takes only CPU time the bot and whatever
+shares the machine leave over; when it falls behind, it skips the questions the bot has asked
+already (shared memory says how far the bot is) and the chats they were in, and catches up.
+
 Results are pickled with the knowledge's entries and safety categories by id, and read back
 against this process's knowledge, so that a result holds the same objects as one answered here.
 A worker that dies is not restarted: one WARNING, and every question is answered here again.
+The shutdown log line says how many questions were answered ahead.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ import signal
 from collections import deque
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, Protocol
 
 from bot.engine import Engine, Result
 from bot.facts import Topic
@@ -54,6 +59,8 @@ from bot.safety import Category
 log = logging.getLogger(__name__)
 
 CHUNK = 8  # questions per hand-over: the first answers come back soon, IPC stays cheap
+UNKNOWN: Any = object()  # a chat's topic after a question the worker skipped
+WORKER_NICENESS = 19
 WINDOW = 2  # chunks in the pipe at once
 Key = tuple[str, str | None, Topic | None]
 Question = tuple[int, str, str | None]  # chat id, text, language hint
@@ -125,7 +132,16 @@ def loads_result(data: bytes, knowledge: KnowledgeBase) -> Any:
 _worker: dict[str, Any] = {}
 
 
-def _serve(connection: Connection, bots_end: Connection, engine: Engine) -> None:
+class Progress(Protocol):
+    """Shared with the worker: the batch the bot handles now, and how many of its questions
+    the bot has asked so far (multiprocessing shared memory)."""
+
+    batch: Any
+    asked: Any
+
+
+def _serve(connection: Connection, bots_end: Connection, engine: Engine,
+           progress: Progress) -> None:
     """The worker (forked: `engine` is the bot's): answer each chunk that comes, until the
     bot's end of the pipe closes (the bot stopped, or was killed). Ctrl-C and SIGTERM are the
     bot's to handle; the bot's own process gets the CPU first."""
@@ -133,7 +149,7 @@ def _serve(connection: Connection, bots_end: Connection, engine: Engine) -> None
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _yield_the_cpu()
-    _worker.update(engine=engine, generation=0, batch=None, topics={})
+    _worker.update(engine=engine, generation=0, batch=None, topics={}, progress=progress)
     while True:
         try:
             request = connection.recv_bytes()
@@ -144,26 +160,27 @@ def _serve(connection: Connection, bots_end: Connection, engine: Engine) -> None
 
 
 def _yield_the_cpu() -> None:
-    """Run only on CPU time nothing else wants (Linux's SCHED_IDLE; elsewhere the lowest
-    priority): the bot's own process, and whatever shares the machine, come first. A worker
-    that falls behind costs nothing: the bot answers those questions itself."""
-    with contextlib.suppress(AttributeError, OSError):
-        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-        return
+    """The lowest priority (nice 19): the bot's own process, and whatever shares the
+    machine, come first. A worker that falls behind costs little: the bot answers those
+    questions itself, and the worker skips them. (Linux's SCHED_IDLE, which runs a task only
+    on an idle core, starved the worker in half the benchmark runs: 0 of 1 005 questions.)"""
     with contextlib.suppress(OSError):
-        os.nice(19)
+        os.nice(WORKER_NICENESS)
 
 
 def answer_chunk(
     generation: int, knowledge: bytes | None, batch: int, topics: dict[int, Topic | None] | None,
-    questions: Sequence[Question],
+    questions: Sequence[Question], first: int = 0,
 ) -> tuple[int, int, bytes]:
     """In the worker: answer `questions` in order, as the handler would (see the module doc);
     the answers, keyed, pickled against the worker's knowledge.
 
     `knowledge` comes with the first chunk after a reload; `topics`, each chat's topic when
     its batch was fetched, with a batch's first chunk (later chunks go on from the topics the
-    earlier ones left)."""
+    earlier ones left). `first` is the first question's place in its batch: a question the bot
+    has asked already (it answered it itself), or one of a batch the bot is done with, is
+    skipped, so that a worker behind the bot catches up instead of working for nothing; as
+    its topic is then unknown, so are the chat's later questions (the bot answers them)."""
     if generation != _worker["generation"]:
         if knowledge is None:  # a chunk of a generation this worker never got: skip it
             return generation, batch, dumps_result([], _worker["engine"].knowledge)
@@ -173,9 +190,15 @@ def answer_chunk(
         _worker["batch"], _worker["topics"] = batch, dict(topics or {})
     engine: Engine = _worker["engine"]
     chat_topics: dict[int, Topic | None] = _worker["topics"]
+    progress: Progress | None = _worker.get("progress")
     answered: list[tuple[Key, Result]] = []
-    for chat_id, text, hint in questions:
+    for place, (chat_id, text, hint) in enumerate(questions, start=first):
+        if progress is not None and (progress.batch != batch or place < progress.asked):
+            chat_topics[chat_id] = UNKNOWN  # type: ignore[assignment]
+            continue
         topic = chat_topics.get(chat_id)
+        if topic is UNKNOWN:
+            continue
         result = engine.ask(text, language_hint=hint, topic=topic)
         if result.fact is not None and result.fact.topic is not None:
             chat_topics[chat_id] = result.fact.topic
@@ -205,6 +228,7 @@ class AnsweringAhead:
         self._waiting: deque[bytes] = deque()  # chunks not yet in the pipe
         self._in_pipe = 0
         self._ready: dict[Key, deque[Result]] = {}
+        self._progress: Progress | None = None
         self.used = 0  # answers taken from the worker (for tests and benchmarks)
         self.asked = 0  # questions the handlers asked
 
@@ -213,8 +237,10 @@ class AnsweringAhead:
         context = multiprocessing.get_context("fork")
         ours, theirs = context.Pipe(duplex=True)
         self._knowledge = self._engine.knowledge
-        self._process = context.Process(target=_serve, args=(theirs, ours, self._engine),
-                                        name="answering", daemon=True)
+        self._progress = _SharedProgress(context.RawValue("q", 0), context.RawValue("q", 0))
+        self._process = context.Process(
+            target=_serve, args=(theirs, ours, self._engine, self._progress),
+            name="answering", daemon=True)
         self._process.start()
         theirs.close()
         self._connection = ours
@@ -259,6 +285,9 @@ class AnsweringAhead:
         self._batch += 1
         self._ready.clear()
         self._waiting.clear()
+        if self._progress is not None:
+            self._progress.asked = 0
+            self._progress.batch = self._batch
         if not questions or not self.running:
             return
         knowledge = None
@@ -270,14 +299,16 @@ class AnsweringAhead:
             first = start == 0
             self._waiting.append(pickle.dumps(
                 (self._generation, knowledge if first else None, self._batch,
-                 topics if first else None, list(questions[start:start + self._chunk])),
-                protocol=pickle.HIGHEST_PROTOCOL))
+                 topics if first else None, list(questions[start:start + self._chunk]),
+                 start), protocol=pickle.HIGHEST_PROTOCOL))
         self._send_more()
 
     def take(self, text: str, hint: str | None, topic: Topic | None) -> Result | None:
         """The answer computed ahead for exactly these arguments on the knowledge in use,
         once; None if there is none (yet)."""
         self.asked += 1
+        if self._progress is not None:
+            self._progress.asked += 1
         waiting = self._ready.get((text, hint, topic))
         if not waiting or self._engine.knowledge is not self._knowledge:
             return None
@@ -318,6 +349,30 @@ class AnsweringAhead:
             log.warning("The answering process stopped (%s: %s); answering every question in "
                         "the bot's own process from now on", type(error).__name__ or "EOF",
                         error or "pipe closed")
+
+
+class _SharedProgress:
+    """`Progress` over two shared integers."""
+
+    def __init__(self, batch: Any, asked: Any) -> None:
+        self._batch = batch
+        self._asked = asked
+
+    @property
+    def batch(self) -> int:
+        return self._batch.value
+
+    @batch.setter
+    def batch(self, value: int) -> None:
+        self._batch.value = value
+
+    @property
+    def asked(self) -> int:
+        return self._asked.value
+
+    @asked.setter
+    def asked(self, value: int) -> None:
+        self._asked.value = value
 
 
 class AnsweringEngine:

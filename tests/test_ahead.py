@@ -8,9 +8,11 @@ import csv
 import os
 import signal
 from collections.abc import AsyncIterator
+from types import SimpleNamespace
 
 import pytest
 
+from bot import ahead as ahead_module
 from bot.ahead import AnsweringAhead, AnsweringEngine, dumps_result, loads_result
 from bot.config import PROJECT_ROOT, Config
 from bot.engine import Engine, Outcome
@@ -150,3 +152,22 @@ async def test_a_worker_that_dies_leaves_answering_to_the_bot(
     assert "answering every question in the bot's own process" in caplog.text
     proxy = AnsweringEngine(engine, started)
     assert proxy.ask("tlf tinn", "nb") == engine.ask("tlf tinn", language_hint="nb")
+
+
+def test_the_worker_skips_what_the_bot_has_answered_and_what_follows_in_that_chat(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    progress = SimpleNamespace(batch=7, asked=2)  # the bot has asked the first two itself
+    monkeypatch.setattr(ahead_module, "_worker", {
+        "engine": engine, "generation": 0, "batch": None, "topics": {}, "progress": progress})
+    questions = [(1, "tlf tinn", "nb"), (2, "hei", "nb"), (1, "og notodden da?", "nb"),
+                 (3, "tlf flesberg", "nb"), (3, "og tinn da?", "nb")]
+    _generation, _batch, data = ahead_module.answer_chunk(0, None, 7, {}, questions, 0)
+    answered = dict(loads_result(data, engine.knowledge))
+    topic = engine.ask("tlf flesberg", language_hint="nb").fact.topic  # type: ignore[union-attr]
+    assert set(answered) == {("tlf flesberg", "nb", None), ("og tinn da?", "nb", topic)}
+    assert answered[("og tinn da?", "nb", topic)] == engine.ask(
+        "og tinn da?", language_hint="nb", topic=topic)
+    progress.batch = 8  # the bot has gone on to the next batch: nothing of this one
+    _generation, _batch, data = ahead_module.answer_chunk(0, None, 7, {}, questions, 0)
+    assert loads_result(data, engine.knowledge) == []
