@@ -45,7 +45,9 @@ import multiprocessing
 import multiprocessing.process
 import os
 import pickle
+import queue
 import signal
+import threading
 from collections import deque
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
@@ -59,9 +61,7 @@ from bot.safety import Category
 log = logging.getLogger(__name__)
 
 CHUNK = 8  # questions per hand-over: the first answers come back soon, IPC stays cheap
-UNKNOWN: Any = object()  # a chat's topic after a question the worker skipped
 WORKER_NICENESS = 19
-WINDOW = 2  # chunks in the pipe at once
 Key = tuple[str, str | None, Topic | None]
 Question = tuple[int, str, str | None]  # chat id, text, language hint
 
@@ -150,13 +150,22 @@ def _serve(connection: Connection, bots_end: Connection, engine: Engine,
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _yield_the_cpu()
     _worker.update(engine=engine, generation=0, batch=None, topics={}, progress=progress)
-    while True:
-        try:
-            request = connection.recv_bytes()
-        except (EOFError, OSError):
-            os._exit(0)
+    requests: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+    threading.Thread(target=_read_requests, args=(connection, requests), daemon=True).start()
+    while (request := requests.get()) is not None:
         connection.send_bytes(pickle.dumps(answer_chunk(*pickle.loads(request)),
                                            protocol=pickle.HIGHEST_PROTOCOL))
+    os._exit(0)
+
+
+def _read_requests(connection: Connection, requests: queue.SimpleQueue[bytes | None]) -> None:
+    """In the worker, a thread: every chunk is read as soon as it comes, so that the bot never
+    waits to hand a batch over, and the pipe never fills up both ways; None at the end."""
+    try:
+        while True:
+            requests.put(connection.recv_bytes())
+    except (EOFError, OSError):
+        requests.put(None)
 
 
 def _yield_the_cpu() -> None:
@@ -170,7 +179,7 @@ def _yield_the_cpu() -> None:
 
 def answer_chunk(
     generation: int, knowledge: bytes | None, batch: int, topics: dict[int, Topic | None] | None,
-    questions: Sequence[Question], first: int = 0,
+    questions: Sequence[Question], first: int = 0, followed: Sequence[bool] = (),
 ) -> tuple[int, int, bytes]:
     """In the worker: answer `questions` in order, as the handler would (see the module doc);
     the answers, keyed, pickled against the worker's knowledge.
@@ -179,8 +188,9 @@ def answer_chunk(
     its batch was fetched, with a batch's first chunk (later chunks go on from the topics the
     earlier ones left). `first` is the first question's place in its batch: a question the bot
     has asked already (it answered it itself), or one of a batch the bot is done with, is
-    skipped, so that a worker behind the bot catches up instead of working for nothing; as
-    its topic is then unknown, so are the chat's later questions (the bot answers them)."""
+    skipped, so that a worker behind the bot catches up instead of working for nothing;
+    unless `followed` says its chat asks again later in the batch: then it is answered all
+    the same (not sent back), for the topic the chat's next question is asked with."""
     if generation != _worker["generation"]:
         if knowledge is None:  # a chunk of a generation this worker never got: skip it
             return generation, batch, dumps_result([], _worker["engine"].knowledge)
@@ -192,17 +202,18 @@ def answer_chunk(
     chat_topics: dict[int, Topic | None] = _worker["topics"]
     progress: Progress | None = _worker.get("progress")
     answered: list[tuple[Key, Result]] = []
-    for place, (chat_id, text, hint) in enumerate(questions, start=first):
-        if progress is not None and (progress.batch != batch or place < progress.asked):
-            chat_topics[chat_id] = UNKNOWN  # type: ignore[assignment]
+    for offset, (chat_id, text, hint) in enumerate(questions):
+        if progress is not None and progress.batch != batch:
+            break  # the bot is done with this batch
+        passed = progress is not None and first + offset < progress.asked
+        if passed and not (offset < len(followed) and followed[offset]):
             continue
         topic = chat_topics.get(chat_id)
-        if topic is UNKNOWN:
-            continue
         result = engine.ask(text, language_hint=hint, topic=topic)
         if result.fact is not None and result.fact.topic is not None:
             chat_topics[chat_id] = result.fact.topic
-        answered.append(((text, hint, topic), result))
+        if not passed:
+            answered.append(((text, hint, topic), result))
     return generation, batch, dumps_result(answered, engine.knowledge)
 
 
@@ -212,8 +223,9 @@ def answer_chunk(
 class AnsweringAhead:
     """Hands questions to the worker and keeps its answers until the handlers take them.
 
-    One pipe, read by the event loop (no threads in the bot's process); at most WINDOW chunks
-    are in the pipe at once, so neither side ever blocks on a full pipe."""
+    One pipe, read by the event loop (no threads in the bot's process). A batch is handed over
+    whole, at once: the worker reads all of it as it comes and skips what the bot has passed,
+    so it catches up with the bot instead of trailing it chunk by chunk."""
 
     def __init__(self, engine: Engine, *, chunk: int = CHUNK) -> None:
         self._engine = engine
@@ -295,12 +307,15 @@ class AnsweringAhead:
             self._knowledge = self._engine.knowledge
             self._generation += 1
             knowledge = pickle.dumps(self._knowledge)
+        last = {chat_id: place for place, (chat_id, _text, _hint) in enumerate(questions)}
+        followed = [last[chat_id] != place for place, (chat_id, _t, _h) in enumerate(questions)]
         for start in range(0, len(questions), self._chunk):
             first = start == 0
+            end = start + self._chunk
             self._waiting.append(pickle.dumps(
                 (self._generation, knowledge if first else None, self._batch,
-                 topics if first else None, list(questions[start:start + self._chunk]),
-                 start), protocol=pickle.HIGHEST_PROTOCOL))
+                 topics if first else None, list(questions[start:end]), start,
+                 followed[start:end]), protocol=pickle.HIGHEST_PROTOCOL))
         self._send_more()
 
     def take(self, text: str, hint: str | None, topic: Topic | None) -> Result | None:
@@ -316,7 +331,7 @@ class AnsweringAhead:
         return waiting.popleft()
 
     def _send_more(self) -> None:
-        while self._waiting and self._in_pipe < WINDOW and self._connection is not None:
+        while self._waiting and self._connection is not None:
             try:
                 self._connection.send_bytes(self._waiting.popleft())
             except OSError as error:

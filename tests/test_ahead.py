@@ -154,7 +154,7 @@ async def test_a_worker_that_dies_leaves_answering_to_the_bot(
     assert proxy.ask("tlf tinn", "nb") == engine.ask("tlf tinn", language_hint="nb")
 
 
-def test_the_worker_skips_what_the_bot_has_answered_and_what_follows_in_that_chat(
+def test_the_worker_skips_what_the_bot_has_answered_unless_its_chat_asks_again(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     progress = SimpleNamespace(batch=7, asked=2)  # the bot has asked the first two itself
@@ -162,12 +162,17 @@ def test_the_worker_skips_what_the_bot_has_answered_and_what_follows_in_that_cha
         "engine": engine, "generation": 0, "batch": None, "topics": {}, "progress": progress})
     questions = [(1, "tlf tinn", "nb"), (2, "hei", "nb"), (1, "og notodden da?", "nb"),
                  (3, "tlf flesberg", "nb"), (3, "og tinn da?", "nb")]
-    _generation, _batch, data = ahead_module.answer_chunk(0, None, 7, {}, questions, 0)
+    followed = [True, False, False, True, False]
+    _generation, _batch, data = ahead_module.answer_chunk(0, None, 7, {}, questions, 0,
+                                                          followed)
     answered = dict(loads_result(data, engine.knowledge))
-    topic = engine.ask("tlf flesberg", language_hint="nb").fact.topic  # type: ignore[union-attr]
-    assert set(answered) == {("tlf flesberg", "nb", None), ("og tinn da?", "nb", topic)}
-    assert answered[("og tinn da?", "nb", topic)] == engine.ask(
-        "og tinn da?", language_hint="nb", topic=topic)
+    tinn = engine.ask("tlf tinn", language_hint="nb").fact.topic  # type: ignore[union-attr]
+    flesberg = engine.ask("tlf flesberg", language_hint="nb").fact.topic  # type: ignore[union-attr]
+    assert set(answered) == {("og notodden da?", "nb", tinn), ("tlf flesberg", "nb", None),
+                             ("og tinn da?", "nb", flesberg)}  # not the two already asked
+    assert answered[("og notodden da?", "nb", tinn)] == engine.ask(
+        "og notodden da?", language_hint="nb", topic=tinn)  # asked after 'tlf tinn' all the same
     progress.batch = 8  # the bot has gone on to the next batch: nothing of this one
-    _generation, _batch, data = ahead_module.answer_chunk(0, None, 7, {}, questions, 0)
+    _generation, _batch, data = ahead_module.answer_chunk(0, None, 7, {}, questions, 0,
+                                                          followed)
     assert loads_result(data, engine.knowledge) == []
