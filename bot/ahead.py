@@ -153,8 +153,15 @@ def _serve(connection: Connection, bots_end: Connection, engine: Engine,
     requests: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
     threading.Thread(target=_read_requests, args=(connection, requests), daemon=True).start()
     while (request := requests.get()) is not None:
-        connection.send_bytes(pickle.dumps(answer_chunk(*pickle.loads(request)),
-                                           protocol=pickle.HIGHEST_PROTOCOL))
+        arguments = pickle.loads(request)
+        try:
+            reply = answer_chunk(*arguments)
+        except Exception:  # the bot answers these itself (and meets the error there)
+            reply = (arguments[0], arguments[2], dumps_result([], _worker["engine"].knowledge))
+        try:
+            connection.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:  # the bot has stopped
+            break
     os._exit(0)
 
 

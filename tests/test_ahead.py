@@ -176,3 +176,18 @@ def test_the_worker_skips_what_the_bot_has_answered_unless_its_chat_asks_again(
     _generation, _batch, data = ahead_module.answer_chunk(0, None, 7, {}, questions, 0,
                                                           followed)
     assert loads_result(data, engine.knowledge) == []
+
+
+async def test_the_worker_ends_quietly_when_the_bot_stops_mid_batch(
+    engine: Engine, capfd: pytest.CaptureFixture[str]
+) -> None:
+    ahead = AnsweringAhead(engine)
+    ahead.launch()
+    ahead.start(asyncio.get_running_loop())
+    process = ahead._process
+    ahead.submit([(index, text, "nb") for index, text in enumerate(labelled_questions()[:400])],
+                 {})
+    await asyncio.sleep(0.05)  # the worker is busy with the batch
+    ahead.shutdown()
+    assert process is not None and process.exitcode == 0
+    assert "Traceback" not in capfd.readouterr().err
