@@ -1,6 +1,7 @@
 """Telegram throughput and latency of the real bot, side by side with a minimal echo bot.
 
     python -m bench.bot_load [--messages 1000] [--users 50] [--repeat 5] [--no-deployed]
+                             [--baseline DIR]
 
 Each run starts a fresh Bot API stand-in on 127.0.0.1 and a bot process polling it, pushes
 `--messages` realistic questions from `--users` users at once, and measures throughput (first
@@ -16,6 +17,11 @@ alike. Reported: the median run of each variant (by throughput), and the ratio t
 bot both as the ratio of the medians and as the median of each round's ratio (the paired
 figure, the one to quote), with the range of the rounds' ratios. `--no-deployed` skips the
 rate-limited variant, whose throughput is Telegram's 30/s by design.
+
+`--baseline DIR` adds the bot as checked out in DIR (e.g. `git worktree add /tmp/before
+HEAD~1`), rate limiter off, run from there with this environment's packages: a change is
+measured paired against the commit before it, in the same rounds, with the ratio of each
+round's figures.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import argparse
 import statistics
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.telegram_load import ECHO_BOT, LoadResult, format_table, run_load
@@ -55,20 +62,33 @@ def write_config(folder: Path, name: str, overall_max_rate: int, concurrent: int
 
 ECHO_LABEL = "echo bot (1 at a time)"
 UNLIMITED_LABEL = "bot, no rate limit"
+BASELINE_LABEL = "baseline bot, no rate limit"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One bot to measure: its label, its command and the folder it runs from."""
+
+    label: str
+    command: list[str]
+    cwd: Path = PROJECT_ROOT
 
 
 def variants(
-    folder: Path, concurrent: int, *, deployed: bool = True
-) -> list[tuple[str, list[str]]]:
-    """The bots to compare: label and command (the echo bot first)."""
+    folder: Path, concurrent: int, *, deployed: bool = True, baseline: Path | None = None,
+) -> list[Variant]:
+    """The bots to compare (the echo bot first)."""
     unlimited = write_config(folder, "unlimited", 0, concurrent)
     bots = [
-        (ECHO_LABEL, [sys.executable, str(ECHO_BOT), "--concurrent", "1"]),
-        (UNLIMITED_LABEL, bot_command(unlimited)),
+        Variant(ECHO_LABEL, [sys.executable, str(ECHO_BOT), "--concurrent", "1"]),
+        Variant(UNLIMITED_LABEL, bot_command(unlimited)),
     ]
+    if baseline is not None:
+        config = write_config(folder, "baseline", 0, concurrent)
+        bots.append(Variant(BASELINE_LABEL, bot_command(config), baseline))
     if deployed:
-        bots.append(("bot as deployed (30/s)",
-                     bot_command(write_config(folder, "deployed", 30, concurrent))))
+        bots.append(Variant("bot as deployed (30/s)",
+                            bot_command(write_config(folder, "deployed", 30, concurrent))))
     return bots
 
 
@@ -85,10 +105,11 @@ def median_run(results: list[LoadResult]) -> LoadResult:
     return ordered[(len(ordered) - 1) // 2]
 
 
-def paired_ratios(runs: dict[str, list[LoadResult]], label: str) -> list[float]:
-    """Per round, `label`'s throughput over the echo bot's in the same round."""
-    return [bot.throughput_per_s / echo.throughput_per_s
-            for bot, echo in zip(runs[label], runs[ECHO_LABEL], strict=True)]
+def paired_ratios(runs: dict[str, list[LoadResult]], label: str, to: str = ECHO_LABEL
+                  ) -> list[float]:
+    """Per round, `label`'s throughput over `to`'s (the echo bot's) in the same round."""
+    return [bot.throughput_per_s / other.throughput_per_s
+            for bot, other in zip(runs[label], runs[to], strict=True)]
 
 
 def summary(runs: dict[str, list[LoadResult]]) -> list[str]:
@@ -105,6 +126,12 @@ def summary(runs: dict[str, list[LoadResult]]) -> list[str]:
             f"{len(ratios)} rounds, range {min(ratios):.2f}-{max(ratios):.2f}; medians "
             f"{median:.0f} / {echo:.0f} msg/s = {median / echo:.2f}x)"
         )
+    if BASELINE_LABEL in runs:
+        ratios = paired_ratios(runs, UNLIMITED_LABEL, BASELINE_LABEL)
+        lines.append(
+            f"{UNLIMITED_LABEL} / {BASELINE_LABEL}: {statistics.median(ratios):.2f}x (median "
+            f"of {len(ratios)} rounds, range {min(ratios):.2f}-{max(ratios):.2f})"
+        )
     return lines
 
 
@@ -119,21 +146,24 @@ def main(argv: list[str] | None = None) -> int:
                         help="the bot's telegram.concurrent_updates")
     parser.add_argument("--no-deployed", action="store_true",
                         help="skip the bot as deployed (rate-limited to 30 messages/s)")
+    parser.add_argument("--baseline", type=Path,
+                        help="also run the bot checked out in this folder (the commit before)")
     args = parser.parse_args(argv)
     texts = [item.question for item in load_labelled(QUESTIONS)]
     runs: dict[str, list[LoadResult]] = {}
     with tempfile.TemporaryDirectory() as folder:
-        bots = variants(Path(folder), args.concurrent, deployed=not args.no_deployed)
+        bots = variants(Path(folder), args.concurrent, deployed=not args.no_deployed,
+                        baseline=args.baseline.resolve() if args.baseline else None)
         for round_number in range(args.repeat):
-            for label, command in bots:
+            for bot in bots:
                 forget_updates(Path(folder))
                 with BotApiStandIn() as standin:
-                    result = run_load(command, {}, args.messages, args.users, standin,
-                                      label=label, round_trips=args.round_trips,
-                                      texts=texts, cwd=PROJECT_ROOT)
-                runs.setdefault(label, []).append(result)
-                print(f"round {round_number + 1}: {label}: {result.throughput_per_s:.0f} msg/s",
-                      file=sys.stderr, flush=True)
+                    result = run_load(bot.command, {}, args.messages, args.users, standin,
+                                      label=bot.label, round_trips=args.round_trips,
+                                      texts=texts, cwd=bot.cwd)
+                runs.setdefault(bot.label, []).append(result)
+                print(f"round {round_number + 1}: {bot.label}: "
+                      f"{result.throughput_per_s:.0f} msg/s", file=sys.stderr, flush=True)
     print(f"\n{args.messages} questions from {args.users} users at once, median of "
           f"{args.repeat} runs each (variants in turn), concurrent_updates={args.concurrent}:\n")
     print(format_table([median_run(results) for results in runs.values()]))

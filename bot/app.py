@@ -19,6 +19,7 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import AIORateLimiter, Application, Defaults
 from telegram.request import BaseRequest
 
+from bot.ahead import AnsweringAhead, AnsweringEngine
 from bot.config import MIN_WEBHOOK_SECRET_CHARS, Config, TelegramConfig, WebhookConfig
 from bot.delivery import AcknowledgingQueue, DeliveringApplication, Outbox, UpdateLedger
 from bot.engine import Engine
@@ -34,6 +35,7 @@ from bot.privacy import user_hash
 from bot.services import SERVICES_KEY, Services, question_log_for
 from bot.transport import ParsedUpdates, RetryingRequest
 from handlers import register
+from handlers.questions import current_topic, planned_question
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,7 @@ WEBHOOK_BODY_TIMEOUT = 10.0
 MENU_WAIT = 2.0  # seconds the start waits for the first try at the command menus
 MENUS_TASK_KEY = "command_menus_task"
 SERVED_KEY = "served"
+AHEAD_KEY = "answering_ahead"
 
 
 async def _post_init(application: Application) -> None:
@@ -65,6 +68,9 @@ async def _post_init(application: Application) -> None:
     bot_services = application.bot_data[SERVICES_KEY]
     await bot_services.question_log.initialize()
     await application.update_queue.ledger.initialize()
+    ahead = application.bot_data.get(AHEAD_KEY)
+    if ahead is not None:
+        ahead.start(asyncio.get_running_loop())
     tried = asyncio.Event()
     menus = asyncio.create_task(
         keep_setting_menus(lambda: _set_menus(application), tried=tried), name="command menus"
@@ -95,6 +101,9 @@ async def _post_shutdown(application: Application) -> None:
         menus.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await menus
+    ahead = application.bot_data.get(AHEAD_KEY)
+    if ahead is not None:
+        ahead.shutdown()
     await application.bot_data[SERVICES_KEY].question_log.shutdown()
     if application.bot_data.pop(SERVED_KEY, False):  # a failed start is reported by run_bot
         log.info("Bot stopped")
@@ -140,7 +149,7 @@ def build_application(
         builder = builder.request(RetryingRequest(
             connection_pool_size=max(8, 2 * telegram.concurrent_updates),
             connect_timeout=5, read_timeout=telegram.read_timeout, write_timeout=10,
-            pool_timeout=5, httpx_kwargs=witness.httpx_kwargs() if witness else None,
+            pool_timeout=5, witness=witness,
         ))
         polling = PatientPolling(
             connection_pool_size=1, connect_timeout=5, read_timeout=POLL_TIMEOUT + 5,
@@ -154,15 +163,32 @@ def build_application(
         polling.ledger = ledger
         parsed.bot = application.bot
         polling.parsed = parsed  # each update parsed once, by polling (bot.transport)
+    ahead = None
+    if polling is not None and telegram.answer_ahead:  # questions answered in a 2nd process
+        ahead = AnsweringAhead(engine)
+        ahead.launch()  # forked now, while the process has no other thread
+        application.bot_data[AHEAD_KEY] = ahead
+        polling.on_batch = lambda updates: hand_ahead(application, ahead, updates)
     secret = config.privacy.hash_secret
     outbox = Outbox(ledger, retry_window=config.delivery.retry_window_seconds,
                     chat_hash=lambda chat_id: user_hash(chat_id, secret or question_log.secret))
     application.outbox = outbox  # given its grace when the application stops
     application.bot_data[SERVICES_KEY] = Services(
-        config=config, engine=engine, question_log=question_log, outbox=outbox
+        config=config, engine=AnsweringEngine(engine, ahead) if ahead else engine,  # type: ignore[arg-type]
+        question_log=question_log, outbox=outbox,
     )
     register(application)
     return application
+
+
+def hand_ahead(application: Application, ahead: AnsweringAhead, updates: list[Update]) -> None:
+    """Hand a polled batch's questions to the answering process, with each asking chat's
+    conversation topic as it stands (bot.ahead)."""
+    questions = [question for update in updates
+                 if (question := planned_question(update)) is not None]
+    chats = application.chat_data
+    topics = {chat_id: current_topic(chats.get(chat_id)) for chat_id, _text, _hint in questions}
+    ahead.submit(questions, topics)
 
 
 def run_bot(config: Config, engine: Engine) -> int:

@@ -66,6 +66,8 @@ class TelegramConfig:
     read_timeout: float = 10.0
     flood_messages: int = 20
     flood_seconds: float = 10.0
+    answer_ahead: bool = True
+    """Answer polled questions ahead in a second process (bot/ahead.py)."""
 
 
 @dataclass(frozen=True)

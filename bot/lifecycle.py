@@ -25,7 +25,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 from telegram.error import NetworkError, TelegramError
 from telegram.request import RequestData
 
@@ -151,22 +150,21 @@ def retry_after(body: bytes) -> float | None:
 
 
 class StartWitness:
-    """httpx event hooks that remember the last Bot API method called and its HTTP status."""
+    """Remembers the last Bot API method called and its HTTP status (told by the transport,
+    `bot.http_client.AiohttpRequest`)."""
 
     def __init__(self) -> None:
         self.method: str | None = None
         self.status: int | None = None
 
-    def httpx_kwargs(self) -> dict[str, Any]:
-        """The keyword arguments for `HTTPXRequest(httpx_kwargs=...)`."""
-        return {"event_hooks": {"request": [self._request], "response": [self._response]}}
-
-    async def _request(self, request: httpx.Request) -> None:
-        self.method = request.url.path.rsplit("/", 1)[-1]
+    def sending(self, url: str) -> None:
+        """A request to `url` is about to be sent."""
+        self.method = url.rsplit("/", 1)[-1]
         self.status = None
 
-    async def _response(self, response: httpx.Response) -> None:
-        self.status = response.status_code
+    def answered(self, status: int) -> None:
+        """It was answered with `status`."""
+        self.status = status
 
 
 def start_failure_message(error: BaseException, witness: StartWitness, base_url: str) -> str:

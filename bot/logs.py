@@ -1,7 +1,7 @@
 """Logging set-up that never writes the bot token, nor residents' data at DEBUG.
 
-The token is part of every Bot API URL, so the `httpx` logger is kept at WARNING, and a filter
-on every handler replaces the token wherever it would still appear (messages, arguments,
+The token is part of every Bot API URL, so the HTTP clients' loggers are kept at WARNING, and
+a filter on every handler replaces the token wherever it would still appear (messages, arguments,
 tracebacks), at every level including DEBUG. The filter replaces only secrets of at least
 `MIN_REDACTED_CHARS` characters: a short one would mangle ordinary words in the log.
 
@@ -23,7 +23,7 @@ MIN_REDACTED_CHARS = 16
 # Libraries whose DEBUG output carries residents' data; held at INFO unless wire_debug.
 WIRE_LOGGERS = ("telegram", "aiosqlite")
 # The HTTP libraries log request URLs, which carry the token; held at WARNING.
-HTTP_LOGGERS = ("httpx", "httpcore")
+HTTP_LOGGERS = ("aiohttp", "httpx", "httpcore")
 
 
 class RedactingFilter(logging.Filter):

@@ -41,8 +41,10 @@ from typing import Any, Protocol
 import httpx
 from telegram import Bot, Update
 from telegram.error import NetworkError, TimedOut
-from telegram.request import HTTPXRequest, RequestData
+from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
+
+from bot.http_client import AiohttpRequest, TimedOutBeforeSending
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +56,14 @@ MAX_PARSED = 10_000  # parsed updates kept for the application (a batch is at mo
 
 
 def never_sent(error: TimedOut) -> bool:
-    """True when the timeout happened before the request left (connect or pool timeout)."""
-    return isinstance(error.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout)
+    """True when the timeout happened before the request left (connect or pool timeout),
+    with the bot's transport (`bot.http_client`) or python-telegram-bot's own (httpx)."""
+    return isinstance(error, TimedOutBeforeSending) or isinstance(
+        error.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
-class RetryingRequest(HTTPXRequest):
-    """python-telegram-bot's HTTPX transport with safe retries (see the module docstring)."""
+class RetryingRequest(AiohttpRequest):
+    """The bot's Bot API transport with safe retries (see the module docstring)."""
 
     def __init__(
         self, *args: Any, attempts: int = ATTEMPTS, first_delay: float = FIRST_DELAY,
@@ -122,13 +126,14 @@ class ParsedUpdates:
         self._updates: dict[int, Update] = {}
         self._limit = limit
 
-    def parse(self, data: dict[str, Any]) -> None:
-        """Parse `data` (one update) for `bot` and keep it; raises what the library raises on
-        data it cannot read."""
+    def parse(self, data: dict[str, Any]) -> Update:
+        """Parse `data` (one update) for `bot`, keep it and return it; raises what the
+        library raises on data it cannot read."""
         update = Update.de_json(data, self.bot)
         self._updates[update.update_id] = update
         if len(self._updates) > self._limit:  # never taken (a stop in between): forget
             del self._updates[next(iter(self._updates))]
+        return update
 
     def take(self, update_id: int) -> Update | None:
         """The parsed update with this id, once; None if there is none."""
@@ -138,7 +143,7 @@ class ParsedUpdates:
         return len(self._updates)
 
 
-class PollingRequest(HTTPXRequest):
+class PollingRequest(AiohttpRequest):
     """The getUpdates transport, paced: polls only once `handled()` returns (see above)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -146,6 +151,9 @@ class PollingRequest(HTTPXRequest):
         self.handled: Callable[[], Awaitable[object]] | None = None
         self.ledger: OpenUpdates | None = None
         self.parsed: ParsedUpdates | None = None
+        # Told of each batch's newly parsed updates before the application gets them
+        # (bot.ahead answers their questions ahead).
+        self.on_batch: Callable[[list[Update]], object] | None = None
 
     async def do_request(
         self,
@@ -166,7 +174,14 @@ class PollingRequest(HTTPXRequest):
             known = self.ledger.known
         status, body = await super().do_request(url, method, request_data, *args, **kwargs)
         if polling and status == 200:
-            body = readable_updates(body, known, self.parsed)
+            fetched: list[Update] = []
+            body = readable_updates(body, known, self.parsed, fetched)
+            if self.on_batch is not None and fetched:
+                try:
+                    self.on_batch(fetched)
+                except Exception as error:  # only ever a loss of speed: never stop polling
+                    log.warning("Could not hand the fetched questions ahead (%s: %s); they "
+                                "are answered as they come", type(error).__name__, error)
         return status, body
 
 
@@ -186,11 +201,11 @@ def keep_open_updates(request_data: RequestData | None, lowest_open: int | None
 
 def readable_updates(
     body: bytes, known: Callable[[int], bool] | None = None,
-    parsed: ParsedUpdates | None = None,
+    parsed: ParsedUpdates | None = None, fetched: list[Update] | None = None,
 ) -> bytes:
     """A getUpdates answer with each update the library cannot read, and each one `known`
     (open or handled already), replaced by its bare id; with `parsed`, every update is, and
-    those read are kept there."""
+    those read are kept there (and added to `fetched`)."""
     try:
         answer = json.loads(body)
         updates = answer["result"]
@@ -210,7 +225,9 @@ def readable_updates(
             if parsed is None:
                 Update.de_json(update, None)
             else:
-                parsed.parse(update)
+                read = parsed.parse(update)
+                if fetched is not None:
+                    fetched.append(read)
         except Exception as error:  # whatever the library raises on data it cannot read
             log.error("Update %d cannot be read (%s: %s); skipped", update["update_id"],
                       type(error).__name__, error)

@@ -17,6 +17,8 @@ from __future__ import annotations
 import html
 import re
 import time
+from collections.abc import Mapping
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, MessageEntityType
@@ -136,10 +138,29 @@ def _log_once(
 def _topic(context: ContextTypes.DEFAULT_TYPE) -> Topic | None:
     """The chat's last precise answer's topic, for ten minutes (in memory only), so that "og
     Tinn da?" is read as the same question about Tinn."""
-    stored = (context.chat_data or {}).get(TOPIC_KEY)
+    return current_topic(context.chat_data)
+
+
+def current_topic(chat_data: Mapping[str, Any] | None) -> Topic | None:
+    """The topic stored in a chat's data, while it is fresh (see `_topic`)."""
+    stored = (chat_data or {}).get(TOPIC_KEY)
     if stored is None or time.monotonic() - stored[1] > TOPIC_SECONDS:
         return None
     return stored[0]
+
+
+def planned_question(update: Update) -> tuple[int, str, str | None] | None:
+    """The chat id, text and language hint `private_text` would ask the engine with, for a
+    new text message in a private chat (not a command); None for any other update. Used to
+    answer ahead (`bot.ahead`): a miss only costs the answer being made in the bot's own
+    process."""
+    message = update.message
+    chat = message.chat if message is not None else None
+    text = message.text if message is not None else None
+    if (chat is None or not isinstance(text, str) or not text or text.startswith("/")
+            or chat.type != ChatType.PRIVATE):
+        return None
+    return chat.id, text, _hint(update)
 
 
 def _escape(text: str) -> str:

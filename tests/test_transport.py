@@ -164,3 +164,25 @@ async def test_polling_never_confirms_an_open_update_and_passes_known_ones_as_ba
     assert standin.calls("getUpdates")[0].params["offset"] == 2
     assert [update.update_id for update in updates] == [2, 3]
     assert updates[0].message is None and updates[1].message.text == "tlf flesberg"
+
+
+async def test_polling_hands_each_batch_on_and_survives_a_failing_listener(
+    standin: BotApiStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    first, second = standin.push_updates([standin.message_update("tlf tinn"),
+                                          standin.message_update("tlf flesberg")])
+    batches: list[list[int]] = []
+
+    def failing(updates: list[Update]) -> None:
+        batches.append([update.update_id for update in updates])
+        raise AttributeError("'NoneType' object has no attribute 'type'")
+
+    request = PollingRequest(read_timeout=2)
+    request.parsed = ParsedUpdates()
+    request.on_batch = failing
+    async with Bot(TOKEN, base_url=standin.base_url, get_updates_request=request) as client:
+        request.parsed.bot = client
+        updates = await client.get_updates(timeout=0)
+    assert [update.update_id for update in updates] == [first, second]
+    assert batches == [[first, second]]
+    assert "Could not hand the fetched questions ahead (AttributeError" in caplog.text
