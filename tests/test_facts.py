@@ -559,3 +559,14 @@ def test_requests_and_closing_clauses_of_long_messages(
 ) -> None:
     result = engine.ask(message)
     assert result.fact is not None and holds in result.fact.text
+
+
+def test_kvar_is_where_before_each_municipality_and_the_larger_of_two_places(
+    engine: Engine,
+) -> None:
+    """"Kvar" is "where" as well as "each" in nynorsk: only "kvar kommune" asks about all."""
+    assert engine.ask("Kvar finn eg nettsida til regionrådet?").fact is None
+    assert first_line(engine, "telefonnummeret til kvar kommune").startswith("Telefonnummer")
+    result = engine.ask("Er det Rollag eller Veggli som er kommunesenteret i Rollag kommune, og "
+                        "hvilket av stedene er størst?")
+    assert result.fact is not None and "Veggli" in result.fact.text
