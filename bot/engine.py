@@ -53,12 +53,12 @@ LOCAL_ANSWER_EXTRA = 5.0
 MAX_SENTENCES = 12
 MIN_WINDOW_WORDS = 10
 PART_REACH = 15.0
+"""How far below the suggestion threshold an entry may score on the whole message and still
+answer one part of it."""
 PART_CERTAIN = 95.0
 """A part of a question that scores this on its own is answered even when the whole message
 did not bring its entry within PART_REACH ("Kan du kort forklare hva Regionrådet er, og hvem
 som er medlemmer av selve rådet?" after a paragraph about oneself)."""
-"""How far below the suggestion threshold an entry may score on the whole message and still
-answer one part of it."""
 _SIGN_OFF = re.compile(
     r"(?:(?<=[.!?,\n])|^)\s*(?:med\s+)?(?:vennlig|venleg|beste|mange|kind|best|warm)?\s*"
     r"(?:hilsen|helsing|hilsn|mvh|m\.v\.h\.?|regards|wishes|greetings)\b(?P<who>[^.?!\n]{0,60})$",
@@ -391,6 +391,7 @@ class Engine:
                           named[0] if len(named) == 1 else None, wants_person=True)
         ranking = self._rank(state, text, tokens, language)
         outcome, suggestions = self._decide(ranking.candidates)
+        whole_answered = outcome is Outcome.ANSWERED
         asked = _asked_sentences(sentences)
         if outcome is Outcome.ANSWERED and not named:
             elsewhere = state.facts.other_places_in(_asking_part(sentences, text))
@@ -407,7 +408,7 @@ class Engine:
         # in parts: "Som medlem av formannskapet … om hva samarbeidet betyr for oss. Jeg ønsker
         # en kort forklaring av rådets rolle og hvordan ledervervet fordeles."
         in_parts = asked if any("?" in sentence for sentence in asked) else asked[-1:]
-        parts = self._parts_answered(state, in_parts, language, ranking)
+        parts = self._parts_answered(state, in_parts, language, ranking, whole_answered)
         if parts:
             return Result(question, Outcome.ANSWERED, ranking.language, parts[0], (),
                           ranking.municipality, also=tuple(parts[1:]))
@@ -446,7 +447,8 @@ class Engine:
         return best
 
     def _parts_answered(
-        self, state: _State, asking: list[str], language: str, whole: Ranking
+        self, state: _State, asking: list[str], language: str, whole: Ranking,
+        whole_answered: bool,
     ) -> list[Candidate]:
         """For a message that asks two or three things joined by "og"/"and" before a question
         word ("Kor lenge har regionrådet eksistert, og kor mange kommunar er med?"), the entry
@@ -478,14 +480,14 @@ class Engine:
             if elsewhere and not _is_about(best.entry, elsewhere):
                 return []  # "Kven er med i Vest-Telemarkrådet, og …"; Sigdal's decision is ours
             rankings.append(candidates)
-        chosen = (whole.candidates[0].entry.id if whole.candidates
-                  and self._decide(whole.candidates)[0] is Outcome.ANSWERED else None)
-        answered = {candidates[0].entry.id for candidates in rankings
-                    if self._decide(candidates)[0] is Outcome.ANSWERED}
+        chosen = whole.candidates[0].entry.id if whole_answered else None
+        sure = [self._decide(candidates)[0] is Outcome.ANSWERED for candidates in rankings]
+        answered = {candidates[0].entry.id
+                    for candidates, certain in zip(rankings, sure, strict=True) if certain}
         found: list[Candidate] = []
-        for candidates in rankings:
+        for candidates, certain in zip(rankings, sure, strict=True):
             best = candidates[0]
-            if best.entry.id != chosen and self._decide(candidates)[0] is not Outcome.ANSWERED:
+            if best.entry.id != chosen and not certain:
                 rivals = [c for c in candidates if c is best or c.entry.id not in answered]
                 if self._decide(rivals)[0] is not Outcome.ANSWERED:
                     return []

@@ -320,16 +320,16 @@ class FactLayer:
         ]
         wanting = [sentence for sentence in sentences
                    if sentence not in asking and _WANTS_TO_KNOW.search(sentence)]
-        if wanting:  # "… would like to know whether … bokmål or nynorsk. Could you also …?"
-            both = [sentence for sentence in sentences if sentence in asking + wanting]
-            answers = [self._answer_sentence(sentence, sentences, text, language, named)
-                       for sentence in both]
-            if all(answers):
-                return _together(list({a.text: a for a in answers if a is not None}.values()))
-        if len(asking) == 1:
-            found = self._answer_sentence(asking[0], sentences, text, language, named)
-            if found is not None:
-                return found
+        read: dict[str, FactAnswer | None] = {}  # each sentence answered once
+        to_read = ([sentence for sentence in sentences if sentence in asking + wanting]
+                   if wanting else asking if len(asking) == 1 else [])
+        for sentence in to_read:
+            read[sentence] = self._answer_sentence(sentence, sentences, text, language, named)
+        if wanting and all(read.values()):
+            # "… would like to know whether … bokmål or nynorsk. Could you also …?"
+            return _together(list({a.text: a for a in read.values() if a is not None}.values()))
+        if len(asking) == 1 and (found := read[asking[0]]) is not None:
+            return found
         if not asking and not wanting:  # "Nettadressene til alle medlemskommunene, takk. …"
             for sentence in sentences:
                 if (found := self._answer(sentence, language, named[-1:])) is not None:
@@ -363,8 +363,8 @@ class FactLayer:
         answers that, not even one about that place."""
         folded = message_words(text)
         fits, present = self._fit(folded)
-        return bool(self._places_elsewhere(folded, fits, present, set())) and any(
-            self._found(a.terms, fits, present, set()) for a in self.data.attributes)
+        return (bool(self._places_elsewhere(folded, fits, present, set()))
+                and self._names_an_attribute(fits, present))
 
     def _places_elsewhere(
         self, folded: list[str], fits: list, present: frozenset, positions: set[int]
@@ -378,9 +378,8 @@ class FactLayer:
                 positions.add(i)
         return found
 
-    def _asks_for_something(self, text: str) -> bool:
-        """Whether `text` holds a word some attribute is asked for by."""
-        fits, present = self._fit(message_words(text))
+    def _names_an_attribute(self, fits: list, present: frozenset) -> bool:
+        """Whether a message holds a word some attribute is asked for by."""
         return any(self._found(a.terms, fits, present, set()) for a in self.data.attributes)
 
     def _fit(self, folded: list[str]) -> tuple[list[frozenset[Pattern]], frozenset[Pattern]]:
@@ -406,22 +405,22 @@ class FactLayer:
         det?", "Kan du hjelpe?", "Vet du hvem det er?") asks the sentence before it."""
         position = sentences.index(sentence)
         before = sentences[position - 1] if position > 0 else None
-        carried: list[Attribute] = []
-        everyone = False
-        if before is not None and _refers_back(sentence, REFERRING_TO_THINGS):
-            carried, everyone = self._asked_in(before)
+        asks_what_it_is = _asks_who_or_what_it_is(sentence)
+        named_before: tuple[list[Attribute], bool] = ([], False)
+        if before is not None and (asks_what_it_is
+                                   or _refers_back(sentence, REFERRING_TO_THINGS)):
+            named_before = self._asked_in(before)
+        carried, everyone = (named_before if _refers_back(sentence, REFERRING_TO_THINGS)
+                             else ([], False))
         council = _refers_back(sentence) and self._names_the_council(text)
         found = self._answer_read(sentence, language, named[-1:], council_named=council,
                                   carried=carried, everyone=everyone)
-        if found is None and before is not None and (
-                points_back(sentence) or _asks_who_or_what_it_is(sentence)):
+        if found is None and before is not None and (points_back(sentence) or asks_what_it_is):
             found = self._answer_read(before, language, named[-1:])
-        if found is None and before is not None and _asks_who_or_what_it_is(sentence):
+        if found is None and asks_what_it_is and named_before[0]:
             # "… handle mat i kommunesenteret i Nore og Uvdal … Hva heter det stedet?"
-            carried, everyone = self._asked_in(before)
-            if carried:
-                found = self._answer(sentence, language, named[-1:], carried=carried,
-                                     everyone=everyone)
+            found = self._answer(sentence, language, named[-1:], carried=named_before[0],
+                                 everyone=named_before[1])
         return found
 
     def _answer_read(self, sentence: str, language: str, named: list[str],
@@ -471,15 +470,16 @@ class FactLayer:
         fits, present = self._fit(folded)
         covered: set[int] = set()
         asked = self._asked(fits, present, covered)
-        if not (asked or carried or topic) and not self._found(
-                self.data.other_bodies, fits, present, set()):
+        body_positions: set[int] = set()
+        bodies = self._found(self.data.other_bodies, fits, present, body_positions)
+        if not (asked or carried or topic or bodies):
             return None  # nothing asked for: the names need not be looked up
         everyone = bool(self._found(self.data.all_words, fits, present, covered)) or everyone
         places: set[int] = set()
         elsewhere = self._places_elsewhere(folded, self._members_kept(folded, fits, named),
                                            present, places)
         covered |= places
-        bodies = self._found(self.data.other_bodies, fits, present, covered)
+        covered |= body_positions
         council = self.data.council
         council_named = bool(council and self._found(council.terms, fits, present, covered)
                              ) or council_named

@@ -476,6 +476,18 @@ def test_them_after_places_outside_the_region_is_not_the_members(engine: Engine)
     ("Jeg har funnet innbyggertall, men jeg trenger også arealet til hver kommune i "
      "kvadratkilometer. Kan du hjelpe? Takk, Emil", "Areal"),
     ("Faksnummer til Notodden kommune?", "Faksnummeret til Notodden kommune har jeg ikke"),
+    # a request without a question
+    ("Nettadressene til alle medlemskommunene, takk. Skal lage en lenkeliste på intranettet.",
+     "www.hjartdal.kommune.no"),
+    # a closing "and I cannot find it"
+    ("En innringer vil vite hvem som er ordfører i Rollag nå, og jeg finner det ikke i "
+     "notatene jeg har fått. Vet du det? Takk, hilsen vikaren", "www.rollag.kommune.no"),
+    # a sentence asking in parts
+    ("Jeg vil gjerne sende et brev til ordføreren i Kongsberg om brøytingen i veien vår. Hva "
+     "heter ordføreren, og hvor sender jeg brevet? Hilsen Gunvor", "www.kongsberg.kommune.no"),
+    # a closing "as well as you have them"
+    ("Kan du gi meg telefonnumrene til alle kommunene i Kongsbergregionen, så godt du har dem?",
+     "35 01 50 00"),
 ])
 def test_a_question_inside_a_sentence_is_read_the_ways_people_write_it(
     engine: Engine, message: str, holds: str
@@ -538,27 +550,6 @@ def test_a_municipality_number_is_never_known_and_elsewhere_is_elsewhere(engine:
     assert first_line(engine, "Hva er kommunenummeret til Sigdal?").endswith(
         "Om Sigdal vet jeg ikke noe.")
     assert "Kommunenummer" not in first_line(engine, "hvilke kommunner er medlemer i regionrådet")
-
-
-@pytest.mark.parametrize(("message", "holds"), [
-    # a request without a question
-    ("Nettadressene til alle medlemskommunene, takk. Skal lage en lenkeliste på intranettet.",
-     "www.hjartdal.kommune.no"),
-    # a closing "and I cannot find it"
-    ("En innringer vil vite hvem som er ordfører i Rollag nå, og jeg finner det ikke i "
-     "notatene jeg har fått. Vet du det? Takk, hilsen vikaren", "www.rollag.kommune.no"),
-    # a sentence asking in parts
-    ("Jeg vil gjerne sende et brev til ordføreren i Kongsberg om brøytingen i veien vår. Hva "
-     "heter ordføreren, og hvor sender jeg brevet? Hilsen Gunvor", "www.kongsberg.kommune.no"),
-    # a closing "as well as you have them"
-    ("Kan du gi meg telefonnumrene til alle kommunene i Kongsbergregionen, så godt du har dem?",
-     "35 01 50 00"),
-])
-def test_requests_and_closing_clauses_of_long_messages(
-    engine: Engine, message: str, holds: str
-) -> None:
-    result = engine.ask(message)
-    assert result.fact is not None and holds in result.fact.text
 
 
 def test_kvar_is_where_before_each_municipality_and_the_larger_of_two_places(
