@@ -395,7 +395,9 @@ class Engine:
         asked = _asked_sentences(sentences)
         if outcome is Outcome.ANSWERED and not named:
             elsewhere = state.facts.other_places_in(_asking_part(sentences, text))
-            if state.facts.asks_a_fact_elsewhere(" ".join(asked)):
+            if state.facts.asks_a_fact_elsewhere(" ".join(asked)) or (
+                    state.facts.asks_a_fact_elsewhere(text)
+                    and state.facts.asks_a_fact_of_no_one(" ".join(asked))):
                 return Result(question, Outcome.SUGGESTED, ranking.language,
                               ranking.candidates[0], self._suggestions(ranking.candidates),
                               ranking.municipality)

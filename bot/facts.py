@@ -52,6 +52,9 @@ COUNCIL_KEYS = {"name", "contact", "words", "attributes"}
 VALUE_KEYS = {*LANGUAGES, "year", "source"}
 FUZZY_FILLER_LENGTH = 6
 MAX_POINTING_WORDS = 8
+NEAR_A_COUNCIL = 3
+"""How near a council word a place stands when the council is that place's ("the Hallingdal
+regional council", "regionrådet i Vest-Telemark")."""
 POINTING_WORDS = frozenset({"det", "dette", "den", "denne", "dem", "dei", "them", "it", "this",
                             "that", "those", "these"})
 """Words by which a short question points back to the sentence before it."""
@@ -309,7 +312,7 @@ class FactLayer:
         the `topic` of the conversation's last precise answer, a follow-up naming only a
         municipality ("og Tinn da?") asks the same, and one naming only an attribute ("hva med
         adressen?") asks about the same municipality."""
-        found = self._answer(text, language, named, topic)
+        found = self._answer(what_is_wanted(text), language, named, topic)
         if found is not None:
             return found
         sentences = list(sentences)
@@ -332,7 +335,7 @@ class FactLayer:
             return found
         if not asking and not wanting:  # "Nettadressene til alle medlemskommunene, takk. …"
             for sentence in sentences:
-                if (found := self._answer(sentence, language, named[-1:])) is not None:
+                if (found := self._answer_read(sentence, language, named[-1:])) is not None:
                     return found
         if len(asking) > 1:  # "Hvor mange bor i Kongsberg? Og hvilket fylke er vi i nå?"
             answers = [self._answer(sentence, language, named[-1:]) for sentence in asking]
@@ -365,6 +368,15 @@ class FactLayer:
         fits, present = self._fit(folded)
         return (bool(self._places_elsewhere(folded, fits, present, set()))
                 and self._names_an_attribute(fits, present))
+
+    def asks_a_fact_of_no_one(self, text: str) -> bool:
+        """Whether `text` asks for a fact without naming whose ("Kan du gi meg nummeret?"):
+        the place the message named before is the one asked about."""
+        folded = message_words(text)
+        fits, present = self._fit(folded)
+        covered: set[int] = set()
+        return bool(self._asked(fits, present, covered)) and all(
+            i in covered or self._is_filler(word) for i, word in enumerate(folded))
 
     def _places_elsewhere(
         self, folded: list[str], fits: list, present: frozenset, positions: set[int]
@@ -404,7 +416,7 @@ class FactLayer:
         nynorsk. Hvilken av dem bruker Kongsberg?"); a question that only points back ("Har du
         det?", "Kan du hjelpe?", "Vet du hvem det er?") asks the sentence before it."""
         position = sentences.index(sentence)
-        before = sentences[position - 1] if position > 0 else None
+        before = what_is_wanted(sentences[position - 1]) if position > 0 else None
         asks_what_it_is = _asks_who_or_what_it_is(sentence)
         named_before: tuple[list[Attribute], bool] = ([], False)
         if before is not None and (asks_what_it_is
@@ -430,8 +442,9 @@ class FactLayer:
         arealet …"), as written, after a colon ("I read about county changes: which county
         …?"), or without a closing clause that says what it is for ("…, så jeg kan legge dem
         i en oversikt", "…, since their children …")."""
+        sentence = what_is_wanted(sentence)
         readings = [_AFTER_BUT.sub("", sentence), sentence, _AFTER_COLON.sub("", sentence),
-                    _without_purpose(sentence)]
+                    _without_purpose(sentence), self._without_asides(sentence, named)]
         for reading in dict.fromkeys(readings):
             found = self._answer(reading, language, named, **context)
             if found is not None:
@@ -443,6 +456,27 @@ class FactLayer:
             if all(answers):
                 return _together([answer for answer in answers if answer is not None])
         return None
+
+    def _without_asides(self, sentence: str, named: list[str]) -> str:
+        """`sentence` without what stands in brackets and without the clauses between commas
+        that name nothing the facts are about ("vakt i resepsjonen, noen spør etter
+        hovednummeret til Notodden kommune", "tlf Rollag kommune (innbygger på linja)",
+        "adressen til kommunehuset i Hjartdal, skriver fra utlandet uten ae o a")."""
+        clauses = [clause.strip() for clause in _CLAUSE_BREAK.split(_ASIDE.sub(" ", sentence))]
+        kept = [clause for clause in clauses if clause and self._names_a_fact_thing(clause, named)]
+        return ", ".join(kept) or sentence
+
+    def _names_a_fact_thing(self, clause: str, named: list[str]) -> bool:
+        """Whether a clause names an attribute, a member, every member, the council, a place
+        outside the region or a public body."""
+        folded = message_words(clause)
+        fits, present = self._fit(folded)
+        lists = [self.data.all_words, self.data.other_places, self.data.other_bodies,
+                 *(a.terms for a in self.data.attributes), *(b.terms for b in self.data.bundles)]
+        if self.data.council is not None:
+            lists.append(self.data.council.terms)
+        return (any(self._found(terms, fits, present, set()) for terms in lists)
+                or any(self._name_of(word, named) for word in folded))
 
     def _asked_in(self, text: str) -> tuple[list[Attribute], bool]:
         """The attributes `text` names, and whether it asks about every member; none when it
@@ -481,8 +515,12 @@ class FactLayer:
         covered |= places
         covered |= body_positions
         council = self.data.council
-        council_named = bool(council and self._found(council.terms, fits, present, covered)
+        council_words: set[int] = set()
+        council_named = bool(council and self._found(council.terms, fits, present, council_words)
                              ) or council_named
+        covered |= council_words
+        ours = council_named and not any(abs(place - word) <= NEAR_A_COUNCIL
+                                         for place in places for word in council_words)
         own = {i: key for i, word in enumerate(folded)
                if i not in places and (key := self._name_of(word, named))
                and not _names_the_region(folded, i)}
@@ -500,7 +538,7 @@ class FactLayer:
             return None
         if topic and not own_names and not everyone and not elsewhere and not named:
             named = list(topic.municipalities)
-        if elsewhere and not own_names:
+        if elsewhere and not own_names and not ours:  # "Hallingdal regional council"
             place = elsewhere[0].text.title()
             return FactAnswer(pick(NOT_A_MEMBER, language).format(place=place), None, (), False)
         if council and council_named and not own_names and any(
@@ -1118,6 +1156,16 @@ def after_what_is_known(sentence: str) -> str:
     return _AFTER_BUT.sub("", sentence)
 
 
+def what_is_wanted(sentence: str) -> str:
+    """What a sentence wants to know, without who asks and why before it ("Eg er tilsett på
+    servicekontoret og … lurer på kva for kommunar som er med" wants "kva for kommunar som er
+    med": the office and the resident name no attribute asked for)."""
+    wanted = _WANTS_TO_KNOW.split(sentence, maxsplit=1)
+    if len(wanted) == 2 and asks_something(wanted[1]):
+        return wanted[1].strip()
+    return sentence
+
+
 def _without_a_doubled_letter(word: str, names: Mapping[str, str]) -> str | None:
     """The name `word` is with one of its repeated letters typed once more ("tinnn")."""
     for i in range(1, len(word)):
@@ -1144,6 +1192,9 @@ _ASKS_FOR_HELP = re.compile(
 """A short question that only asks for help with what the sentence before said."""
 _AFTER_BUT = re.compile(r"^.{12,}?,\s*(?:men|but)\s+(?=\S)", re.IGNORECASE)
 """What was found or known before ", men …": "Jeg har funnet innbyggertall, men jeg trenger …"."""
+_ASIDE = re.compile(r"\([^()]*\)")
+"""What a writer puts in brackets beside the question: "tlf Rollag (innbygger på linja)"."""
+_CLAUSE_BREAK = re.compile(r"\s*,\s*")
 _AFTER_COLON = re.compile(r"^[^:]{12,}:\s*(?=\S)")
 """Background before a colon: "I read about some county changes in Norway: which county …"."""
 _WANTS_TO_KNOW = re.compile(

@@ -561,3 +561,51 @@ def test_kvar_is_where_before_each_municipality_and_the_larger_of_two_places(
     result = engine.ask("Er det Rollag eller Veggli som er kommunesenteret i Rollag kommune, og "
                         "hvilket av stedene er størst?")
     assert result.fact is not None and "Veggli" in result.fact.text
+
+
+@pytest.mark.parametrize(("question", "line"), [
+    ("vakt i resepsjonen, noen spør etter hovednummeret til Notodden kommune",
+     "Notodden kommune har telefon 35 01 50 00."),
+    ("tlf Rollag kommune (innbygger på linja)", "Rollag kommune har telefon"),
+    ("postadr NoU kommune, trenger for konvolutt", "Adressen til Nore og Uvdal kommune er"),
+    ("adressen til kommunehuset i Hjartdal, skriver fra utlandet uten ae o a",
+     "Adressen til Hjartdal kommune er"),
+])
+def test_an_aside_in_brackets_or_between_commas_does_not_hide_the_fact(
+    engine: Engine, question: str, line: str,
+) -> None:
+    assert first_line(engine, question).startswith(line)
+
+
+def test_who_asks_before_lurer_pa_names_no_attribute(engine: Engine) -> None:
+    """The office and the resident of "Eg er tilsett på servicekontoret og har fått spørsmål frå
+    ein innbyggjar som lurer på kva for kommunar som er med" ask no staff, phone or population."""
+    message = ("Hei! Eg er tilsett på servicekontoret og har fått spørsmål frå ein innbyggjar som "
+               "lurer på kva for kommunar som eigentleg er med i Kongsbergregionen. Kan du ramse "
+               "dei opp for meg? Takk, Gunvor")
+    result = engine.ask(message)
+    assert result.fact is None
+    assert result.best is not None and result.best.entry.id == "council.members"
+
+
+def test_each_of_two_places_respectively_and_the_largest_municipality(engine: Engine) -> None:
+    text = result_plain(engine.ask(
+        "Før jeg ringer rundt: hvor mange innbyggere har henholdsvis Kongsberg og Notodden, og "
+        "hvilket år gjelder tallene? Det haster litt."), engine.knowledge)
+    assert "28 793 (2023)" in text and "13 025 (2023)" in text and "02800" not in text
+    assert "Kongsberg: 28 793" in first_line(engine, "kæm ta kommunane i regionen e størst?") + (
+        result_plain(engine.ask("kæm ta kommunane i regionen e størst?"), engine.knowledge))
+    area = engine.ask("Hvilken kommune er størst i areal?")
+    assert area.fact is not None and "28 793" not in area.fact.text
+
+
+def test_the_number_asked_of_a_place_named_before_outside_the_region(engine: Engine) -> None:
+    """"… servicetorget i Drammen kommune … Kan du gi meg nummeret?" asks Drammen's number, not
+    the council's; the council asked about by someone living in Drammen is the council."""
+    result = engine.ask(
+        "Hei, jeg heter Per og har nettopp flyttet til Drammen. Jeg har prøvd å finne "
+        "telefonnummeret til servicetorget i Drammen kommune, men nettsiden er forvirrende. Kan "
+        "du gi meg nummeret? Takk, Per")
+    assert result.outcome is not Outcome.ANSWERED
+    council = engine.ask("Jeg bor i Drammen. Hva er telefonnummeret til regionrådet?")
+    assert "Drammen" not in result_plain(council, engine.knowledge)
