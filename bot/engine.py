@@ -32,8 +32,10 @@ from bot.facts import (
     Topic,
     after_what_is_known,
     asks_something,
+    asks_what_to_answer,
     points_back,
     question_parts,
+    wants_to_know,
 )
 from bot.knowledge import Entry, KnowledgeBase, KnowledgeError, Problem, load_knowledge
 from bot.matcher import MIN_SCORE, Index, QueryToken, Scored
@@ -72,6 +74,11 @@ _THANKS_SIGN_OFF = re.compile(
 """Thanks and a name at the end of a message ("… Thanks, Dan"): who wrote, not a question."""
 MAX_SIGN_OFF_WORDS = 5
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
+ABBREVIATIONS = frozenset({
+    "nr", "org.nr", "orgnr", "tlf", "tlf.nr", "ca", "f.eks", "feks", "adm", "evt", "bl.a",
+    "mht", "iht", "ang", "vedr", "jf", "dvs", "osv", "pga", "etc", "e.g", "i.e", "approx",
+})
+"""Words whose full stop ends no sentence ("Finnes det et org.nr. jeg kan bruke?")."""
 
 
 class Outcome(enum.StrEnum):
@@ -231,7 +238,30 @@ def without_sign_off(text: str) -> str:
 def sentences_of(text: str) -> list[str]:
     """Every sentence of a message (at most MAX_SENTENCES), however short ("hvor ligger
     rådhuset? skal levere noe")."""
-    return [part.strip() for part in _SENTENCE_BREAK.split(text) if part.strip()][:MAX_SENTENCES]
+    sentences: list[str] = []
+    for part in (part.strip() for part in _SENTENCE_BREAK.split(text)):
+        if not part:
+            continue
+        if sentences and _ends_in_an_abbreviation(sentences[-1]):
+            sentences[-1] = f"{sentences[-1]} {part}"  # "Finnes det et org.nr. jeg kan bruke?"
+        else:
+            sentences.append(part)
+    return sentences[:MAX_SENTENCES]
+
+
+def _without_what_to_answer(text: str) -> str:
+    """A message without a closing "Hva svarer jeg?" after the question it passes on
+    ("Innringer lurer på om Sigdal er medlem. Hva svarer jeg?")."""
+    sentences = sentences_of(text)
+    if len(sentences) > 1 and asks_what_to_answer(sentences[-1]):
+        return " ".join(sentences[:-1])
+    return text
+
+
+def _ends_in_an_abbreviation(sentence: str) -> bool:
+    """Whether a sentence split at a full stop ends in an abbreviation, not a sentence."""
+    last = sentence.rsplit(maxsplit=1)[-1].lower()
+    return last.endswith(".") and last.rstrip(".") in ABBREVIATIONS
 
 
 def _asking_part(sentences: list[str], text: str) -> str:
@@ -378,7 +408,7 @@ class Engine:
         safety = state.safety.check(text, language)
         if safety is not None:
             return self._safety_result(question, safety)
-        if (asked := without_sign_off(text)) != text:
+        if (asked := _without_what_to_answer(without_sign_off(text))) != text:
             text, analysis = asked, state.index.analyse(asked)
         tokens = state.index.query_tokens(analysis)
         named = self._named(state, tokens)
@@ -435,7 +465,8 @@ class Engine:
         sentences is answered with, the surest; None when some sentence asks ("?", or a
         question word: "… og lurer på kvar kommunehuset ligg. Takk for svar!") or is answered
         with anything but small talk."""
-        if len(sentences) < 2 or any(asks_something(sentence) for sentence in sentences):
+        if len(sentences) < 2 or any(asks_something(sentence) or wants_to_know(sentence)
+                                     for sentence in sentences):
             return None
         best: Candidate | None = None
         for sentence in sentences:

@@ -312,9 +312,11 @@ class FactLayer:
         the `topic` of the conversation's last precise answer, a follow-up naming only a
         municipality ("og Tinn da?") asks the same, and one naming only an attribute ("hva med
         adressen?") asks about the same municipality."""
-        found = self._answer(what_is_wanted(text), language, named, topic)
-        if found is not None:
-            return found
+        for reading in self._around_a_colon(what_is_wanted(text), named):
+            # "Ny ansatt i Flesberg: hva heter adm.senteret vårt?" asks no staff
+            found = self._answer(reading, language, named, topic)
+            if found is not None:
+                return found
         sentences = list(sentences)
         asking = [sentence for sentence in sentences if "?" in sentence] or [
             # "… HVA ER TELEFONNUMMERET TIL ROLLAG KOMMUNE. JEG HAR IKKE …": no question mark
@@ -424,7 +426,12 @@ class FactLayer:
             named_before = self._asked_in(before)
         carried, everyone = (named_before if _refers_back(sentence, REFERRING_TO_THINGS)
                              else ([], False))
-        council = _refers_back(sentence) and self._names_the_council(text)
+        council = (_refers_back(sentence) and self._names_the_council(text)) or (
+            # "Økonomi ber om organisasjonsnummeret til Kongsbergregionen. Finnes det et
+            # org.nr. jeg kan bruke?": the council named just before, no member since
+            before is not None and self._names_the_council(before)
+            and not self._names_a_member(before, named) and not self._names_a_member(
+                sentence, named))
         found = self._answer_read(sentence, language, named[-1:], council_named=council,
                                   carried=carried, everyone=everyone)
         if found is None and before is not None and (points_back(sentence) or asks_what_it_is):
@@ -443,7 +450,7 @@ class FactLayer:
         …?"), or without a closing clause that says what it is for ("…, så jeg kan legge dem
         i en oversikt", "…, since their children …")."""
         sentence = what_is_wanted(sentence)
-        readings = [_AFTER_BUT.sub("", sentence), sentence, _AFTER_COLON.sub("", sentence),
+        readings = [_AFTER_BUT.sub("", sentence), *self._around_a_colon(sentence, named),
                     _without_purpose(sentence), self._without_asides(sentence, named)]
         for reading in dict.fromkeys(readings):
             found = self._answer(reading, language, named, **context)
@@ -457,6 +464,15 @@ class FactLayer:
                 return _together([answer for answer in answers if answer is not None])
         return None
 
+    def _around_a_colon(self, sentence: str, named: list[str]) -> list[str]:
+        """A sentence read after its colon first when that part names a member itself ("Ny
+        ansatt i Flesberg: hva heter adm.senteret vårt, Lampeland eller Flesberg?" asks no
+        staff), else as written first ("Flesberg or Hjartdal: which one has more residents?")."""
+        after = _AFTER_COLON.sub("", sentence)
+        if after == sentence:
+            return [sentence]
+        return [after, sentence] if self._names_a_member(after, named) else [sentence, after]
+
     def _without_asides(self, sentence: str, named: list[str]) -> str:
         """`sentence` without what stands in brackets and without the clauses between commas
         that name nothing the facts are about ("vakt i resepsjonen, noen spør etter
@@ -465,6 +481,10 @@ class FactLayer:
         clauses = [clause.strip() for clause in _CLAUSE_BREAK.split(_ASIDE.sub(" ", sentence))]
         kept = [clause for clause in clauses if clause and self._names_a_fact_thing(clause, named)]
         return ", ".join(kept) or sentence
+
+    def _names_a_member(self, text: str, named: list[str]) -> bool:
+        """Whether `text` names a member municipality (or its centre)."""
+        return any(self._name_of(word, named) for word in message_words(text))
 
     def _names_a_fact_thing(self, clause: str, named: list[str]) -> bool:
         """Whether a clause names an attribute, a member, every member, the council, a place
@@ -1190,6 +1210,14 @@ _ASKS_FOR_HELP = re.compile(
     re.IGNORECASE,
 )
 """A short question that only asks for help with what the sentence before said."""
+_ASKS_WHAT_TO_ANSWER = re.compile(
+    r"^\W*(?:hva|kva|ka|what) (?:svarer|svarar|sier|seier|skal|bør|do|should|can) "
+    r"(?:jeg|eg|æ|i|vi|me|we)"
+    r"(?: \w+)?(?: (?:svare|svara|si|seie|tell|say|answer)\b)?(?: \w+)?\W*$",
+    re.IGNORECASE,
+)
+"""A short question that asks what to tell someone about the sentence before ("Innringer lurer
+på om Sigdal er medlem. Hva svarer jeg?")."""
 _AFTER_BUT = re.compile(r"^.{12,}?,\s*(?:men|but)\s+(?=\S)", re.IGNORECASE)
 """What was found or known before ", men …": "Jeg har funnet innbyggertall, men jeg trenger …"."""
 _ASIDE = re.compile(r"\([^()]*\)")
@@ -1198,8 +1226,9 @@ _CLAUSE_BREAK = re.compile(r"\s*,\s*")
 _AFTER_COLON = re.compile(r"^[^:]{12,}:\s*(?=\S)")
 """Background before a colon: "I read about some county changes in Norway: which county …"."""
 _WANTS_TO_KNOW = re.compile(
-    r"\b(?:lurer|lurte|lurar) på\b|\b(?:vil|ville|ønsker|ønskjer|trenger|treng) (?:gjerne )?"
-    r"(?:å )?vite\b|\b(?:would like|want|need|wanted) to know\b|\bwonder(?:ing)?\b",
+    r"\b(?:lurer|lurte|lurar) på\b|\b(?:vil|ville|ønsker|ønskjer|trenger|treng) "
+    r"(?:gjerne |også |òg )?(?:å )?vite\b|\b(?:would like|want|need|wanted) to know\b|"
+    r"\bwonder(?:ing)?\b",
     re.IGNORECASE,
 )
 """A sentence that asks without a question mark or a question word first."""
@@ -1216,11 +1245,27 @@ def points_back(sentence: str) -> bool:
     meg med det?", "Har du det?", "Could you list them?"), or only asks for help with it
     ("Kan du hjelpe oss med datoen?", "Could you help?", "Kan du svare kort?")."""
     folded = words(fold(sentence))
-    if _ASKS_FOR_HELP.match(sentence.strip()) and len(folded) <= MAX_POINTING_WORDS:
+    if ((_ASKS_FOR_HELP.match(sentence.strip()) or _ASKS_WHAT_TO_ANSWER.match(sentence.strip()))
+            and len(folded) <= MAX_POINTING_WORDS):
         return True
     return (len(folded) <= MAX_POINTING_WORDS
             and any(word in POINTING_WORDS for word in folded)
             and not any(word in QUESTION_WORDS for word in folded))
+
+
+def wants_to_know(sentence: str) -> bool:
+    """Whether a sentence asks by wanting to know whether or what ("… og lurer på om du kan
+    gi meg …"); "fikk svar på det jeg lurte på om Notodden" asks nothing."""
+    found = _WANTS_TO_KNOW.search(sentence)
+    if found is None or words(fold(sentence[:found.start()]))[-2:-1] in (["det"], ["alt"]):
+        return False  # "det jeg lurte på", "alt eg lurte på"
+    rest = words(fold(sentence[found.end():]))
+    return bool(rest) and (rest[0] in {"om", "whether", "if"} or rest[0] in QUESTION_WORDS)
+
+
+def asks_what_to_answer(sentence: str) -> bool:
+    """"Hva svarer jeg?", "What should I tell them?": the sentence before is the question."""
+    return bool(_ASKS_WHAT_TO_ANSWER.match(sentence.strip()))
 
 
 def asks_something(sentence: str) -> bool:

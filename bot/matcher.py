@@ -46,6 +46,8 @@ LINKING_LETTERS = ("s", "e")
 COMPOUND_HEAD_SIMILARITY = 0.9
 COURTESY_FUZZY_LENGTH = 6
 STOP_FUZZY_LENGTH = 7
+STEM_ENDINGS = ("", "a", "e", "en", "et", "er", "ene", "ane", "ar")
+"""Endings the stemmer takes off a compound's tail ("regionrådsgreia" → "regionradsgrei")."""
 INFLECTION_ENDINGS = ("ane", "ene", "an", "ar", "er", "en", "et", "a", "e")
 
 
@@ -142,9 +144,11 @@ def _plausible_typo(word: str, near: str, tier: int) -> bool:
 
 def _plausible_stop_typo(word: str, stop_word: str) -> bool:
     """Whether `word` is a misspelt stop word rather than a content word near one: long
-    enough, or the same letters swapped ("abuot"); "vaeret" (været) is not "vaert" (vært).
+    enough, the same letters swapped ("abuot"), or a long one with a letter left out
+    ("hvordn"); "vaeret" (været) is not "vaert" (vært).
     """
-    return len(word) >= STOP_FUZZY_LENGTH or sorted(word) == sorted(stop_word)
+    return (len(word) >= STOP_FUZZY_LENGTH or sorted(word) == sorted(stop_word)
+            or len(word) + 1 == len(stop_word) >= STOP_FUZZY_LENGTH)
 
 
 class Speller:
@@ -352,6 +356,8 @@ class Index:
         parts = self._split_compound(token)
         if parts:
             head, tail = parts
+            if tail is None:  # "regionrådsgreia" is the council, "greia" only filler
+                return ((head, COMPOUND_HEAD_SIMILARITY),)
             return ((head, COMPOUND_HEAD_SIMILARITY), (tail, 1.0))
         return ((token, 1.0),)
 
@@ -365,7 +371,13 @@ class Index:
                     return found
         return None
 
-    def _split_compound(self, token: str) -> tuple[str, str] | None:
+    def _is_stop_word_stem(self, tail: str) -> bool:
+        """Whether a stemmed compound's tail is a stop word ("grei" of "regionrådsgreia")."""
+        stopwords = self.normalizer.stopwords
+        return any(tail + ending in stopwords for ending in STEM_ENDINGS)
+
+    def _split_compound(self, token: str) -> tuple[str, str | None] | None:
+        """A compound's two known parts; the tail None when it is a stop word ("greia")."""
         for cut in range(len(token) - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):
             head, tail = token[:cut], token[cut:]
             right = self.normalizer.token_for(tail)
@@ -375,7 +387,7 @@ class Index:
             for left_word in heads:
                 left = self.normalizer.token_for(left_word)
                 if left in self.idf:
-                    return left, right
+                    return left, (None if self._is_stop_word_stem(tail) else right)
         return None
 
     # --- scoring ------------------------------------------------------------------------------

@@ -437,3 +437,16 @@ def test_two_parts_answered_by_one_entry_get_that_entry(engine: Engine) -> None:
 def test_the_councils_members_asked_as_mayors_are_its_members(engine: Engine) -> None:
     result = engine.ask("hvem er medlemer av regionrådet, er det ordførerne?")
     assert result.fact is None
+
+
+def test_a_misspelt_long_stop_word_and_a_filler_compound_tail_weigh_nothing() -> None:
+    """"hvordn" is "hvordan" with a letter left out; "regionrådsgreia" is the council, its
+    "greia" filler that must not pull the answer to small talk."""
+    engine = Engine.from_directory(PROJECT_ROOT / "knowledge", MatchingConfig())
+    greeting = engine.ask("hei hvordn går det")
+    assert greeting.best is not None and greeting.best.entry.id == "smalltalk.greeting"
+    council = engine.ask("hei, hvem er egentlig med i den regionrådsgreia? bare kongsberg og "
+                         "notodden eller flere")
+    assert council.best is not None and council.best.entry.kind != "smalltalk"
+    idea = engine.ask("Æ ha itj peiling på ka regionrådet gjer, kan du forklar?")
+    assert idea.best is not None and idea.best.entry.id == "council.about"

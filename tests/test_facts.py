@@ -609,3 +609,40 @@ def test_the_number_asked_of_a_place_named_before_outside_the_region(engine: Eng
     assert result.outcome is not Outcome.ANSWERED
     council = engine.ask("Jeg bor i Drammen. Hva er telefonnummeret til regionrådet?")
     assert "Drammen" not in result_plain(council, engine.knowledge)
+
+
+def test_an_abbreviation_ends_no_sentence_and_the_council_named_just_before_is_asked(
+    engine: Engine,
+) -> None:
+    """"… organisasjonsnummeret til Kongsbergregionen. Finnes det et org.nr. jeg kan bruke?":
+    the council's number (not the member named earlier), and "org.nr." ends no sentence."""
+    text = result_plain(engine.ask(
+        "Hei, jeg er ny som saksbehandler i Nore og Uvdal og skal fakturere regionrådet for en "
+        "workshop vi holdt. Økonomi ber om organisasjonsnummeret til Kongsbergregionen. Finnes "
+        "det et org.nr. jeg kan bruke? Takk, Jonas"), engine.knowledge)
+    assert text.startswith("Organisasjonsnummeret til Regionrådet for Kongsbergregionen")
+
+
+def test_who_asks_before_a_colon_or_wanting_to_know_is_not_asked_about(engine: Engine) -> None:
+    assert first_line(engine, "Ny ansatt i Flesberg: hva heter adm.senteret vårt egentlig, "
+                      "Lampeland eller Flesberg?") == (
+        "Administrasjonssenteret i Flesberg kommune er Lampeland.")
+    text = result_plain(engine.ask(
+        "Hei igjen, takk for svaret om Notodden i stad. Sjefen min ville også vite hvilket fylke "
+        "Notodden lå i mellom 2020 og 2023, for vi skal rydde i noen gamle dokumenter. Hilsen "
+        "Anita i arkivet"), engine.knowledge)
+    assert "Vestfold og Telemark" in text and "ordfører" not in text
+
+
+def test_what_do_i_answer_passes_on_the_question_before(engine: Engine) -> None:
+    result = engine.ask("Innringer lurer på om Sigdal er medlem. Hva svarer jeg?")
+    assert result.best is not None and result.best.entry.id == "council.sigdal"
+
+
+def test_a_message_wanting_a_fact_elsewhere_is_not_small_talk(engine: Engine) -> None:
+    result = engine.ask(
+        "Hei! Jeg er hytteeier i Sigdal og lurer på om du kan gi meg telefonnummeret til Sigdal "
+        "kommune, siden jeg hørte at de skal bli med i regionen deres. Jeg må ringe om brøyting "
+        "av veien. Mvh Arne")
+    assert result.best is None or result.best.entry.kind != "smalltalk"
+    assert result.outcome is not Outcome.ANSWERED
