@@ -53,6 +53,9 @@ VALUE_KEYS = {*LANGUAGES, "year", "source"}
 FUZZY_FILLER_LENGTH = 6
 MAX_POINTING_WORDS = 8
 NEAR_A_COUNCIL = 3
+MAX_ASIDE_WORDS = 24
+"""The longest sentence read without its asides: a staff member's one line ("vakt i
+resepsjonen, noen spør etter hovednummeret til Notodden kommune"); longer ones are background."""
 """How near a council word a place stands when the council is that place's ("the Hallingdal
 regional council", "regionrådet i Vest-Telemark")."""
 POINTING_WORDS = frozenset({"det", "dette", "den", "denne", "dem", "dei", "them", "it", "this",
@@ -451,10 +454,16 @@ class FactLayer:
         i en oversikt", "…, since their children …")."""
         sentence = what_is_wanted(sentence)
         readings = [_AFTER_BUT.sub("", sentence), *self._around_a_colon(sentence, named),
-                    _without_purpose(sentence), self._without_asides(sentence, named)]
+                    _without_purpose(sentence)]
         for reading in dict.fromkeys(readings):
             found = self._answer(reading, language, named, **context)
             if found is not None:
+                return found
+        if (_ASIDE.search(sentence) or "," in sentence) and (
+                len(sentence.split()) <= MAX_ASIDE_WORDS):
+            without = self._without_asides(sentence, named)
+            if without not in readings and (
+                    found := self._answer(without, language, named, **context)) is not None:
                 return found
         parts = question_parts(sentence)
         if len(parts) > 1:  # "Hva heter ordføreren, og hvor sender jeg brevet?"
@@ -478,25 +487,31 @@ class FactLayer:
         that name nothing the facts are about ("vakt i resepsjonen, noen spør etter
         hovednummeret til Notodden kommune", "tlf Rollag kommune (innbygger på linja)",
         "adressen til kommunehuset i Hjartdal, skriver fra utlandet uten ae o a")."""
-        clauses = [clause.strip() for clause in _CLAUSE_BREAK.split(_ASIDE.sub(" ", sentence))]
-        kept = [clause for clause in clauses if clause and self._names_a_fact_thing(clause, named)]
+        clauses = [clause.strip() for clause in _CLAUSE_BREAK.split(_ASIDE.sub(" , ", sentence))]
+        clauses = [clause for clause in clauses if clause]
+        folded = [message_words(clause) for clause in clauses]
+        fits, present = self._fit([word for words_ in folded for word in words_])
+        if not self._names_an_attribute(fits, present):
+            return sentence  # nothing asked: no clause is worth keeping
+        named_at: set[int] = set()
+        lists = [self.data.all_words, self.data.other_places, self.data.other_bodies,
+                 *(a.terms for a in self.data.attributes), *(b.terms for b in self.data.bundles)]
+        if self.data.council is not None:
+            lists.append(self.data.council.terms)
+        for terms in lists:
+            self._found(terms, fits, present, named_at)
+        kept, start = [], 0
+        for clause, words_ in zip(clauses, folded, strict=True):
+            span = range(start, start + len(words_))
+            start += len(words_)
+            if any(i in named_at for i in span) or any(
+                    self._name_of(word, named) for word in words_):
+                kept.append(clause)
         return ", ".join(kept) or sentence
 
     def _names_a_member(self, text: str, named: list[str]) -> bool:
         """Whether `text` names a member municipality (or its centre)."""
         return any(self._name_of(word, named) for word in message_words(text))
-
-    def _names_a_fact_thing(self, clause: str, named: list[str]) -> bool:
-        """Whether a clause names an attribute, a member, every member, the council, a place
-        outside the region or a public body."""
-        folded = message_words(clause)
-        fits, present = self._fit(folded)
-        lists = [self.data.all_words, self.data.other_places, self.data.other_bodies,
-                 *(a.terms for a in self.data.attributes), *(b.terms for b in self.data.bundles)]
-        if self.data.council is not None:
-            lists.append(self.data.council.terms)
-        return (any(self._found(terms, fits, present, set()) for terms in lists)
-                or any(self._name_of(word, named) for word in folded))
 
     def _asked_in(self, text: str) -> tuple[list[Attribute], bool]:
         """The attributes `text` names, and whether it asks about every member; none when it
