@@ -353,8 +353,9 @@ class FactLayer:
                     # "kan jeg maile dem, hvilken adresse …": the mail is part of it; but
                     # "Eg skal sende eit brev til kommunen, kva er postadressa deira?" asks it
                     break
-                found = self._answer_read(question, language, named[-1:])
-                if found is not None:
+                found = self._answer_read(question, language, named[-1:],
+                                          council_named=self._names_the_council(before))
+                if found is not None:  # "Kven er sekretær for rådet, og kva er nettsida …"
                     return found
         return None
 
@@ -421,6 +422,11 @@ class FactLayer:
         nynorsk. Hvilken av dem bruker Kongsberg?"); a question that only points back ("Har du
         det?", "Kan du hjelpe?", "Vet du hvem det er?") asks the sentence before it."""
         position = sentences.index(sentence)
+        if _NAMES_TWO.search(sentence) or (
+                position > 0 and _NAMES_TWO.search(sentences[position - 1])):
+            named = named[-2:] if len(named) > 1 else named  # "… i de to kommunene"
+        else:
+            named = named[-1:]
         before = what_is_wanted(sentences[position - 1]) if position > 0 else None
         asks_what_it_is = _asks_who_or_what_it_is(sentence)
         named_before: tuple[list[Attribute], bool] = ([], False)
@@ -435,13 +441,13 @@ class FactLayer:
             before is not None and self._names_the_council(before)
             and not self._names_a_member(before, named) and not self._names_a_member(
                 sentence, named))
-        found = self._answer_read(sentence, language, named[-1:], council_named=council,
+        found = self._answer_read(sentence, language, named, council_named=council,
                                   carried=carried, everyone=everyone)
         if found is None and before is not None and (points_back(sentence) or asks_what_it_is):
-            found = self._answer_read(before, language, named[-1:])
+            found = self._answer_read(before, language, named)
         if found is None and asks_what_it_is and named_before[0]:
             # "… handle mat i kommunesenteret i Nore og Uvdal … Hva heter det stedet?"
-            found = self._answer(sentence, language, named[-1:], carried=named_before[0],
+            found = self._answer(sentence, language, named, carried=named_before[0],
                                  everyone=named_before[1])
         return found
 
@@ -1137,7 +1143,7 @@ def _together(answers: list[FactAnswer]) -> FactAnswer:
         return answers[0]
     first = answers[0]
     return FactAnswer(
-        "\n".join(answer.text for answer in answers),
+        "\n".join(dict.fromkeys(line for answer in answers for line in answer.text.split("\n"))),
         first.entry_id,
         tuple(dict.fromkeys(source for answer in answers for source in answer.sources)),
         any(answer.known for answer in answers),
@@ -1238,6 +1244,9 @@ _AFTER_BUT = re.compile(r"^.{12,}?,\s*(?:men|but)\s+(?=\S)", re.IGNORECASE)
 _ASIDE = re.compile(r"\([^()]*\)")
 """What a writer puts in brackets beside the question: "tlf Rollag (innbygger på linja)"."""
 _CLAUSE_BREAK = re.compile(r"\s*,\s*")
+_NAMES_TWO = re.compile(r"\b(?:de|dei|disse|desse|the|these|those) (?:to|two)\b|\bbegge\b|"
+                        r"\bboth\b", re.IGNORECASE)
+"""Words by which a sentence asks about the last two places named ("i de to kommunene")."""
 _AFTER_COLON = re.compile(r"^[^:]{12,}:\s*(?=\S)")
 """Background before a colon: "I read about some county changes in Norway: which county …"."""
 _WANTS_TO_KNOW = re.compile(

@@ -646,3 +646,16 @@ def test_a_message_wanting_a_fact_elsewhere_is_not_small_talk(engine: Engine) ->
         "av veien. Mvh Arne")
     assert result.best is None or result.best.entry.kind != "smalltalk"
     assert result.outcome is not Outcome.ANSWERED
+
+
+def test_the_two_places_named_before_and_the_council_called_radet(engine: Engine) -> None:
+    text = result_plain(engine.ask(
+        "Hei. Samboeren min og jeg vurderer å flytte fra Oslo, og vi har landet på enten "
+        "Kongsberg eller Notodden. Før vi bestemmer oss vil vi gjerne vite omtrent hvor mange som "
+        "bor i de to kommunene. Har du tall på innbyggere? Takk, Marte"), engine.knowledge)
+    assert "28 793" in text and text.count("13 025") == 1
+    council = result_plain(engine.ask(
+        "Hei! Eg er leiar i ungdomsrådet i Notodden, og vi skal skrive eit innspel til "
+        "regionrådet. Kven er sekretær for rådet, og kva er nettsida der vi kan finne meir? Takk! "
+        "Helsing Sunniva"), engine.knowledge)
+    assert "www.notodden.kommune.no" not in council
