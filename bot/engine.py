@@ -249,13 +249,14 @@ def sentences_of(text: str) -> list[str]:
     return sentences[:MAX_SENTENCES]
 
 
-def _without_what_to_answer(text: str) -> str:
+def _without_what_to_answer(text: str) -> tuple[str, list[str]]:
     """A message without a closing "Hva svarer jeg?" after the question it passes on
-    ("Innringer lurer på om Sigdal er medlem. Hva svarer jeg?")."""
+    ("Innringer lurer på om Sigdal er medlem. Hva svarer jeg?"), and its sentences."""
     sentences = sentences_of(text)
     if len(sentences) > 1 and asks_what_to_answer(sentences[-1]):
-        return " ".join(sentences[:-1])
-    return text
+        text = " ".join(sentences[:-1])
+        return text, sentences_of(text)
+    return text, sentences
 
 
 def _ends_in_an_abbreviation(sentence: str) -> bool:
@@ -408,11 +409,11 @@ class Engine:
         safety = state.safety.check(text, language)
         if safety is not None:
             return self._safety_result(question, safety)
-        if (asked := _without_what_to_answer(without_sign_off(text))) != text:
+        asked, sentences = _without_what_to_answer(without_sign_off(text))
+        if asked != text:
             text, analysis = asked, state.index.analyse(asked)
         tokens = state.index.query_tokens(analysis)
         named = self._named(state, tokens)
-        sentences = sentences_of(text)
         fact = state.facts.answer(text, language, named, sentences, topic)
         if fact is not None:  # "… må snakke med noen i kommunen. Har du telefonnummeret?"
             return self._fact_result(question, language, named, fact)
@@ -487,11 +488,11 @@ class Engine:
         word ("Kor lenge har regionrådet eksistert, og kor mange kommunar er med?"), the entry
         answering each part, in order (one entry when it answers every part: "hvem som sitter i
         rådet og hvordan ledelsen velges"); [] unless every part is answered on its own, each
-        entry among the whole message's candidates (a part read
-        alone must not bring in what the message is not about) unless the part alone is
-        certain of it. A part torn between its best entry and another part's answer is
-        answered with its best ("… when the council was established and what its purpose
-        is?": the first part alone is torn between the founding and the purpose)."""
+        entry among the whole message's candidates (a part read alone must not bring in what
+        the message is not about) unless the part alone is certain of it. A part torn between
+        its best entry and another part's answer is answered with its best ("… when the
+        council was established and what its purpose is?": the first part alone is torn
+        between the founding and the purpose)."""
         parts = [after_what_is_known(part)
                  for sentence in asking for part in question_parts(sentence)]
         parts = parts[:MAX_PARTS]

@@ -52,12 +52,13 @@ COUNCIL_KEYS = {"name", "contact", "words", "attributes"}
 VALUE_KEYS = {*LANGUAGES, "year", "source"}
 FUZZY_FILLER_LENGTH = 6
 MAX_POINTING_WORDS = 8
+"""The longest question that can only point back to the sentence before it ("Har du det?")."""
 NEAR_A_COUNCIL = 3
+"""How near a council word a place stands when the council is that place's ("the Hallingdal
+regional council", "regionrådet i Vest-Telemark")."""
 MAX_ASIDE_WORDS = 24
 """The longest sentence read without its asides: a staff member's one line ("vakt i
 resepsjonen, noen spør etter hovednummeret til Notodden kommune"); longer ones are background."""
-"""How near a council word a place stands when the council is that place's ("the Hallingdal
-regional council", "regionrådet i Vest-Telemark")."""
 POINTING_WORDS = frozenset({"det", "dette", "den", "denne", "dem", "dei", "them", "it", "this",
                             "that", "those", "these"})
 """Words by which a short question points back to the sentence before it."""
@@ -381,8 +382,12 @@ class FactLayer:
         folded = message_words(text)
         fits, present = self._fit(folded)
         covered: set[int] = set()
-        return bool(self._asked(fits, present, covered)) and all(
-            i in covered or self._is_filler(word) for i, word in enumerate(folded))
+        return bool(self._asked(fits, present, covered)) and self._explained(folded, covered)
+
+    def _explained(self, folded: list[str], covered: set[int]) -> bool:
+        """Whether every word of a message is explained: `covered` by what was found in it, or
+        a filler word (coverage before confidence)."""
+        return all(i in covered or self._is_filler(word) for i, word in enumerate(folded))
 
     def _places_elsewhere(
         self, folded: list[str], fits: list, present: frozenset, positions: set[int]
@@ -497,11 +502,12 @@ class FactLayer:
         clauses = [clause for clause in clauses if clause]
         folded = [message_words(clause) for clause in clauses]
         fits, present = self._fit([word for words_ in folded for word in words_])
-        if not self._names_an_attribute(fits, present):
-            return sentence  # nothing asked: no clause is worth keeping
         named_at: set[int] = set()
+        if not any([self._found(a.terms, fits, present, named_at)
+                    for a in self.data.attributes]):
+            return sentence  # nothing asked: no clause is worth keeping
         lists = [self.data.all_words, self.data.other_places, self.data.other_bodies,
-                 *(a.terms for a in self.data.attributes), *(b.terms for b in self.data.bundles)]
+                 *(b.terms for b in self.data.bundles)]
         if self.data.council is not None:
             lists.append(self.data.council.terms)
         for terms in lists:
@@ -567,7 +573,7 @@ class FactLayer:
                and not _names_the_region(folded, i)}
         own_names = set(own)
         covered |= own_names
-        if any(i not in covered and not self._is_filler(word) for i, word in enumerate(folded)):
+        if not self._explained(folded, covered):
             return None
         if not asked and topic and (own_names or everyone):
             asked = [a for a in self.data.attributes if a.id in topic.attributes]
@@ -1269,7 +1275,7 @@ def points_back(sentence: str) -> bool:
     meg med det?", "Har du det?", "Could you list them?"), or only asks for help with it
     ("Kan du hjelpe oss med datoen?", "Could you help?", "Kan du svare kort?")."""
     folded = words(fold(sentence))
-    if ((_ASKS_FOR_HELP.match(sentence.strip()) or _ASKS_WHAT_TO_ANSWER.match(sentence.strip()))
+    if ((_ASKS_FOR_HELP.match(sentence.strip()) or asks_what_to_answer(sentence))
             and len(folded) <= MAX_POINTING_WORDS):
         return True
     return (len(folded) <= MAX_POINTING_WORDS

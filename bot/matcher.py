@@ -46,8 +46,6 @@ LINKING_LETTERS = ("s", "e")
 COMPOUND_HEAD_SIMILARITY = 0.9
 COURTESY_FUZZY_LENGTH = 6
 STOP_FUZZY_LENGTH = 7
-STEM_ENDINGS = ("", "a", "e", "en", "et", "er", "ene", "ane", "ar")
-"""Endings the stemmer takes off a compound's tail ("regionrådsgreia" → "regionradsgrei")."""
 INFLECTION_ENDINGS = ("ane", "ene", "an", "ar", "er", "en", "et", "a", "e")
 
 
@@ -372,9 +370,11 @@ class Index:
         return None
 
     def _is_stop_word_stem(self, tail: str) -> bool:
-        """Whether a stemmed compound's tail is a stop word ("grei" of "regionrådsgreia")."""
+        """Whether a stemmed compound's tail is a stop word, as it stands or with the ending the
+        stemmer took off ("grei" of "regionrådsgreia")."""
         stopwords = self.normalizer.stopwords
-        return any(tail + ending in stopwords for ending in STEM_ENDINGS)
+        return tail in stopwords or any(tail + ending in stopwords
+                                        for ending in INFLECTION_ENDINGS)
 
     def _split_compound(self, token: str) -> tuple[str, str | None] | None:
         """A compound's two known parts; the tail None when it is a stop word ("greia")."""

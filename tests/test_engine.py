@@ -13,6 +13,7 @@ from bot.config import PROJECT_ROOT, MatchingConfig
 from bot.engine import (
     Engine,
     Outcome,
+    Result,
     emergency_focus,
     question_parts,
     sentence_windows,
@@ -29,6 +30,12 @@ MUNICIPALITIES = ("kongsberg", "notodden", "rollag", "nore_og_uvdal", "flesberg"
 def engine() -> Engine:
     """The engine on the shipped knowledge base with the default thresholds."""
     return Engine.from_directory(KNOWLEDGE, MatchingConfig())
+
+
+def answered_entries(result: Result) -> list[str]:
+    """The entries a result answers with, the first and then each further part's."""
+    assert result.entry is not None
+    return [result.entry.id, *(part.entry.id for part in result.also)]
 
 
 def answered(engine: Engine, question: str) -> str | None:
@@ -308,7 +315,7 @@ def test_a_message_that_asks_two_things_gets_both_answers(engine: Engine) -> Non
     result = engine.ask("Hei! Vi har samfunnsfag. Når ble regionrådet stiftet, og hvilke "
                         "kommuner er med?")
     assert result.outcome is Outcome.ANSWERED and result.entry is not None
-    assert [result.entry.id, *(c.entry.id for c in result.also)] == [
+    assert answered_entries(result) == [
         "council.founded", "council.members"]
 
 
@@ -337,7 +344,7 @@ def test_a_short_question_that_points_back_asks_what_the_sentence_before_it_says
                         "med samarbeidet og om berekraft er ein del av grunnlaget. Kan du "
                         "hjelpe meg med det?")
     assert result.entry is not None
-    assert {result.entry.id, *(c.entry.id for c in result.also)} == {
+    assert set(answered_entries(result)) == {
         "council.purpose", "council.sustainability"}
 
 
@@ -397,7 +404,7 @@ def test_a_part_torn_between_its_best_and_another_parts_answer_is_answered(
                         "Could you tell me when the Kongsberg Regional Council was formally "
                         "established and what its stated purpose is? Kind regards, Mark")
     assert result.entry is not None
-    assert [result.entry.id, *(part.entry.id for part in result.also)] == [
+    assert answered_entries(result) == [
         "council.founded", "council.purpose"]
 
 
@@ -418,7 +425,7 @@ def test_a_part_about_sigdal_is_answered_with_what_the_council_says_about_sigdal
     result = engine.ask("Jeg trenger en rask oversikt: hvilke kommuner er i dag medlemmer i "
                         "Kongsbergregionen, og stemmer det at Sigdal har vedtatt å bli med?")
     assert result.entry is not None
-    assert [result.entry.id, *(part.entry.id for part in result.also)] == [
+    assert answered_entries(result) == [
         "council.members", "council.sigdal"]
 
 
