@@ -31,6 +31,7 @@ from bot.facts import (
     FactLayer,
     Topic,
     after_what_is_known,
+    asked_part,
     asks_something,
     asks_what_to_answer,
     points_back,
@@ -285,6 +286,18 @@ def _asked_sentences(sentences: list[str]) -> list[str]:
     if not chosen:
         chosen = [sentence for sentence in sentences if asks_something(sentence)]
     return list(dict.fromkeys(chosen)) or sentences
+
+
+def _with_asked_parts(windows: list[str]) -> list[str]:
+    """The sentence windows, each followed by the part of it that asks when that is less than
+    the sentence (`asked_part`): "… og jeg vil gjerne vite hvilke andre satsingsområder rådet
+    har" asks about the focus areas, not about the one named before."""
+    expanded: list[str] = []
+    for window in windows:
+        expanded.append(window)
+        if (part := asked_part(window)) != window:
+            expanded.append(part)
+    return expanded
 
 
 def _is_about(entry: Entry, places: list[str]) -> bool:
@@ -650,7 +663,7 @@ class Engine:
         names = [token for token in tokens if token.token in places]
         with_topic = [
             (window, window_tokens)
-            for window in windows
+            for window in _with_asked_parts(windows)
             if _has_topic(
                 window_tokens := state.index.query_tokens(state.index.analyse(window)),
                 places, state.normalizer.courtesy_tokens, "?" in window,

@@ -1213,6 +1213,16 @@ def what_is_wanted(sentence: str) -> str:
     return sentence
 
 
+def asked_part(sentence: str) -> str:
+    """The part of a sentence that asks, without who asks before "lurer på" (`what_is_wanted`)
+    and without background before a colon ("Jeg har fått en bunke dokumenter, men ønsker en
+    rask oversikt: hvilke satsingsområder hadde strategiplanen?"); the sentence itself when
+    no such part asks."""
+    wanted = what_is_wanted(sentence)
+    after = _AFTER_COLON.sub("", wanted)
+    return after if after != wanted and asks_something(after) else wanted
+
+
 def _without_a_doubled_letter(word: str, names: Mapping[str, str]) -> str | None:
     """The name `word` is with one of its repeated letters typed once more ("tinnn")."""
     for i in range(1, len(word)):
