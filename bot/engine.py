@@ -34,6 +34,7 @@ from bot.facts import (
     asked_part,
     asks_something,
     asks_what_to_answer,
+    pointed_to,
     points_back,
     question_parts,
     wants_to_know,
@@ -282,7 +283,8 @@ def _asked_sentences(sentences: list[str]) -> list[str]:
     for i, sentence in enumerate(sentences):
         if "?" not in sentence:
             continue
-        chosen.append(sentences[i - 1] if points_back(sentence) and i > 0 else sentence)
+        chosen.append(sentences[pointed_to(sentences, i)] if points_back(sentence) and i > 0
+                      else sentence)
     if not chosen:
         chosen = [sentence for sentence in sentences if asks_something(sentence)]
     return list(dict.fromkeys(chosen)) or sentences

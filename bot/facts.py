@@ -53,6 +53,8 @@ VALUE_KEYS = {*LANGUAGES, "year", "source"}
 FUZZY_FILLER_LENGTH = 6
 MAX_POINTING_WORDS = 8
 """The longest question that can only point back to the sentence before it ("Har du det?")."""
+MAX_POINTED_BACK = 2
+"""How many sentences back a question that points back may ask (`pointed_to`)."""
 NEAR_A_COUNCIL = 3
 """How near a council word a place stands when the council is that place's ("the Hallingdal
 regional council", "regionrådet i Vest-Telemark")."""
@@ -345,7 +347,11 @@ class FactLayer:
                     return found
         if len(asking) > 1:  # "Hvor mange bor i Kongsberg? Og hvilket fylke er vi i nå?"
             answers = [self._answer(sentence, language, named[-1:]) for sentence in asking]
-            if all(answers):  # each a fact question ("Har de en nettside?" alone may not be)
+            if all(answers) or (any(answers) and all(
+                    # "Which county is Notodden in now? … what was it between 2020 and 2023?"
+                    _refers_back(sentence) and not self._asked_in(sentence)[0]
+                    for sentence, answer in zip(asking, answers, strict=True)
+                    if answer is None)):
                 return _together([answer for answer in answers if answer is not None])
         for sentence in sentences:
             for before, question in embedded_questions(sentence):
@@ -446,10 +452,16 @@ class FactLayer:
             before is not None and self._names_the_council(before)
             and not self._names_a_member(before, named) and not self._names_a_member(
                 sentence, named))
+        if before is not None and _BARE_ADDRESS.search(sentence) and any(
+                attribute.id == "email" for attribute in self._asked_in(before)[0]):
+            # "… sende den på e-post. Hvilken adresse skal hun bruke?"
+            sentence = _BARE_ADDRESS.sub("e-postadresse", sentence)
         found = self._answer_read(sentence, language, named, council_named=council,
                                   carried=carried, everyone=everyone)
         if found is None and before is not None and (points_back(sentence) or asks_what_it_is):
-            found = self._answer_read(before, language, named)
+            pointed = (what_is_wanted(sentences[pointed_to(sentences, position)])
+                       if points_back(sentence) else before)
+            found = self._answer_read(pointed, language, named)
         if found is None and asks_what_it_is and named_before[0]:
             # "… handle mat i kommunesenteret i Nore og Uvdal … Hva heter det stedet?"
             found = self._answer(sentence, language, named, carried=named_before[0],
@@ -1243,7 +1255,8 @@ def _asks_who_or_what_it_is(sentence: str) -> bool:
 
 _ASKS_FOR_HELP = re.compile(
     r"^\W*(?:kan|kunne|could|can|would|will) (?:du|dere|dykk|de|you) (?:\w+ )?"
-    r"(?:hjelpe|hjelpa|help|svare|svara|answer)\b",
+    r"(?:(?:hjelpe|hjelpa|help|svare|svara|answer)\b|"
+    r"(?:tell|fortelle|fortelje|si|sei)(?: (?:me|us|meg|oss|mæ|det|it|that))?\W*$)",
     re.IGNORECASE,
 )
 """A short question that only asks for help with what the sentence before said."""
@@ -1263,6 +1276,8 @@ _CLAUSE_BREAK = re.compile(r"\s*,\s*")
 _NAMES_TWO = re.compile(r"\b(?:de|dei|disse|desse|the|these|those) (?:to|two)\b|\bbegge\b|"
                         r"\bboth\b", re.IGNORECASE)
 """Words by which a sentence asks about the last two places named ("i de to kommunene")."""
+_BARE_ADDRESS = re.compile(r"\b(?:adresse|adressa|adressen|address)\b", re.IGNORECASE)
+"""An address not said to be postal or e-mail: after a sentence about e-mail, the e-mail's."""
 _AFTER_COLON = re.compile(r"^[^:]{12,}:\s*(?=\S)")
 """Background before a colon: "I read about some county changes in Norway: which county …"."""
 _WANTS_TO_KNOW = re.compile(
@@ -1278,6 +1293,17 @@ def _refers_back(sentence: str, referring: frozenset[str] | None = None) -> bool
     """Whether a sentence refers to something named before it ("What is its budget?")."""
     referring = REFERRING_WORDS if referring is None else referring
     return any(word in referring for word in words(fold(sentence)))
+
+
+def pointed_to(sentences: list[str], position: int) -> int:
+    """The sentence a question that points back (`points_back`) at `position` asks: the
+    nearest of the MAX_POINTED_BACK before it that asks something ("Skjemaet spør kva fylke
+    … og kva som er kommunesenteret. Laget held til i Hjartdal. Kan du hjelpe meg med dei to
+    svara?"), else the one just before."""
+    for earlier in range(position - 1, max(position - 1 - MAX_POINTED_BACK, -1), -1):
+        if asks_something(sentences[earlier]):
+            return earlier
+    return position - 1
 
 
 def points_back(sentence: str) -> bool:

@@ -205,7 +205,11 @@ def test_each_kind_is_recognised(engine: Engine, message: str, expected: str) ->
      ("the kids next door get hit every night, I hear it through the wall", "child"),
      ("fikk flåttbitt og det er en rød ring rundt", "nonurgent"),
      # Still missing persons beside the exception for a missing detail.
-     ("we are missing a child, please help", "police")],
+     ("we are missing a child, please help", "police"),
+     # Verbs in the infinitive, the past and nynorsk (learnt from answer round 38).
+     ("det er noen som prøver å bryte seg inn", "police"),
+     ("jeg våknet og hørte noen prøve å åpne døra", "police"),
+     ("eg høyrde nokon i kjellaren", "police")],
 )
 def test_wordings_without_the_obvious_words_are_recognised(
     engine: Engine, message: str, expected: str
@@ -274,7 +278,10 @@ def test_an_unclear_emergency_beside_another_kind_still_gives_every_number(
      "I have most of what I need, but I am missing one detail. Who is the mayor of Hjartdal?",
      "vi får stadig spørsmål fra lånere om regionsamarbeidet",
      "elevene har kranglet om hvilke kommuner som hører med. Noen mener Sigdal er med",
-     "har en innringer på vent. Jeg finner ingen liste her. Har du telefonnummeret til Hjartdal?"],
+     "har en innringer på vent. Jeg finner ingen liste her. Har du telefonnummeret til Hjartdal?",
+     # Learnt from answer rounds 35 and 38: hearing what is needed, the official names.
+     "Eg vil gjerne ringje kommunen fyrst for å høyre kva dei treng frå meg.",
+     "Vi vil helst bruke de offisielle betegnelsene."],
 )
 def test_ordinary_messages_with_risky_words_are_no_emergency(
     engine: Engine, message: str
