@@ -74,6 +74,12 @@ _THANKS_SIGN_OFF = re.compile(
     r"(?P<who>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*)?)\s*[.!]*\s*$"
 )
 """Thanks and a name at the end of a message ("… Thanks, Dan"): who wrote, not a question."""
+_BARE_SIGN_OFF = re.compile(
+    r"\s(?i:hilsen|helsing|hilsn|mvh)\s+(?!(?i:til|to|fra|frå|from)\b)"
+    r"(?P<who>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*)?)\s*[.!]*\s*$"
+)
+"""A greeting and a name after the last word of a message without punctuation ("… HVA ER
+NUMMERET TIL KOMMUNEN HILSEN ASLAUG")."""
 MAX_SIGN_OFF_WORDS = 5
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 ABBREVIATIONS = frozenset({
@@ -230,7 +236,8 @@ def without_sign_off(text: str) -> str:
     """The message without a closing signature ("… Mvh Kari", "Best regards, Marieke"): a name
     or a workplace after "hilsen" says who wrote, not what is asked. A message that is nothing
     but a greeting keeps it."""
-    found = _SIGN_OFF.search(text) or _THANKS_SIGN_OFF.search(text)
+    found = (_SIGN_OFF.search(text) or _THANKS_SIGN_OFF.search(text)
+             or _BARE_SIGN_OFF.search(text))
     if found is None or len(found.group("who").split()) > MAX_SIGN_OFF_WORDS:
         return text
     rest = text[: found.start()].rstrip(" ,;-–")
@@ -432,6 +439,11 @@ class Engine:
         fact = state.facts.answer(text, language, named, sentences, topic)
         if fact is not None:  # "… må snakke med noen i kommunen. Har du telefonnummeret?"
             return self._fact_result(question, language, named, fact)
+        asking = _asking_part(sentences, text)
+        if (outside := state.facts.other_places_in(asking)) and not any(
+                _is_about(entry, outside) for entry in state.knowledge.entries.values()) and (
+                absent := state.facts.not_a_member(asking, language)) is not None:
+            return self._fact_result(question, language, named, absent)
         if state.person_requests.asks_for_person(text):
             return Result(question, Outcome.UNANSWERED, language, None, (),
                           named[0] if len(named) == 1 else None, wants_person=True)

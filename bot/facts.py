@@ -53,6 +53,9 @@ VALUE_KEYS = {*LANGUAGES, "year", "source"}
 FUZZY_FILLER_LENGTH = 6
 MAX_POINTING_WORDS = 8
 """The longest question that can only point back to the sentence before it ("Har du det?")."""
+MEMBERSHIP_REACH = 4
+"""How many words after a place a membership question may say so ("Er Vinje kommune med
+i …", "Is Drammen part of …")."""
 MAX_POINTED_BACK = 2
 """How many sentences back a question that points back may ask (`pointed_to`)."""
 NEAR_A_COUNCIL = 3
@@ -125,6 +128,17 @@ OTHER_BODY_IN = {
 }
 """A body asked about in a member municipality ("nummeret til legekontoret på Rødberg"):
 the municipality's website is where to look."""
+NOT_ONE_OF_THEM = {
+    "nb": "Nei, {place} er ikke med i Regionrådet for Kongsbergregionen. Medlemmene er de sju "
+          "kommunene Kongsberg, Notodden, Rollag, Nore og Uvdal, Flesberg, Hjartdal og Tinn.",
+    "nn": "Nei, {place} er ikkje med i Regionrådet for Kongsbergregionen. Medlemmene er dei sju "
+          "kommunane Kongsberg, Notodden, Rollag, Nore og Uvdal, Flesberg, Hjartdal og Tinn.",
+    "en": "No, {place} is not a member of Regionrådet for Kongsbergregionen. Its members are "
+          "the seven municipalities Kongsberg, Notodden, Rollag, Nore og Uvdal, Flesberg, "
+          "Hjartdal and Tinn.",
+}
+"""A place outside the region asked about as a member ("Er Vinje med i Kongsbergregionen?")."""
+MEMBERS_ENTRY = "council.members"
 NOT_A_MEMBER = {
     "nb": "Jeg har bare fakta om de sju medlemskommunene i Kongsbergregionen: Kongsberg, "
           "Notodden, Rollag, Nore og Uvdal, Flesberg, Hjartdal og Tinn. Om {place} vet jeg "
@@ -533,6 +547,28 @@ class FactLayer:
                 kept.append(clause)
         return ", ".join(kept) or sentence
 
+    def not_a_member(self, text: str, language: str) -> FactAnswer | None:
+        """The answer to a membership question about one place outside the region ("Er Vinje
+        med i Kongsbergregionen?", "Vinje medlem?"): it is not one, and these seven are. None
+        when the message names a member or asks no membership."""
+        if self._names_a_member(text, []):
+            return None
+        folded = message_words(text)
+        fits, present = self._fit(folded)
+        positions: set[int] = set()
+        places = [term for term in self._places_elsewhere(folded, fits, present, positions)
+                  if fold(term.text) not in COUNTRY_NAMES]
+        if len(places) != 1 or not positions:
+            return None
+        after = max(positions) + 1  # the place is asked about, not what it would join
+        following = folded[after:after + MEMBERSHIP_REACH]
+        ending = " ." if after + MEMBERSHIP_REACH >= len(folded) else ""
+        if not _ASKS_MEMBERSHIP.search(" ".join(following) + ending):
+            return None
+        place = places[0].text.rstrip("*").title()
+        return FactAnswer(pick(NOT_ONE_OF_THEM, language).format(place=place), MEMBERS_ENTRY,
+                          (), True)
+
     def _names_a_member(self, text: str, named: list[str]) -> bool:
         """Whether `text` names a member municipality (or its centre)."""
         return any(self._name_of(word, named) for word in message_words(text))
@@ -568,6 +604,8 @@ class FactLayer:
         if not (asked or carried or topic or bodies):
             return None  # nothing asked for: the names need not be looked up
         everyone = bool(self._found(self.data.all_words, fits, present, covered)) or everyone
+        if everyone and len(named) > 1 and _NAMES_TWO.search(text):
+            everyone = False  # "… Flesberg and Rollag. … the centres of both municipalities"
         places: set[int] = set()
         elsewhere = self._places_elsewhere(folded, self._members_kept(folded, fits, named),
                                            present, places)
@@ -1198,6 +1236,7 @@ og jeg finner det ikke i notatene")."""
 _WHO_OR_WHAT_IT_IS = re.compile(
     r"^\W*(?:(?:vet|veit|kan|kjenner|do) (?:du|dere|dykk|you know) )?"
     r"(?:(?:hvem|kven|kæm|hva|kva|ka|who|what) (?:(?:er|e|is) (?:det|den|dette|it|that)|"
+    r"(?:er|e|are) (?:de|dei|they|those|these)|"
     r"(?:det|den|dette|it|that) (?:er|e|is))|(?:hva|kva|ka|what|which) (?:er|e|is) (?:riktig|rett|"
     r"korrekt|sant|right|correct|true)(?: i dag| nå| no| today| now)?|hva stemmer|kva stemmer|"
     r"(?:hva|kva|ka|what) (?:heter|heiter|heite|is) (?:det|den|dette|that|it)(?: stedet| plassen|"
@@ -1276,6 +1315,11 @@ _CLAUSE_BREAK = re.compile(r"\s*,\s*")
 _NAMES_TWO = re.compile(r"\b(?:de|dei|disse|desse|the|these|those) (?:to|two)\b|\bbegge\b|"
                         r"\bboth\b", re.IGNORECASE)
 """Words by which a sentence asks about the last two places named ("i de to kommunene")."""
+_ASKS_MEMBERSHIP = re.compile(
+    r"\b(?:med i|med \.|medlem\w*|member\w*|part of|del av|deltar|deltek|inkludert|"
+    r"included)(?:\b|$)")
+"""Folded words after a place that ask whether it takes part in the council ("med" only as
+the last word: "Er Vinje med?", not "… i Vest-Telemark og held på med …")."""
 _BARE_ADDRESS = re.compile(r"\b(?:adresse|adressa|adressen|address)\b", re.IGNORECASE)
 """An address not said to be postal or e-mail: after a sentence about e-mail, the e-mail's."""
 _AFTER_COLON = re.compile(r"^[^:]{12,}:\s*(?=\S)")

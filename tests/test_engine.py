@@ -457,3 +457,24 @@ def test_a_misspelt_long_stop_word_and_a_filler_compound_tail_weigh_nothing() ->
     assert council.best is not None and council.best.entry.kind != "smalltalk"
     idea = engine.ask("Æ ha itj peiling på ka regionrådet gjer, kan du forklar?")
     assert idea.best is not None and idea.best.entry.id == "council.about"
+
+
+def test_the_part_of_a_sentence_that_asks_is_scored_on_its_own(engine: Engine) -> None:
+    """Who asks and why, before "vil gjerne vite" or a colon, does not drown the question."""
+    other = engine.ask(
+        "Hei! På første møte ble det nevnt at regionrådet har næringsutvikling som et av sine "
+        "satsingsområder, og jeg vil gjerne vite hvilke andre satsingsområder rådet har jobbet "
+        "med. Takk på forhånd. Hilsen Tor")
+    assert other.outcome is Outcome.ANSWERED and other.best.entry.id == "council.focus_areas"
+    colon = engine.ask(
+        "Hei, jeg sitter i kommunestyret i Flesberg. Jeg har fått en bunke dokumenter, men ønsker "
+        "en rask oversikt: hvilke satsingsområder hadde strategiplanen for "
+        "Kongsbergregion-samarbeidet? Mvh Kari")
+    assert colon.outcome is Outcome.ANSWERED and colon.best.entry.id == "council.focus_areas"
+
+
+def test_a_sign_off_without_punctuation_is_cut(engine: Engine) -> None:
+    assert without_sign_off("HVA ER NUMMERET TIL KOMMUNEN HILSEN ASLAUG") == (
+        "HVA ER NUMMERET TIL KOMMUNEN")
+    assert without_sign_off("kan du sende en hilsen til Tinn kommune") == (
+        "kan du sende en hilsen til Tinn kommune")

@@ -659,3 +659,61 @@ def test_the_two_places_named_before_and_the_council_called_radet(engine: Engine
         "regionrådet. Kven er sekretær for rådet, og kva er nettsida der vi kan finne meir? Takk! "
         "Helsing Sunniva"), engine.knowledge)
     assert "www.notodden.kommune.no" not in council
+
+
+@pytest.mark.parametrize("question", [
+    "Er Vinje kommune med i Kongsbergregionen?", "Vinje medlem?", "Is Drammen part of the region?",
+])
+def test_a_place_outside_the_region_asked_about_as_a_member_is_not_one(
+    engine: Engine, question: str
+) -> None:
+    result = engine.ask(question)
+    text = result_plain(result, engine.knowledge)
+    assert result.outcome is Outcome.ANSWERED
+    assert text.startswith(("Nei, ", "No, ")) and "Hjartdal" in text
+
+
+def test_a_region_a_place_would_join_or_background_is_no_membership_question(
+    engine: Engine,
+) -> None:
+    for question in ("Hvilke kommuner er med i Vestfoldregionen?",
+                     "Eg skriv for ei avis i Vest-Telemark og held på med ei sak om samarbeid. "
+                     "Kor store driftsinntekter hadde Kongsbergregionen?"):
+        assert not result_plain(engine.ask(question), engine.knowledge).startswith("Nei, ")
+    assert engine.ask("Er Sigdal med i Kongsbergregionen?").best.entry.id == "council.sigdal"
+
+
+def test_a_question_pointing_back_asks_the_nearest_sentence_that_asks(engine: Engine) -> None:
+    text = result_plain(engine.ask(
+        "God kveld. Eg er frivillig i eit idrettslag. Skjemaet spør kva fylke laget høyrer til "
+        "no, og kva som er kommunesenteret. Laget held til i Hjartdal. Kan du hjelpe meg med dei "
+        "to svara? Helsing Torbjørn"), engine.knowledge)
+    assert "Sauland" in text and "Telemark" in text and "Saulandsvegen" not in text
+    both = result_plain(engine.ask(
+        "I organise a cycling event through Flesberg and Rollag. I need to know the "
+        "administrative centres of both municipalities. What are they? Regards, James"),
+        engine.knowledge)
+    assert "Lampeland" in both and "Rjukan" not in both
+
+
+def test_an_address_after_a_sentence_about_e_mail_is_the_e_mail_address(engine: Engine) -> None:
+    text = result_plain(engine.ask(
+        "Hun vil helst sende søknaden til Nore og Uvdal på e-post. Hvilken adresse skal hun "
+        "bruke?"), engine.knowledge)
+    assert "post@noreoguvdal.kommune.no" in text and "Sentrum 16" not in text
+
+
+def test_a_second_question_that_only_refers_back_keeps_the_first_answered(
+    engine: Engine,
+) -> None:
+    text = first_line(engine, "Which county is Notodden in now? I've read it used to be "
+                              "something else for a few years — what was it between 2020 and "
+                              "2023?")
+    assert "Telemark" in text and "Vestfold og Telemark" in text
+
+
+def test_the_area_of_a_visit_is_no_area_in_square_kilometres(engine: Engine) -> None:
+    assert first_line(engine, "My son is curious about the area and asked me which village "
+                              "is the administrative centre of Nore og Uvdal.") == (
+        "The administrative centre of Nore og Uvdal municipality is Rødberg.")
+    assert "area" in first_line(engine, "What is the area of Tinn in square kilometres?")
