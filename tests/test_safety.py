@@ -209,7 +209,29 @@ def test_each_kind_is_recognised(engine: Engine, message: str, expected: str) ->
      # Verbs in the infinitive, the past and nynorsk (learnt from answer round 38).
      ("det er noen som prøver å bryte seg inn", "police"),
      ("jeg våknet og hørte noen prøve å åpne døra", "police"),
-     ("eg høyrde nokon i kjellaren", "police")],
+     ("eg høyrde nokon i kjellaren", "police"),
+     # Learnt from set i: emergencies told amid a question, in other verb forms and dialect.
+     ("Jeg ser ingen vei videre.", "crisis"),
+     ("eg har bestemt meg, i kveld er siste kvelden", "crisis"),
+     ("Dei får klare seg utan meg. Ha det.", "crisis"),
+     ("Kven tek vare på katten min? Eg blir borte i kveld.", "crisis"),
+     ("i took all my pils", "crisis"),
+     ("ein klatrar har falle og heng i tauet", "medical"),
+     ("han har slutta å puste", "medical"),
+     ("a kid fell into the river and the current took him", "medical"),
+     ("mannen har lakkert uten lufting og er svimmel og kvalm", "poisoning"),
+     ("gutten har tygget Nicorette og kaster opp", "poisoning"),
+     ("en mann tok tak i gutten og dro ham med seg", "child"),
+     ("mamma har ikke kommet hjem på to dager og det er ikke mat", "child"),
+     ("I heard the little girl crying stop daddy", "child"),
+     ("en voksen mann gir henne gaver og hun får ikke fortelle det til mamma", "child"),
+     ("æ hørte glass knuse og no e det nåkken i stua", "police"),
+     ("to menn sparker en mann som ligger nede", "police"),
+     ("my son ran away and nobody has seen him since yesterday", "police"),
+     ("ein bil har køyrt ut i vatnet, folk ropar", "unclear"),
+     ("vi har hørt skrik, nå er det helt stille", "unclear"),
+     ("it burns when I pee and I have a fever", "nonurgent"),
+     ("hjælp!!", "help")],
 )
 def test_wordings_without_the_obvious_words_are_recognised(
     engine: Engine, message: str, expected: str
@@ -281,7 +303,27 @@ def test_an_unclear_emergency_beside_another_kind_still_gives_every_number(
      "har en innringer på vent. Jeg finner ingen liste her. Har du telefonnummeret til Hjartdal?",
      # Learnt from answer rounds 35 and 38: hearing what is needed, the official names.
      "Eg vil gjerne ringje kommunen fyrst for å høyre kva dei treng frå meg.",
-     "Vi vil helst bruke de offisielle betegnelsene."],
+     "Vi vil helst bruke de offisielle betegnelsene.",
+     # Learnt from set i: figures of speech, past accidents, statistics and idioms.
+     "Jeg har et brennende spørsmål om bompenger", "Det brant i debatten i kommunestyret i går",
+     "Peisen ryker litt inn når det blåser, kan feieren komme?",
+     "Vi hadde en liten brann i fjor, hvem har rapporten?",
+     "Sønnen min brant seg på fingeren i fjor, hvor er skjemaet?",
+     "Jeg falt på isen i fjor og brakk håndleddet, strør kommunen?",
+     "Eg datt over ein artikkel om Sigdal", "I fell in love with Rjukan last year",
+     "Hvor mange druknet i Tinnsjøen de siste ti årene?",
+     "We had a drowning-prevention course at school", "My flatmate is a firefighter",
+     "I've been fighting with the parking app, it keeps crashing",
+     "My laptop crashed and burned before the deadline",
+     "Sjefen kommer til å drepe meg hvis jeg ikke leverer rapporten",
+     "Det er rene slåsskampen om parkeringsplassene",
+     "Vi skal brenne av et skikkelig show på festivalen",
+     "like the whole sky was on fire on New Year's Eve",
+     "Veien var stengt på grunn av steinras forrige uke",
+     "Julebordet blir sikkert en katastrofe som vanlig",
+     "Ka e e-posten te Tinn kommune? Æ finn han itj.",
+     "Hvem kan passe hunden min når jeg er borte på ferie?",
+     "Kan jeg slå opp mamma i folkeregisteret?"],
 )
 def test_ordinary_messages_with_risky_words_are_no_emergency(
     engine: Engine, message: str
