@@ -717,3 +717,11 @@ def test_the_area_of_a_visit_is_no_area_in_square_kilometres(engine: Engine) -> 
                               "is the administrative centre of Nore og Uvdal.") == (
         "The administrative centre of Nore og Uvdal municipality is Rødberg.")
     assert "area" in first_line(engine, "What is the area of Tinn in square kilometres?")
+
+
+def test_vacancies_are_not_known_and_the_website_is_given(engine: Engine) -> None:
+    result = engine.ask("Eg søkjer jobb. Har Tinn kommune ledige stillingar no?")
+    assert result.outcome is Outcome.UNANSWERED
+    assert first_line(engine, "har flesberg kommune noen ledige jobber nå?") == (
+        "Ledige stillinger i Flesberg kommune har jeg ikke oversikt over. "
+        "Se www.flesberg.kommune.no.")
