@@ -298,14 +298,16 @@ def _asked_sentences(sentences: list[str]) -> list[str]:
 
 
 def _with_asked_parts(windows: list[str]) -> list[str]:
-    """The sentence windows, each followed by the part of it that asks when that is less than
-    the sentence (`asked_part`): "… og jeg vil gjerne vite hvilke andre satsingsområder rådet
-    har" asks about the focus areas, not about the one named before."""
+    """The sentence windows, each followed by the part of it that asks, as a question, when
+    that is less than the sentence (`asked_part`): "… og jeg vil gjerne vite hvilke andre
+    satsingsområder rådet har" asks about the focus areas, not about the one named before."""
     expanded: list[str] = []
     for window in windows:
         expanded.append(window)
         if (part := asked_part(window)) != window:
-            expanded.append(part)
+            # The part asks, whether or not the sentence ends in "?" ("I just wanted to know
+            # what kind of things you can help me with.")
+            expanded.append(part if "?" in part else f"{part.rstrip(' .!')}?")
     return expanded
 
 

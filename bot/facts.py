@@ -53,6 +53,9 @@ VALUE_KEYS = {*LANGUAGES, "year", "source"}
 FUZZY_FILLER_LENGTH = 6
 MAX_POINTING_WORDS = 8
 """The longest question that can only point back to the sentence before it ("Har du det?")."""
+WHICH_WORDS = frozenset({"hvilke", "which", "kva for", "ka for"})
+"""Words that ask about every member only when no one else is named ("Kva for nettstad har
+regionrådet?" asks the council's)."""
 MEMBERSHIP_REACH = 4
 """How many words after a place a membership question may say so ("Er Vinje kommune med
 i …", "Is Drammen part of …")."""
@@ -332,6 +335,8 @@ class FactLayer:
         the `topic` of the conversation's last precise answer, a follow-up naming only a
         municipality ("og Tinn da?") asks the same, and one naming only an attribute ("hva med
         adressen?") asks about the same municipality."""
+        if (whose := self._whose_number(text, language)) is not None:
+            return whose
         for reading in self._around_a_colon(what_is_wanted(text), named):
             # "Ny ansatt i Flesberg: hva heter adm.senteret vårt?" asks no staff
             found = self._answer(reading, language, named, topic)
@@ -547,6 +552,22 @@ class FactLayer:
                 kept.append(clause)
         return ", ".join(kept) or sentence
 
+    def _whose_number(self, text: str, language: str) -> FactAnswer | None:
+        """The member whose phone number a message holds, when it asks for nothing else
+        ("Hvem har telefonnummeret 35 01 50 00?", "funker det å ringe 31 02 40 00 for å nå Nore
+        og Uvdal kommune?")."""
+        numbers = set(_EIGHT_DIGITS.findall(_DIGIT_GAPS.sub("", text)))
+        if not numbers:
+            return None
+        phone = next((a for a in self.data.attributes if a.id == "phone"), None)
+        if phone is None or any(a.id != "phone" for a in self._asked_in(text)[0]):
+            return None
+        for municipality in self.data.municipalities.values():
+            value = municipality.facts.get("phone")
+            if value is not None and re.sub(r"\D", "", pick(value.text, "nb")) in numbers:
+                return self._single([phone], [municipality], language)
+        return None
+
     def not_a_member(self, text: str, language: str) -> FactAnswer | None:
         """The answer to a membership question about one place outside the region ("Er Vinje
         med i Kongsbergregionen?", "Vinje medlem?"): it is not one, and these seven are. None
@@ -603,7 +624,8 @@ class FactLayer:
         bodies = self._found(self.data.other_bodies, fits, present, body_positions)
         if not (asked or carried or topic or bodies):
             return None  # nothing asked for: the names need not be looked up
-        everyone = bool(self._found(self.data.all_words, fits, present, covered)) or everyone
+        every_word = self._found(self.data.all_words, fits, present, covered)
+        everyone = bool(every_word) or everyone
         if everyone and len(named) > 1 and _NAMES_TWO.search(text):
             everyone = False  # "… Flesberg and Rollag. … the centres of both municipalities"
         places: set[int] = set()
@@ -646,6 +668,9 @@ class FactLayer:
                 council, [a for a in asked if a.id in council.attributes], language)
         if council_named and not own_names and all(a.id == COUNCIL_MEMBERS for a in asked):
             return None  # "hvem er medlemer av regionrådet, er det ordførerne?": an entry's
+        if council_words and not own_names and every_word and all(
+                term.text in WHICH_WORDS for term in every_word):
+            return None  # "Kva for nettstad har regionrådet?" asks the council's, not each one's
         if everyone and not own_names:
             listed = [a for a in asked if not a.value_is_name]  # "which municipality" lists none
             return self._list(listed, language) if listed else None
@@ -1317,9 +1342,13 @@ _NAMES_TWO = re.compile(r"\b(?:de|dei|disse|desse|the|these|those) (?:to|two)\b|
 """Words by which a sentence asks about the last two places named ("i de to kommunene")."""
 _ASKS_MEMBERSHIP = re.compile(
     r"\b(?:med i|med \.|medlem\w*|member\w*|part of|del av|deltar|deltek|inkludert|"
-    r"included)(?:\b|$)")
+    r"included)(?:\b|$)(?! (?:i |of |in )?(?:et|eit|ett|a|an|any|noe|noko|noen|nokon)\b)")
 """Folded words after a place that ask whether it takes part in the council ("med" only as
-the last word: "Er Vinje med?", not "… i Vest-Telemark og held på med …")."""
+the last word: "Er Vinje med?", not "… i Vest-Telemark og held på med …"; not in "a" council:
+"Er Øvre Eiker med i et regionråd?" asks about any)."""
+_DIGIT_GAPS = re.compile(r"(?<=\d)[ .-](?=\d)")
+_EIGHT_DIGITS = re.compile(r"(?<!\d)\d{8}(?!\d)")
+"""A Norwegian phone number, once the spaces between its digits are taken out."""
 _BARE_ADDRESS = re.compile(r"\b(?:adresse|adressa|adressen|address)\b", re.IGNORECASE)
 """An address not said to be postal or e-mail: after a sentence about e-mail, the e-mail's."""
 _AFTER_COLON = re.compile(r"^[^:]{12,}:\s*(?=\S)")

@@ -46,6 +46,7 @@ LINKING_LETTERS = ("s", "e")
 COMPOUND_HEAD_SIMILARITY = 0.9
 COURTESY_FUZZY_LENGTH = 6
 STOP_FUZZY_LENGTH = 7
+STOP_DELETION_LENGTH = 6
 INFLECTION_ENDINGS = ("ane", "ene", "an", "ar", "er", "en", "et", "a", "e")
 
 
@@ -142,11 +143,11 @@ def _plausible_typo(word: str, near: str, tier: int) -> bool:
 
 def _plausible_stop_typo(word: str, stop_word: str) -> bool:
     """Whether `word` is a misspelt stop word rather than a content word near one: long
-    enough, the same letters swapped ("abuot"), or a long one with a letter left out
-    ("hvordn"); "vaeret" (været) is not "vaert" (vært).
+    enough, the same letters swapped ("abuot"), or one of six letters or more with a letter
+    left out ("hvordn", "hvike"); "vaeret" (været) is not "vaert" (vært).
     """
     return (len(word) >= STOP_FUZZY_LENGTH or sorted(word) == sorted(stop_word)
-            or len(word) + 1 == len(stop_word) >= STOP_FUZZY_LENGTH)
+            or len(word) + 1 == len(stop_word) >= STOP_DELETION_LENGTH)
 
 
 class Speller:

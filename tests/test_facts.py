@@ -725,3 +725,17 @@ def test_vacancies_are_not_known_and_the_website_is_given(engine: Engine) -> Non
     assert first_line(engine, "har flesberg kommune noen ledige jobber nå?") == (
         "Ledige stillinger i Flesberg kommune har jeg ikke oversikt over. "
         "Se www.flesberg.kommune.no.")
+
+
+def test_a_phone_number_asked_about_names_its_municipality(engine: Engine) -> None:
+    assert first_line(engine, "Hvem har telefonnummeret 35 01 50 00?") == (
+        "Notodden kommune har telefon 35 01 50 00.")
+    assert "Nore og Uvdal" in first_line(
+        engine, "funker det å ringe 31 02 40 00 for å nå Nore og Uvdal kommune?")
+
+
+def test_which_website_the_council_has_is_the_councils_not_each_members(
+    engine: Engine,
+) -> None:
+    assert engine.ask("Kva for nettstad har regionrådet?").best.entry.id == "council.website"
+    assert not first_line(engine, "Er Øvre Eiker med i et regionråd?").startswith("Nei, ")

@@ -6,7 +6,7 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.knowledge import load_knowledge
-from bot.matcher import Index, QueryToken, f_score, max_typo_distance
+from bot.matcher import Index, QueryToken, _plausible_stop_typo, f_score, max_typo_distance
 from bot.text import Normalizer
 
 
@@ -112,3 +112,8 @@ def test_f_score_weighs_recall_more_than_precision() -> None:
     assert f_score(1.0, 1.0) == pytest.approx(1.0)
     assert f_score(0.0, 1.0) == 0.0
     assert f_score(0.5, 1.0) > f_score(1.0, 0.5)
+
+
+def test_a_six_letter_stop_word_with_a_letter_left_out_is_that_stop_word() -> None:
+    assert _plausible_stop_typo("hvike", "hvilke")
+    assert not _plausible_stop_typo("hva", "hvem")
