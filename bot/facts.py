@@ -337,6 +337,9 @@ class FactLayer:
         adressen?") asks about the same municipality."""
         if (whose := self._whose_number(text, language)) is not None:
             return whose
+        if _ASKS_LEADERSHIP.search(text) and self._names_the_council(text):
+            return None  # "… hvem som er leder og nestleder nå, og hvem som er daglig leder i
+            # sekretariatet?": the leader and deputy are an entry's, which says what is known
         for reading in self._around_a_colon(what_is_wanted(text), named):
             # "Ny ansatt i Flesberg: hva heter adm.senteret vårt?" asks no staff
             found = self._answer(reading, language, named, topic)
@@ -1346,6 +1349,9 @@ _ASKS_MEMBERSHIP = re.compile(
 """Folded words after a place that ask whether it takes part in the council ("med" only as
 the last word: "Er Vinje med?", not "… i Vest-Telemark og held på med …"; not in "a" council:
 "Er Øvre Eiker med i et regionråd?" asks about any)."""
+_ASKS_LEADERSHIP = re.compile(r"\b(?:nestleder\w*|nestleiar\w*|deputy|vice chair)\b",
+                             re.IGNORECASE)
+"""Words that ask for the council's leader and deputy, whom an entry names."""
 _DIGIT_GAPS = re.compile(r"(?<=\d)[ .-](?=\d)")
 _EIGHT_DIGITS = re.compile(r"(?<!\d)\d{8}(?!\d)")
 """A Norwegian phone number, once the spaces between its digits are taken out."""

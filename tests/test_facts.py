@@ -739,3 +739,12 @@ def test_which_website_the_council_has_is_the_councils_not_each_members(
 ) -> None:
     assert engine.ask("Kva for nettstad har regionrådet?").best.entry.id == "council.website"
     assert not first_line(engine, "Er Øvre Eiker med i et regionråd?").startswith("Nei, ")
+
+
+def test_the_secretariat_is_the_councils_and_its_staff_not_known(engine: Engine) -> None:
+    result = engine.ask("Antall ansatte i sekretariatet?")
+    assert result.outcome is Outcome.UNANSWERED
+    assert "kongsbergregionen.no" in result_plain(result, engine.knowledge)
+    leader = engine.ask("Vet du hvem som er leder og nestleder nå, og hvem som er daglig leder i "
+                        "sekretariatet?")
+    assert leader.best is not None and leader.best.entry.id == "council.leadership"
