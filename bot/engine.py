@@ -26,6 +26,7 @@ from pathlib import Path
 from bot.config import MatchingConfig
 from bot.facts import (
     MAX_PARTS,
+    QUESTION_WORDS,
     FactAnswer,
     FactData,
     FactLayer,
@@ -56,6 +57,16 @@ FUZZY_KEYWORD = 0.8
 LOCAL_ANSWER_EXTRA = 5.0
 MAX_SENTENCES = 12
 MIN_WINDOW_WORDS = 10
+RUN_ON_WORDS = 16
+"""The shortest message without punctuation that is read as several sentences."""
+_ANY_PUNCTUATION = re.compile(r"[.!?]")
+RUN_ON_BACKGROUND = 4
+"""How many words a message without punctuation has before its question can begin."""
+_CLOSINGS = frozenset({"takk", "tusen", "hilsen", "helsing", "mvh", "thanks", "thank",
+                       "cheers", "regards"})
+_WANTING = frozenset({"trenger", "treng", "need", "needs"})
+_ASKING_VERBS = frozenset({"kan", "kunne", "can", "could", "vet", "veit"})
+_ADDRESSED = frozenset({"du", "dere", "dokk", "dykk", "you"})
 PART_REACH = 15.0
 """How far below the suggestion threshold an entry may score on the whole message and still
 answer one part of it."""
@@ -258,6 +269,26 @@ def sentences_of(text: str) -> list[str]:
     return sentences[:MAX_SENTENCES]
 
 
+def punctuated(text: str) -> str:
+    """A long message written without punctuation as its background and its question, which
+    begins at the first question word, "kan du" or "trenger" after the background, without
+    a closing thanks or greeting ("hei jeg heter tone og jobber i resepsjonen … kan du gi meg
+    nummeret til kommunen takk" is "hei jeg heter tone … resepsjonen. kan du gi meg nummeret
+    til kommunen?"); any other text as it is."""
+    written = text.split()
+    if len(written) < RUN_ON_WORDS or _ANY_PUNCTUATION.search(text):
+        return text
+    folded = [(words(fold(word)) or [""])[0] for word in written]
+    end = next((i for i in range(RUN_ON_BACKGROUND, len(folded)) if folded[i] in _CLOSINGS),
+               len(folded))
+    start = next((i for i in range(RUN_ON_BACKGROUND, end) if folded[i] in QUESTION_WORDS
+                  or folded[i] in _WANTING or (folded[i] in _ASKING_VERBS and i + 1 < end
+                                               and folded[i + 1] in _ADDRESSED)), None)
+    if start is None:
+        return " ".join(written[:end])
+    return f"{' '.join(written[:start])}. {' '.join(written[start:end])}?"
+
+
 def _without_what_to_answer(text: str) -> tuple[str, list[str]]:
     """A message without a closing "Hva svarer jeg?" after the question it passes on
     ("Innringer lurer på om Sigdal er medlem. Hva svarer jeg?"), and its sentences."""
@@ -433,7 +464,7 @@ class Engine:
         safety = state.safety.check(text, language)
         if safety is not None:
             return self._safety_result(question, safety)
-        asked, sentences = _without_what_to_answer(without_sign_off(text))
+        asked, sentences = _without_what_to_answer(without_sign_off(punctuated(text)))
         if asked != text:
             text, analysis = asked, state.index.analyse(asked)
         tokens = state.index.query_tokens(analysis)

@@ -53,9 +53,9 @@ VALUE_KEYS = {*LANGUAGES, "year", "source"}
 FUZZY_FILLER_LENGTH = 6
 MAX_POINTING_WORDS = 8
 """The longest question that can only point back to the sentence before it ("Har du det?")."""
-WHICH_WORDS = frozenset({"hvilke", "which", "kva for", "ka for"})
+WHICH_WORDS = frozenset({"hvilke", "which", "kva for", "ka for", "dem", "dei"})
 """Words that ask about every member only when no one else is named ("Kva for nettstad har
-regionrådet?" asks the council's)."""
+regionrådet?", "Ha dei ei nettsie, regionrådet?" ask the council's)."""
 MEMBERSHIP_REACH = 4
 """How many words after a place a membership question may say so ("Er Vinje kommune med
 i …", "Is Drammen part of …")."""
@@ -473,7 +473,7 @@ class FactLayer:
             # org.nr. jeg kan bruke?": the council named just before, no member since
             before is not None and self._names_the_council(before)
             and not self._names_a_member(before, named) and not self._names_a_member(
-                sentence, named))
+                sentence, named) and not self.other_places_in(sentence))
         if before is not None and _BARE_ADDRESS.search(sentence) and any(
                 attribute.id == "email" for attribute in self._asked_in(before)[0]):
             # "… sende den på e-post. Hvilken adresse skal hun bruke?"

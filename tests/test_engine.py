@@ -15,6 +15,7 @@ from bot.engine import (
     Outcome,
     Result,
     emergency_focus,
+    punctuated,
     question_parts,
     sentence_windows,
     without_sign_off,
@@ -478,3 +479,20 @@ def test_a_sign_off_without_punctuation_is_cut(engine: Engine) -> None:
         "HVA ER NUMMERET TIL KOMMUNEN")
     assert without_sign_off("kan du sende en hilsen til Tinn kommune") == (
         "kan du sende en hilsen til Tinn kommune")
+
+
+def test_a_long_message_without_punctuation_is_read_as_background_and_question(
+    engine: Engine,
+) -> None:
+    assert punctuated(
+        "hey hi im a trucker from lithuania delivering to flesberg kommune tomorrow and the "
+        "papers only say adm senter what is the name of the place where the kommune office is "
+        "thanks a lot") == (
+        "hey hi im a trucker from lithuania delivering to flesberg kommune tomorrow and the "
+        "papers only say adm senter. what is the name of the place where the kommune office is?")
+    assert punctuated("Hva er telefonnummeret til Tinn?") == "Hva er telefonnummeret til Tinn?"
+    result = engine.ask(
+        "HEI JEG ER 78 ÅR OG BOR PÅ NOTODDEN BARNEBARNET SIER VI IKKE ER I VESTFOLD OG TELEMARK "
+        "LENGER STEMMER DET HVILKET FYLKE ER VI I NÅ TAKK FRA GUNVOR")
+    assert result.outcome is Outcome.ANSWERED and result.fact is not None
+    assert "Telemark" in result.fact.text
