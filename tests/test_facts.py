@@ -748,3 +748,10 @@ def test_the_secretariat_is_the_councils_and_its_staff_not_known(engine: Engine)
     leader = engine.ask("Vet du hvem som er leder og nestleder nå, og hvem som er daglig leder i "
                         "sekretariatet?")
     assert leader.best is not None and leader.best.entry.id == "council.leadership"
+
+
+def test_meeting_dates_are_not_known_and_the_website_is_given(engine: Engine) -> None:
+    council = engine.ask("Når er det neste rådsmøtet i Kongsbergregionen?")
+    assert council.outcome is Outcome.UNANSWERED
+    assert "kongsbergregionen.no" in result_plain(council, engine.knowledge)
+    assert "www.tinn.kommune.no" in first_line(engine, "Når er neste kommunestyremøte i Tinn?")
