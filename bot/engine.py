@@ -62,8 +62,8 @@ RUN_ON_WORDS = 16
 _ANY_PUNCTUATION = re.compile(r"[.!?]")
 RUN_ON_BACKGROUND = 4
 """How many words a message without punctuation has before its question can begin."""
-_CLOSINGS = frozenset({"takk", "tusen", "hilsen", "helsing", "mvh", "thanks", "thank",
-                       "cheers", "regards"})
+_CLOSINGS = frozenset({"takk", "tusen", "tkk", "hilsen", "hilsn", "helsing", "mvh", "thanks",
+                       "thank", "thx", "tnx", "cheers", "regards"})
 _WANTING = frozenset({"trenger", "treng", "need", "needs"})
 _ASKING_VERBS = frozenset({"kan", "kunne", "can", "could", "vet", "veit"})
 _ADDRESSED = frozenset({"du", "dere", "dokk", "dykk", "you"})
@@ -92,6 +92,8 @@ _BARE_SIGN_OFF = re.compile(
 """A greeting and a name after the last word of a message without punctuation ("… HVA ER
 NUMMERET TIL KOMMUNEN HILSEN ASLAUG")."""
 MAX_SIGN_OFF_WORDS = 5
+_ORDINAL_END = re.compile(r"(?:^|\s)\d{1,2}\.$")
+"""A day of the month before its month ("etter 1. januar 2024"), which ends no sentence."""
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 ABBREVIATIONS = frozenset({
     "nr", "org.nr", "orgnr", "tlf", "tlf.nr", "ca", "f.eks", "feks", "adm", "evt", "bl.a",
@@ -262,8 +264,10 @@ def sentences_of(text: str) -> list[str]:
     for part in (part.strip() for part in _SENTENCE_BREAK.split(text)):
         if not part:
             continue
-        if sentences and _ends_in_an_abbreviation(sentences[-1]):
-            sentences[-1] = f"{sentences[-1]} {part}"  # "Finnes det et org.nr. jeg kan bruke?"
+        if sentences and (_ends_in_an_abbreviation(sentences[-1]) or (
+                _ORDINAL_END.search(sentences[-1]) and part[:1].islower())):
+            # "Finnes det et org.nr. jeg kan bruke?", "… etter 1. januar 2024?"
+            sentences[-1] = f"{sentences[-1]} {part}"
         else:
             sentences.append(part)
     return sentences[:MAX_SENTENCES]

@@ -452,3 +452,20 @@ def test_a_caller_is_no_intruder(engine: Engine) -> None:
     """Staff write "Innringer …" (a caller): one letter pair from "inntrenger" (intruder)."""
     assert engine.safety_check("Innringer lurer på når sentralbordet i Skien er åpent.") is None
     assert engine.safety_check("det er en inntrenger i huset") is not None
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Kva kommunar i regionen har ikkje vald målform, altså er nøytrale?",
+     "Kven er vald til leiar i regionrådet?",
+     "I need the annual budget of the council. I've searched quite a bit without luck."],
+)
+def test_chosen_and_searched_for_in_an_everyday_sense_are_no_emergency(
+    engine: Engine, message: str
+) -> None:
+    """Learnt from answer rounds 45 and 46: nynorsk "vald" is also "chosen"."""
+    assert not engine.ask(message).is_safety_reply
+
+
+def test_violence_at_home_in_nynorsk_is_still_an_emergency(engine: Engine) -> None:
+    assert kind(engine, "det er vald heime hos oss") == "police"
