@@ -57,6 +57,8 @@ FUZZY_KEYWORD = 0.8
 LOCAL_ANSWER_EXTRA = 5.0
 MAX_SENTENCES = 12
 MIN_WINDOW_WORDS = 10
+ABOUT_THE_BOT = frozenset({"smalltalk.capabilities", "smalltalk.identity"})
+"""The small talk that answers a question about the bot itself, however long the message."""
 RUN_ON_WORDS = 16
 """The shortest message without punctuation that is read as several sentences."""
 _ANY_PUNCTUATION = re.compile(r"[.!?]")
@@ -510,6 +512,7 @@ class Engine:
             return Result(question, Outcome.ANSWERED, ranking.language, parts[0], (),
                           ranking.municipality, also=tuple(parts[1:]))
         if outcome is not Outcome.ANSWERED and (courtesy := self._courtesy_only(
+                state, sentences, language) or self._about_the_bot(
                 state, sentences, language)) is not None:
             return Result(question, Outcome.ANSWERED, ranking.language, courtesy, (),
                           ranking.municipality)
@@ -542,6 +545,28 @@ class Engine:
                 return None
             if best is None or candidates[0].score > best.score:
                 best = candidates[0]
+        return best
+
+    def _about_the_bot(
+        self, state: _State, sentences: list[str], language: str
+    ) -> Candidate | None:
+        """For a message of several sentences whose only questions are about the bot ("Hei!
+        Eg heiter Sigrun og er ny på servicekontoret. … Kva kan du hjelpe med? Takk, Sigrun"),
+        the small talk that answers them; None when a sentence asks anything else."""
+        if len(sentences) < 2 or not any("?" in sentence or wants_to_know(sentence)
+                                         for sentence in sentences):
+            return None
+        asking = [asked_part(sentence) for sentence in _asked_sentences(sentences)
+                  if "?" in sentence or wants_to_know(sentence)]
+        if not asking:
+            return None  # "… lurte på om Sigdal er med. Kan du hjelpe meg med det?"
+        best: Candidate | None = None
+        for question in asking:
+            candidates = self._rank_text(state, question, language).candidates
+            if (not candidates or candidates[0].score < self.matching.answer_threshold
+                    or candidates[0].entry.id not in ABOUT_THE_BOT):
+                return None
+            best = best or candidates[0]
         return best
 
     def _parts_answered(

@@ -496,3 +496,15 @@ def test_a_long_message_without_punctuation_is_read_as_background_and_question(
         "LENGER STEMMER DET HVILKET FYLKE ER VI I NÅ TAKK FRA GUNVOR")
     assert result.outcome is Outcome.ANSWERED and result.fact is not None
     assert "Telemark" in result.fact.text
+
+
+def test_a_long_message_asking_only_what_the_bot_can_do_gets_small_talk(engine: Engine) -> None:
+    result = engine.ask(
+        "Hei! Eg heiter Sigrun og er ny på servicekontoret. Eg skal skrive ein liten rettleiar "
+        "til kollegaene mine i dag om kva denne chatten kan brukast til. Kva kan du hjelpe med? "
+        "Takk, Sigrun")
+    assert result.outcome is Outcome.ANSWERED
+    assert result.best.entry.id == "smalltalk.capabilities"
+    pointing = engine.ask("Hei. Jeg bor i Sigdal og trenger telefonnummeret til Sigdal kommune. "
+                          "Kan du hjelpe meg med det? Hilsen Ragnhild")
+    assert pointing.best is None or pointing.best.entry.kind != "smalltalk"

@@ -755,3 +755,10 @@ def test_meeting_dates_are_not_known_and_the_website_is_given(engine: Engine) ->
     assert council.outcome is Outcome.UNANSWERED
     assert "kongsbergregionen.no" in result_plain(council, engine.knowledge)
     assert "www.tinn.kommune.no" in first_line(engine, "Når er neste kommunestyremøte i Tinn?")
+
+
+def test_who_is_responsible_for_something_is_not_known(engine: Engine) -> None:
+    result = engine.ask("Eg treng namnet på næringssjefen i Hjartdal kommune til søknaden. "
+                        "Veit du kven det er?")
+    assert result.outcome is Outcome.UNANSWERED
+    assert "www.hjartdal.kommune.no" in result_plain(result, engine.knowledge)
