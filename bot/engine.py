@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,6 +94,11 @@ _BARE_SIGN_OFF = re.compile(
 """A greeting and a name after the last word of a message without punctuation ("… HVA ER
 NUMMERET TIL KOMMUNEN HILSEN ASLAUG")."""
 MAX_SIGN_OFF_WORDS = 5
+_CORRECTION = re.compile(
+    r"(?<=[.?!])\s+(?:(?:nei|no|sorry|beklager|orsak|unnskyld|oops|oi|wait|vent|forresten)"
+    r"\W+)*(?:jeg|eg|æ|i)\s+(?:mente|meinte|meant|mean|mener|meiner)\s+(?P<meant>[^.?!]+)"
+    r"[.!]*\s*$", re.IGNORECASE)
+"""A closing sentence that corrects what was asked ("Nei vent, jeg mente Flesberg.")."""
 _ORDINAL_END = re.compile(r"(?:^|\s)\d{1,2}\.$")
 """A day of the month before its month ("etter 1. januar 2024"), which ends no sentence."""
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -273,6 +278,38 @@ def sentences_of(text: str) -> list[str]:
         else:
             sentences.append(part)
     return sentences[:MAX_SENTENCES]
+
+
+def corrected(text: str, municipalities: Mapping[str, Sequence[str]]) -> str:
+    """A question whose writer corrects the municipality in a closing sentence, asked about
+    the one meant ("Hva er administrasjonssenteret i Nore og Uvdal? Nei vent, jeg mente
+    Flesberg." asks about Flesberg; "… of Flesberg? Sorry, I meant Nore og Uvdal, not
+    Flesberg."); any other text as it is."""
+    found = _CORRECTION.search(text)
+    if found is None:
+        return text
+    meant_key, meant = _member_named(found.group("meant"), municipalities)
+    if meant_key is None:
+        return text
+    question = text[: found.start()].rstrip()
+    replaced = question
+    for key, names in municipalities.items():
+        if key == meant_key:
+            continue
+        for name in sorted(names, key=len, reverse=True):
+            replaced = re.sub(rf"\b{re.escape(name)}\b", meant, replaced, flags=re.IGNORECASE)
+    return replaced if replaced != question else text
+
+
+def _member_named(
+    text: str, municipalities: Mapping[str, Sequence[str]]
+) -> tuple[str | None, str]:
+    """The member municipality `text` begins with, and its name as written there."""
+    for key, names in municipalities.items():
+        for name in sorted(names, key=len, reverse=True):
+            if re.match(rf"\s*{re.escape(name)}\b", text, flags=re.IGNORECASE):
+                return key, name
+    return None, ""
 
 
 def punctuated(text: str) -> str:
@@ -470,7 +507,8 @@ class Engine:
         safety = state.safety.check(text, language)
         if safety is not None:
             return self._safety_result(question, safety)
-        asked, sentences = _without_what_to_answer(without_sign_off(punctuated(text)))
+        text = corrected(punctuated(text), state.knowledge.language.municipalities)
+        asked, sentences = _without_what_to_answer(without_sign_off(text))
         if asked != text:
             text, analysis = asked, state.index.analyse(asked)
         tokens = state.index.query_tokens(analysis)

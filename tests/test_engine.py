@@ -508,3 +508,16 @@ def test_a_long_message_asking_only_what_the_bot_can_do_gets_small_talk(engine: 
     pointing = engine.ask("Hei. Jeg bor i Sigdal og trenger telefonnummeret til Sigdal kommune. "
                           "Kan du hjelpe meg med det? Hilsen Ragnhild")
     assert pointing.best is None or pointing.best.entry.kind != "smalltalk"
+
+
+@pytest.mark.parametrize(("question", "line"), [
+    ("Hva er administrasjonssenteret i Nore og Uvdal? Nei vent, jeg mente Flesberg.",
+     "Administrasjonssenteret i Flesberg kommune er Lampeland."),
+    ("What's the admin centre of Flesberg? Sorry, I meant Nore og Uvdal, not Flesberg.",
+     "The administrative centre of Nore og Uvdal municipality is Rødberg."),
+])
+def test_a_corrected_municipality_is_the_one_asked_about(
+    engine: Engine, question: str, line: str
+) -> None:
+    result = engine.ask(question)
+    assert result.fact is not None and result.fact.text.splitlines()[0] == line
