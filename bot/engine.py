@@ -95,7 +95,8 @@ _BARE_SIGN_OFF = re.compile(
 NUMMERET TIL KOMMUNEN HILSEN ASLAUG")."""
 MAX_SIGN_OFF_WORDS = 5
 _CORRECTION = re.compile(
-    r"(?<=[.?!])\s+(?:(?:nei|no|sorry|beklager|orsak|unnskyld|oops|oi|wait|vent|forresten)"
+    r"(?:(?<=[.?!])|\s[–—-])\s+(?:(?:nei|no|sorry|beklager|orsak|unnskyld|oops|oi|wait|vent|"
+    r"forresten)"
     r"\W+)*(?:jeg|eg|æ|i)\s+(?:mente|meinte|meant|mean|mener|meiner)\s+(?P<meant>[^.?!]+)"
     r"[.!]*\s*$", re.IGNORECASE)
 """A closing sentence that corrects what was asked ("Nei vent, jeg mente Flesberg.")."""
