@@ -303,6 +303,12 @@ class FactLayer:
         self._names_found: dict[tuple[str, tuple[str, ...]], str | None] = {}
         self._first_words: dict[int, tuple[Sequence[Term], Positions]] = {}
         self._last_fits: tuple[list | None, Positions] = (None, Positions())
+        self._starting: dict[Pattern, frozenset[int]] = {}
+        for i, item in enumerate((*data.attributes, *data.bundles)):
+            for term in item.terms:  # which attributes and bundles a word can begin
+                first = term.together[0].slots[0] if term.together else term.slots[0]
+                for pattern in first:
+                    self._starting[pattern] = self._starting.get(pattern, frozenset()) | {i}
 
     def _misspelt_places(self, places: Iterable[Term]) -> dict[str, Term]:
         """Each other place of five letters or more with two neighbouring letters swapped
@@ -708,13 +714,15 @@ class FactLayer:
         bundle; one whose words all stand inside another's ("organisation number" holds
         "number") is not asked for."""
         spans: dict[str, set[int]] = {}
-        for attribute in self.data.attributes:
+        may_begin = frozenset().union(*(self._starting.get(p, ()) for p in present))
+        attributes = self.data.attributes
+        for i, attribute in enumerate(attributes):
             positions: set[int] = set()
-            if self._found(attribute.terms, fits, present, positions):
+            if i in may_begin and self._found(attribute.terms, fits, present, positions):
                 spans[attribute.id] = positions
-        for bundle in self.data.bundles:
+        for i, bundle in enumerate(self.data.bundles, start=len(attributes)):
             positions = set()
-            if self._found(bundle.terms, fits, present, positions):
+            if i in may_begin and self._found(bundle.terms, fits, present, positions):
                 for attribute_id in bundle.attributes:
                     spans.setdefault(attribute_id, positions)
         inside = {a for a, span in spans.items()

@@ -289,8 +289,8 @@ def occurrences(
         starts: Iterable[int] = (i for i, fit in enumerate(fits) if term.slots[0] & fit)
     else:
         first = term.slots[0] & where.patterns
-        if not first:
-            return
+        if not first or any(slot.isdisjoint(where.patterns) for slot in term.slots[1:]):
+            return  # a word of the term stands nowhere in the message
         starts = sorted({i for pattern in first for i in where[pattern]})
     for start in starts:
         yield from _continue(term, fits, [start])
