@@ -178,6 +178,11 @@ class Vocabulary:
         self._fuzzy_start_cores = {
             length: [p.core for p in starts] for length, starts in self._fuzzy_starts.items()
         }
+        self._most_wrong = {  # the most letters wrong any word (w) or beginning (s) may have
+            (kind, length): max(p.tolerance for p in found)
+            for kind, by_length in (("w", self._fuzzy_words), ("s", self._fuzzy_starts))
+            for length, found in by_length.items()
+        }
         self._longest_affix = max(map(len, [*self._starts, *self._ends]), default=0)
         self.match: WordCache[frozenset[Pattern]] = WordCache(self._match, CACHE_SIZE)
         if self._fuzzy_words or self._fuzzy_starts:
@@ -204,19 +209,22 @@ class Vocabulary:
         found: set[Pattern] = set()
         for length in range(len(word) - 2, len(word) + 3):  # a core two letters off is as long
             cores = self._fuzzy_word_cores.get(length)
-            if cores:
+            most = self._most_wrong.get(("w", length), 0)
+            if cores and abs(length - len(word)) <= most:
                 patterns = self._fuzzy_words[length]
-                found.update(patterns[index] for index in _close(word, cores)
+                found.update(patterns[index] for index in _close(word, cores, most)
                              if _distance(word, cores[index]) <= patterns[index].tolerance)
         for length, starts in self._fuzzy_starts.items():
             if not length - 2 <= len(word) <= length + MAX_ENDING:
                 continue
             spread = 2 if length >= FUZZY_TWO_LENGTH else 1 if length > FUZZY_MIN_LENGTH else 0
+            most = self._most_wrong[("s", length)]
             for size in range(length - spread, length + spread + 1):
-                if len(word) < size:
+                if len(word) < size or abs(size - length) > most:
                     continue
                 found.update(
-                    starts[index] for index in _close(word[:size], self._fuzzy_start_cores[length])
+                    starts[index]
+                    for index in _close(word[:size], self._fuzzy_start_cores[length], most)
                     if _distance(word[:size], starts[index].core) <= starts[index].tolerance
                 )
         return found
@@ -249,10 +257,10 @@ def _forget_frequency_tables() -> None:
             cache_clear()
 
 
-def _close(word: str, cores: Sequence[str]) -> list[int]:
-    """Indexes of the cores within two letters of `word`."""
+def _close(word: str, cores: Sequence[str], most: int = 2) -> list[int]:
+    """Indexes of the cores within `most` letters of `word`."""
     return [index for _, _, index in process.extract(
-        word, cores, scorer=OSA.distance, score_cutoff=2, limit=None
+        word, cores, scorer=OSA.distance, score_cutoff=most, limit=None
     )]
 
 
