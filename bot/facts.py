@@ -303,6 +303,9 @@ class FactLayer:
         self._names_found: dict[tuple[str, tuple[str, ...]], str | None] = {}
         self._first_words: dict[int, tuple[Sequence[Term], Positions]] = {}
         self._last_fits: tuple[list | None, Positions] = (None, Positions())
+        members = (entries or {}).get(MEMBERS_ENTRY)
+        self._members_sources: tuple[str, ...] = (
+            (_cited_source(members, MEMBERS_ENTRY),) if members is not None else ())
         self._starting: dict[Pattern, frozenset[int]] = {}
         for i, item in enumerate((*data.attributes, *data.bundles)):
             for term in item.terms:  # which attributes and bundles a word can begin
@@ -597,7 +600,7 @@ class FactLayer:
             return None
         place = places[0].text.rstrip("*").title()
         return FactAnswer(pick(NOT_ONE_OF_THEM, language).format(place=place), MEMBERS_ENTRY,
-                          (), True)
+                          self._members_sources, True)
 
     def _names_a_member(self, text: str, named: list[str]) -> bool:
         """Whether `text` names a member municipality (or its centre)."""

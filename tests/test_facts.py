@@ -671,6 +671,7 @@ def test_a_place_outside_the_region_asked_about_as_a_member_is_not_one(
     text = result_plain(result, engine.knowledge)
     assert result.outcome is Outcome.ANSWERED
     assert text.startswith(("Nei, ", "No, ")) and "Hjartdal" in text
+    assert "Strategiplan-for-Kongsbergregion-samarbeidet" in text  # where the members are read
 
 
 def test_a_region_a_place_would_join_or_background_is_no_membership_question(
