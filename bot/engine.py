@@ -518,7 +518,8 @@ class Engine:
         if fact is not None:  # "… må snakke med noen i kommunen. Har du telefonnummeret?"
             return self._fact_result(question, language, named, fact)
         asking = _asking_part(sentences, text)
-        if (outside := state.facts.other_places_in(asking)) and not any(
+        outside = state.facts.other_places_in(asking)  # the places the question names
+        if outside and not any(
                 _is_about(entry, outside) for entry in state.knowledge.entries.values()) and (
                 absent := state.facts.not_a_member(asking, language)) is not None:
             return self._fact_result(question, language, named, absent)
@@ -530,14 +531,13 @@ class Engine:
         whole_answered = outcome is Outcome.ANSWERED
         asked = _asked_sentences(sentences)
         if outcome is Outcome.ANSWERED and not named:
-            elsewhere = state.facts.other_places_in(_asking_part(sentences, text))
             if state.facts.asks_a_fact_elsewhere(" ".join(asked)) or (
                     state.facts.asks_a_fact_elsewhere(text)
                     and state.facts.asks_a_fact_of_no_one(" ".join(asked))):
                 return Result(question, Outcome.SUGGESTED, ranking.language,
                               ranking.candidates[0], self._suggestions(ranking.candidates),
                               ranking.municipality)
-            if elsewhere and not _is_about(ranking.candidates[0].entry, elsewhere):
+            if outside and not _is_about(ranking.candidates[0].entry, outside):
                 # Still answered in parts when each is ("… hvilke satsingsområder regionrådet
                 # har vedtatt, og hvilken periode strategiplanen gjaldt for"; a bystyremedlem
                 # i Drammen asking).
@@ -592,12 +592,9 @@ class Engine:
         """For a message of several sentences whose only questions are about the bot ("Hei!
         Eg heiter Sigrun og er ny på servicekontoret. … Kva kan du hjelpe med? Takk, Sigrun"),
         the small talk that answers them; None when a sentence asks anything else."""
-        if len(sentences) < 2 or not any("?" in sentence or wants_to_know(sentence)
-                                         for sentence in sentences):
-            return None
         asking = [asked_part(sentence) for sentence in _asked_sentences(sentences)
                   if "?" in sentence or wants_to_know(sentence)]
-        if not asking:
+        if len(sentences) < 2 or not asking:
             return None  # "… lurte på om Sigdal er med. Kan du hjelpe meg med det?"
         best: Candidate | None = None
         for question in asking:

@@ -309,8 +309,7 @@ class FactLayer:
         self._starting: dict[Pattern, frozenset[int]] = {}
         for i, item in enumerate((*data.attributes, *data.bundles)):
             for term in item.terms:  # which attributes and bundles a word can begin
-                first = term.together[0].slots[0] if term.together else term.slots[0]
-                for pattern in first:
+                for pattern in term.first:
                     self._starting[pattern] = self._starting.get(pattern, frozenset()) | {i}
 
     def _misspelt_places(self, places: Iterable[Term]) -> dict[str, Term]:
@@ -788,8 +787,7 @@ class FactLayer:
             return known[1]
         index = Positions()
         for order, term in enumerate(terms):
-            first = term.together[0].slots[0] if term.together else term.slots[0]
-            for pattern in first:
+            for pattern in term.first:
                 index.setdefault(pattern, []).append(order)
         index.patterns = frozenset(index)
         self._first_words[id(terms)] = (terms, index)  # the list kept, so its id stays its own

@@ -229,8 +229,7 @@ def _index(items: Iterable[_Indexed]) -> dict[Pattern, list[tuple[int, _Indexed]
     index: dict[Pattern, list[tuple[int, _Indexed]]] = {}
     for order, item in enumerate(items):
         term = item[1]
-        first = term.together[0].slots[0] if term.together else term.slots[0]
-        for pattern in first:
+        for pattern in term.first:
             index.setdefault(pattern, []).append((order, item))
     return index
 

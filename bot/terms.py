@@ -97,6 +97,11 @@ class Term:
     """For `a & b`: the parts, each of which must stand somewhere in the message."""
 
     @property
+    def first(self) -> frozenset[Pattern]:
+        """The patterns the term can begin with (of its first part, for `a & b`)."""
+        return self.together[0].slots[0] if self.together else self.slots[0]
+
+    @property
     def patterns(self) -> frozenset[Pattern]:
         """Every pattern the term uses."""
         if self.together:
