@@ -506,14 +506,16 @@ def test_a_caller_is_no_intruder(engine: Engine) -> None:
     "message",
     ["Kva kommunar i regionen har ikkje vald målform, altså er nøytrale?",
      "Kven er vald til leiar i regionrådet?",
+     "Eg har høyrt at fleire kommunar har vald å vere nøytrale i målforma. Stemmer det?",
      "I need the annual budget of the council. I've searched quite a bit without luck."],
 )
 def test_chosen_and_searched_for_in_an_everyday_sense_are_no_emergency(
     engine: Engine, message: str
 ) -> None:
-    """Learnt from answer rounds 45 and 46: nynorsk "vald" is also "chosen"."""
+    """Learnt from answer rounds 45, 46 and 52: nynorsk "vald" is also "chosen"."""
     assert not engine.ask(message).is_safety_reply
 
 
 def test_violence_at_home_in_nynorsk_is_still_an_emergency(engine: Engine) -> None:
     assert kind(engine, "det er vald heime hos oss") == "police"
+    assert kind(engine, "det er vald heime, han har vald å slå mora mi") == "police"
