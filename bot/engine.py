@@ -44,7 +44,7 @@ from bot.knowledge import Entry, KnowledgeBase, KnowledgeError, Problem, load_kn
 from bot.matcher import MIN_SCORE, Index, QueryToken, Scored
 from bot.person_request import PersonRequestData, PersonRequests
 from bot.safety import SafetyData, SafetyLayer, SafetyMatch
-from bot.text import Normalizer, fold, words
+from bot.text import Normalizer, fold, rejoined, words
 
 SUGGESTION_SPREAD = 25.0
 EMERGENCY_OVERVIEW = "emergency.overview"
@@ -233,6 +233,24 @@ class _State:
             ),
             PersonRequests(knowledge.person_requests or PersonRequestData()),
         )
+
+    def written_apart(self, first: str, second: str) -> bool:
+        """Whether two folded words are one word written in two: together a member's name
+        ("not odden", "hjart dal"), or together a word the knowledge base or the facts know
+        when one half is no word of theirs ("tele fon", "administrasjons senteret") or the facts
+        know the whole ("mål form"); never with a stop word ("stå der", "for mål")."""
+        whole = first + second
+        if self.facts.is_member_name(whole):
+            return True
+        stop_words = self.normalizer.stopwords
+        if whole in stop_words or first in stop_words or second in stop_words:
+            return False  # "stå der" is no "ståder"
+        facts = self.facts
+        vocabulary = self.index.speller.vocabulary
+        if not (facts.knows(whole) or whole in vocabulary):
+            return False
+        known = [half in vocabulary or facts.knows(half) for half in (first, second)]
+        return not all(known) or facts.knows(whole)
 
 
 def _folded(phrases: Iterable[str]) -> frozenset[str]:
@@ -508,7 +526,8 @@ class Engine:
         safety = state.safety.check(text, language)
         if safety is not None:
             return self._safety_result(question, safety)
-        text = corrected(punctuated(text), state.knowledge.language.municipalities)
+        text = corrected(punctuated(rejoined(text, state.written_apart)),
+                         state.knowledge.language.municipalities)
         asked, sentences = _without_what_to_answer(without_sign_off(text))
         if asked != text:
             text, analysis = asked, state.index.analyse(asked)

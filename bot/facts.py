@@ -26,6 +26,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.knowledge import LANGUAGES, NOT_RECORDED, Problem, line_of, pick, read_yaml, texts_of
+from bot.matcher import INFLECTION_ENDINGS
 from bot.terms import (
     Pattern,
     Positions,
@@ -40,6 +41,7 @@ from bot.terms import (
 from bot.text import fold, words
 
 FACTS_FILE = "facts.yaml"
+WHOLE_WORD_ENDINGS = frozenset({"", *INFLECTION_ENDINGS, "ne", "r", "s"})
 FILE_KEYS = {"attributes", "bundles", "council", "all_words", "filler", "other_places",
              "other_bodies", "other_body_names", "municipalities"}
 ATTRIBUTE_KEYS = {"id", "card", "also", "words", "answer", "list", "missing", "alone", "value",
@@ -395,6 +397,19 @@ class FactLayer:
                 if found is not None:  # "Kven er sekretær for rådet, og kva er nettsida …"
                     return found
         return None
+
+    def knows(self, word: str) -> bool:
+        """Whether a folded word is one this layer reads, as a whole: an attribute's word or
+        its inflection ("malform", "malforma"; not "sentralbordsigdal", which only begins
+        with one), a place's or a member's name ("notodden", "rjukan")."""
+        return word in self._names or any(
+            word == pattern.core or (pattern.kind == "start" and word.startswith(pattern.core)
+                                     and word[len(pattern.core):] in WHOLE_WORD_ENDINGS)
+            for pattern in self._vocabulary.match(word))  # as written, not as misspelt
+
+    def is_member_name(self, word: str) -> bool:
+        """Whether a folded word is a member municipality's name or its centre's."""
+        return word in self._names
 
     def other_places_in(self, text: str) -> list[str]:
         """The places `text` names that are not members ("regionrådet for Hallingdal"),

@@ -89,6 +89,34 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+_WRITTEN_WORD = re.compile(r"\w+")
+MIN_APART_PART = 3
+
+
+def rejoined(text: str, belong_together: Callable[[str, str], bool]) -> str:
+    """`text` with a word written in two ("fles berg", "not odden", "tele mark",
+    "administrasjons senteret", as dictation and hurried typing split them) written as one,
+    where `belong_together` says the two folded halves are one word; left to right, a word
+    joined once."""
+    found = list(_WRITTEN_WORD.finditer(text))
+    pieces: list[str] = []
+    end = 0
+    index = 0
+    while index < len(found) - 1:
+        first, second = found[index], found[index + 1]
+        halves = fold(first.group()), fold(second.group())
+        after_e = index > 0 and found[index - 1].group() in ("e", "E")  # "e post adresse"
+        if (text[first.end():second.start()] == " " and not after_e
+                and all(len(half) >= MIN_APART_PART and not half.isdigit() for half in halves)
+                and belong_together(*halves)):
+            pieces += [text[end:first.end()], second.group()]
+            end = second.end()
+            index += 2
+        else:
+            index += 1
+    return "".join(pieces) + text[end:] if pieces else text
+
+
 def _stem(word: str) -> str:
     """A light Norwegian stem; short words and numbers stay as they are."""
     if len(word) <= _MIN_STEM_LENGTH or word.isdigit():

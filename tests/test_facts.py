@@ -763,3 +763,19 @@ def test_who_is_responsible_for_something_is_not_known(engine: Engine) -> None:
                         "Veit du kven det er?")
     assert result.outcome is Outcome.UNANSWERED
     assert "www.hjartdal.kommune.no" in result_plain(result, engine.knowledge)
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [("hva heter administrasjonssenteret i fles berg kommune",
+      "Administrasjonssenteret i Flesberg kommune er Lampeland."),
+     ("hvilken mål form har flesberg", "Målformen i Flesberg kommune er bokmål."),
+     ("hvor mange innbyggere har not odden", "Innbyggertallet i Notodden kommune er"),
+     ("hva er administrasjons senteret i hjart dal",
+      "Administrasjonssenteret i Hjartdal kommune er Sauland.")],
+)
+def test_a_name_or_word_dictated_in_two_is_read_as_one(
+    engine: Engine, question: str, line: str
+) -> None:
+    """Learnt from round 51 (dictated by voice): "fles berg", "not odden", "mål form"."""
+    assert first_line(engine, question).startswith(line)

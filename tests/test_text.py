@@ -6,7 +6,15 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.knowledge import LanguageData, load_knowledge
-from bot.text import MAX_CACHED_WORD_CHARS, WORD_CACHE_SIZE, Normalizer, fold, stem, words
+from bot.text import (
+    MAX_CACHED_WORD_CHARS,
+    WORD_CACHE_SIZE,
+    Normalizer,
+    fold,
+    rejoined,
+    stem,
+    words,
+)
 
 
 @pytest.fixture(scope="module")
@@ -149,3 +157,21 @@ def test_stems_are_remembered_within_a_bound_and_long_words_never() -> None:
     long_word = "kommunesammenslåingsutredning" * 3
     assert len(long_word) > MAX_CACHED_WORD_CHARS
     assert stem(long_word) == stem(long_word) and len(stem) == 0
+
+
+def _one_of(*together: str):
+    return lambda first, second: first + second in together
+
+
+def test_a_word_written_in_two_is_joined_where_the_halves_make_one() -> None:
+    joins = _one_of("flesberg", "telefon")
+    assert rejoined("adm senter i fles berg kommune?", joins) == "adm senter i flesberg kommune?"
+    assert rejoined("tele fon til Fles berg", joins) == "telefon til Flesberg"
+    assert rejoined("hva er telefon nummeret", joins) == "hva er telefon nummeret"
+
+
+def test_halves_apart_over_punctuation_or_after_an_e_stay_apart() -> None:
+    joins = _one_of("postadresse", "flesberg")
+    assert rejoined("fles, berg", joins) == "fles, berg"
+    assert rejoined("e post adresse", joins) == "e post adresse"
+    assert rejoined("ny post adresse", joins) == "ny postadresse"
