@@ -574,6 +574,9 @@ class Engine:
                 state, sentences, language)) is not None:
             return Result(question, Outcome.ANSWERED, ranking.language, courtesy, (),
                           ranking.municipality)
+        if outcome is not Outcome.ANSWERED and (unknown := state.facts.not_known_asked(
+                sentences or [text], language, named)) is not None:
+            return self._fact_result(question, language, named, unknown)
         return Result(
             question=question,
             outcome=outcome,

@@ -398,6 +398,38 @@ class FactLayer:
                     return found
         return None
 
+    def not_known_asked(
+        self, sentences: Sequence[str], language: str, named: list[str]
+    ) -> FactAnswer | None:
+        """For a message the engine is unsure of: the sentence that asks for something the
+        bot never has (`card: none`: the mayor, opening hours, the council's staff or budget)
+        about one member or the council, answered that it is not known, with the website,
+        even amid words no attribute explains ("… vi vurderer å søke om et felles prosjekt
+        med regionrådet. Hvem er kontaktperson?"). `named`: the members the whole message
+        names, in order."""
+        asking = [s for s in sentences if "?" in s] or [
+            s for s in sentences if asks_something(s)] or list(sentences[-1:])
+        council = self.data.council
+        for sentence in asking:
+            folded = message_words(sentence)
+            fits, present = self._fit(folded)
+            asked = [a for a in self._asked(fits, present, set()) if a.card == "none"]
+            if not asked or self._places_elsewhere(folded, fits, present, set()):
+                continue
+            own = list(dict.fromkeys(
+                key for i, word in enumerate(folded)
+                if (key := self._name_of(word, named)) and not _names_the_region(folded, i)))
+            council_named = council is not None and (
+                bool(self._found(council.terms, fits, present, set()))
+                or (not own and self._names_the_council(" ".join(sentences))))
+            if council_named and not own:
+                about_it = [a for a in asked if a.id in council.attributes]
+                return council_unknown(council, about_it, language) if about_it else None
+            keys = own or named[:1]
+            if len(keys) == 1 and keys[0] in self.data.municipalities:
+                return self._single(asked, [self.data.municipalities[keys[0]]], language)
+        return None
+
     def knows(self, word: str) -> bool:
         """Whether a folded word is one this layer reads, as a whole: an attribute's word or
         its inflection ("malform", "malforma"; not "sentralbordsigdal", which only begins

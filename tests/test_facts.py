@@ -779,3 +779,34 @@ def test_a_name_or_word_dictated_in_two_is_read_as_one(
 ) -> None:
     """Learnt from round 51 (dictated by voice): "fles berg", "not odden", "mål form"."""
     assert first_line(engine, question).startswith(line)
+
+
+@pytest.mark.parametrize(
+    ("question", "website"),
+    [("Hei! Jeg sitter i styret i et næringsforum og vi vurderer å søke om et felles prosjekt "
+      "med regionrådet innen kunnskapsutvikling. Hvilke prosjekter har dere satt i gang, og "
+      "hvem er kontaktperson? Mvh Linn", "www.kongsbergregionen.no"),
+     ("Who is the current managing director (daglig leder) of the council?",
+      "www.kongsbergregionen.no"),
+     ("Hi, I'm writing a report for an NGO on regional bodies in Norway. Could you tell me the "
+      "annual budget of the Kongsberg regional council and what legal form it has? Best, Julia",
+      "www.kongsbergregionen.no"),
+     ("hvem er ordfører i Kongsberg nå forresten?", "www.kongsberg.kommune.no")],
+)
+def test_what_the_bot_never_has_is_said_so_even_when_unsure_of_the_rest(
+    engine: Engine, question: str, website: str
+) -> None:
+    """Learnt from rounds 37-50 at first sight: most questions for what the fact sheet lacks
+    (a contact person, the managing director, the budget) got "Mente du …?"."""
+    result = engine.ask(question)
+    assert result.outcome is Outcome.UNANSWERED
+    assert website in result_plain(result, engine.knowledge)
+
+
+def test_a_question_about_the_councils_make_up_is_not_taken_for_its_staff(
+    engine: Engine,
+) -> None:
+    """"rådmennene" asks how the council is made up (an entry), not who a chief is."""
+    result = engine.ask("Kan rådmennene delta i rådsmøtene, og hva kan de der?")
+    assert result.outcome is not Outcome.UNANSWERED
+    assert result.best is not None and result.best.entry.id == "council.organisation"
