@@ -44,7 +44,7 @@ from bot.knowledge import Entry, KnowledgeBase, KnowledgeError, Problem, load_kn
 from bot.matcher import MIN_SCORE, Index, QueryToken, Scored
 from bot.person_request import PersonRequestData, PersonRequests
 from bot.safety import SafetyData, SafetyLayer, SafetyMatch
-from bot.text import Normalizer, fold, rejoined, words
+from bot.text import Normalizer, fold, in_digits, rejoined, words
 
 SUGGESTION_SPREAD = 25.0
 EMERGENCY_OVERVIEW = "emergency.overview"
@@ -526,7 +526,7 @@ class Engine:
         safety = state.safety.check(text, language)
         if safety is not None:
             return self._safety_result(question, safety)
-        text = corrected(punctuated(rejoined(text, state.written_apart)),
+        text = corrected(punctuated(rejoined(in_digits(text), state.written_apart)),
                          state.knowledge.language.municipalities)
         asked, sentences = _without_what_to_answer(without_sign_off(text))
         if asked != text:

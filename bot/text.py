@@ -117,6 +117,56 @@ def rejoined(text: str, belong_together: Callable[[str, str], bool]) -> str:
     return "".join(pieces) + text[end:] if pieces else text
 
 
+_DIGIT_WORDS = {
+    "null": "0", "zero": "0", "en": "1", "ein": "1", "ett": "1", "eitt": "1", "one": "1",
+    "to": "2", "two": "2", "tre": "3", "three": "3", "fire": "4", "four": "4", "fem": "5",
+    "five": "5", "seks": "6", "six": "6", "sju": "7", "syv": "7", "seven": "7", "åtte": "8",
+    "atte": "8", "eight": "8", "ni": "9", "nine": "9",
+}
+_TEENS = {
+    "ti": 10, "ten": 10, "elleve": 11, "eleven": 11, "tolv": 12, "twelve": 12,
+    "tretten": 13, "thirteen": 13, "fjorten": 14, "fourteen": 14, "femten": 15,
+    "fifteen": 15, "seksten": 16, "sixteen": 16, "sytten": 17, "seventeen": 17, "atten": 18,
+    "eighteen": 18, "nitten": 19, "nineteen": 19,
+}
+_TENS = {"tjue": 20, "twenty": 20, "tretti": 30, "tredve": 30, "thirty": 30}
+_UNITS = {"en": 1, "ein": 1, "one": 1, "to": 2, "two": 2, "tre": 3, "three": 3, "fire": 4,
+          "four": 4, "fem": 5, "five": 5, "seks": 6, "six": 6, "sju": 7, "syv": 7, "seven": 7,
+          "åtte": 8, "atte": 8, "eight": 8, "ni": 9, "nine": 9}
+_TWO_DIGITS = "|".join(sorted(_TEENS, key=len, reverse=True))
+_TENS_WORDS = "|".join(_TENS)
+_UNIT_WORDS = "|".join(sorted(_UNITS, key=len, reverse=True))
+_SPOKEN_YEAR = re.compile(
+    rf"\b(?:tjue|twenty|(?:to|two) (?:tusen|thousand)(?: og| and)?) "
+    rf"(?P<year>{_TWO_DIGITS}|(?:{_TENS_WORDS})(?:-?(?:{_UNIT_WORDS}))?)\b",
+    re.IGNORECASE,
+)
+_SPOKEN_DIGITS = re.compile(
+    rf"\b(?:(?:{'|'.join(_DIGIT_WORDS)})(?:\s+|\b)){{4,}}", re.IGNORECASE)
+MIN_SPOKEN_DIGITS = 4
+
+
+def _two_digits(spoken: str) -> int:
+    """10-39 as dictated: "ti", "nitten", "tjue", "tjuetre", "twenty-three"."""
+    spoken = spoken.casefold().replace("-", "")
+    if spoken in _TEENS:
+        return _TEENS[spoken]
+    for tens, value in _TENS.items():
+        if spoken.startswith(tens):
+            return value + _UNITS.get(spoken[len(tens):], 0)
+    raise ValueError(spoken)
+
+
+def in_digits(text: str) -> str:
+    """`text` with years and numbers dictated as words written in digits: "tjue tjuetre" and
+    "to tusen og ti" as 2023 and 2010, "tre fem null en fem null null null" as 35015000 (four
+    digits or more in a row; fewer are words: "en to tre")."""
+    text = _SPOKEN_YEAR.sub(lambda m: str(2000 + _two_digits(m.group("year"))), text)
+    return _SPOKEN_DIGITS.sub(lambda m: "".join(
+        _DIGIT_WORDS[word.casefold()] for word in m.group().split()) + (
+        " " if m.group()[-1:].isspace() else ""), text)
+
+
 def _stem(word: str) -> str:
     """A light Norwegian stem; short words and numbers stay as they are."""
     if len(word) <= _MIN_STEM_LENGTH or word.isdigit():

@@ -810,3 +810,11 @@ def test_a_question_about_the_councils_make_up_is_not_taken_for_its_staff(
     result = engine.ask("Kan rådmennene delta i rådsmøtene, og hva kan de der?")
     assert result.outcome is not Outcome.UNANSWERED
     assert result.best is not None and result.best.entry.id == "council.organisation"
+
+
+def test_a_year_and_a_number_dictated_as_words_are_read(engine: Engine) -> None:
+    """Learnt from round 51 (dictated by voice)."""
+    assert first_line(engine, "hvor mange bor i tinn i tjue tjuefire").startswith(
+        "Innbyggertallet i Tinn kommune er")
+    assert first_line(engine, "hvilket fylke lå notodden i mellom tjue tjue og tjue tjuetre"
+                      ) == "Notodden kommune ligger i Telemark (i 2020–2023 Vestfold og Telemark)."

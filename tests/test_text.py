@@ -11,6 +11,7 @@ from bot.text import (
     WORD_CACHE_SIZE,
     Normalizer,
     fold,
+    in_digits,
     rejoined,
     stem,
     words,
@@ -175,3 +176,19 @@ def test_halves_apart_over_punctuation_or_after_an_e_stay_apart() -> None:
     assert rejoined("fles, berg", joins) == "fles, berg"
     assert rejoined("e post adresse", joins) == "e post adresse"
     assert rejoined("ny post adresse", joins) == "ny postadresse"
+
+
+@pytest.mark.parametrize(
+    ("dictated", "written"),
+    [("mellom tjue tjue og tjue tjuetre", "mellom 2020 og 2023"),
+     ("strategien for to tusen og ti", "strategien for 2010"),
+     ("from twenty nineteen to twenty thirty", "from 2019 to 2030"),
+     ("er nummeret tre fem null en fem null null null", "er nummeret 35015000"),
+     ("en to tre", "en to tre"),
+     ("Fire kommuner er med, to av dem i Telemark", "Fire kommuner er med, to av dem i Telemark"),
+     ("twenty one members", "twenty one members")],
+)
+def test_years_and_numbers_dictated_as_words_are_read_in_digits(
+    dictated: str, written: str
+) -> None:
+    assert in_digits(dictated) == written
