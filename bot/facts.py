@@ -739,7 +739,7 @@ class FactLayer:
                           if key in self.data.municipalities]
         if not municipalities:
             return None
-        return self._single(asked, municipalities, language)
+        return self._single(asked, municipalities, language, mentioned=set(folded))
 
     def _other_body(self, body: Term, own: dict[int, str], language: str) -> FactAnswer:
         """A public body whose contacts the bot does not have (NAV, the doctor's office):
@@ -883,8 +883,13 @@ class FactLayer:
         return self._names[found[0]] if found else None
 
     def _single(
-        self, asked: list[Attribute], municipalities: list[Municipality], language: str
+        self, asked: list[Attribute], municipalities: list[Municipality], language: str,
+        mentioned: set[str] | frozenset[str] = frozenset(),
     ) -> FactAnswer:
+        """The asked facts of each of `municipalities`; for one, also a fact of it whose value
+        the question `mentioned` (folded words) without asking for it: "Er Veggli
+        administrasjonssenteret i Rollag?" is answered with Rollag and that the largest village
+        is Veggli."""
         lines, sources = [], []
         for municipality in municipalities:
             name = pick(municipality.name, language)
@@ -900,6 +905,9 @@ class FactLayer:
                     name=name, value=value.in_language(language)))
                 if value.year is None and not attribute.value_is_name:  # a year says more
                     sources.append(value.source or municipality.source)
+        if len(municipalities) == 1 and not any(a.value_is_name for a in asked):
+            lines += [line for line in self._mentioned(
+                municipalities[0], asked, mentioned, language) if line not in lines]
         card = asked[0].card
         first = municipalities[0]
         card_entry = first.contact if card == "contact" else first.entry
@@ -908,6 +916,27 @@ class FactLayer:
         topic = Topic(tuple(a.id for a in asked), tuple(m.key for m in municipalities),
                       card_entry)
         return FactAnswer("\n".join(lines), entry, tuple(dict.fromkeys(sources)), known, topic)
+
+    def _mentioned(
+        self, municipality: Municipality, asked: list[Attribute], mentioned: set[str] |
+        frozenset[str], language: str,
+    ) -> list[str]:
+        """The lines of `municipality`'s facts, not asked for, whose value is one of the
+        `mentioned` words and not the municipality's own name ("Veggli", "Rjukan")."""
+        if not mentioned:
+            return []
+        name = pick(municipality.name, language)
+        own = set(words(fold(name)))
+        lines = []
+        for attribute in self.data.attributes:
+            value = municipality.facts.get(attribute.id)
+            if attribute in asked or value is None or attribute.value_is_name:
+                continue
+            said = set(words(fold(pick(value.text, language))))
+            if said and said <= mentioned and not said <= own:
+                lines.append(pick(attribute.answer, language).format(
+                    name=name, value=value.in_language(language)))
+        return lines
 
     def _also(
         self, attribute: Attribute, municipality: Municipality, name: str, language: str,

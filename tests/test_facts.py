@@ -818,3 +818,29 @@ def test_a_year_and_a_number_dictated_as_words_are_read(engine: Engine) -> None:
         "Innbyggertallet i Tinn kommune er")
     assert first_line(engine, "hvilket fylke lå notodden i mellom tjue tjue og tjue tjuetre"
                       ) == "Notodden kommune ligger i Telemark (i 2020–2023 Vestfold og Telemark)."
+
+
+def test_a_check_naming_another_fact_of_the_place_gets_that_fact_too(engine: Engine) -> None:
+    """Learnt from round 52: "Er Veggli administrasjonssenteret i Rollag?" needs Veggli in the
+    reply (it is Rollag's largest village), not only "… er Rollag"."""
+    reply = result_plain(engine.ask("Er Veggli administrasjonssenteret i Rollag?"),
+                         engine.knowledge)
+    assert reply.splitlines()[:2] == ["Administrasjonssenteret i Rollag kommune er Rollag.",
+                                      "Det største tettstedet i Rollag kommune er Veggli."]
+    assert first_line(engine, "Ligger Tinn i Telemark?") == (
+        "Tinn kommune ligger i Telemark (i 2020–2023 Vestfold og Telemark).")
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [("Ærede mottaker. Undertegnede er en eldre dame bosatt i Veggli. Vil De være så vennlig å "
+      "oppgi telefonnummeret til Rollag kommune? Med vennlig hilsen Borghild",
+      "Rollag kommune har telefon 32 74 75 00"),
+     ("har du linken til notodden kommune sin side",
+      "Nettsiden til Notodden kommune er www.notodden.kommune.no.")],
+)
+def test_a_formal_letter_and_a_page_of_its_own_are_read(
+    engine: Engine, question: str, line: str
+) -> None:
+    """Learnt from round 51: "Vil De … oppgi", "kommune sin side"."""
+    assert first_line(engine, question).startswith(line)
