@@ -606,7 +606,28 @@ class Engine:
                 return None
             if best is None or candidates[0].score > best.score:
                 best = candidates[0]
-        return best
+        return best or self._courtesy_words_answer(state, sentences, language)
+
+    def _courtesy_words_answer(
+        self, state: _State, sentences: list[str], language: str
+    ) -> Candidate | None:
+        """The small talk that the courtesy words of a message that asks nothing answer
+        together, when no sentence of it does alone ("Hello, I'm Jack, an exchange student …
+        I just wanted to say thank you, your answers yesterday helped me a lot … Have a great
+        weekend! Jack": thanks)."""
+        courtesy = state.normalizer.courtesy
+        by_sentence = [[word for word in words(fold(sentence)) if word in courtesy]
+                       for sentence in sentences]
+        if any(by_sentence[1:]):  # the greeting that opens it is not what it says
+            by_sentence = by_sentence[1:]
+        said = [word for sentence_words in by_sentence for word in sentence_words]
+        if not said:
+            return None
+        candidates = self._rank_text(state, " ".join(said), language).candidates
+        if (not candidates or candidates[0].score < self.matching.answer_threshold
+                or candidates[0].entry.kind != "smalltalk"):
+            return None
+        return candidates[0]
 
     def _about_the_bot(
         self, state: _State, sentences: list[str], language: str

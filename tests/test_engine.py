@@ -521,3 +521,19 @@ def test_a_corrected_municipality_is_the_one_asked_about(
 ) -> None:
     result = engine.ask(question)
     assert result.fact is not None and result.fact.text.splitlines()[0] == line
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Hello, I'm Jack, an exchange student staying with a host family in Kongsberg. I just "
+     "wanted to say thank you, your answers yesterday helped me a lot with my school "
+     "presentation. Have a great weekend! Jack",
+     "Ærede mottaker. Undertegnede ønsker herved å uttrykke sin oppriktige takk for den hjelp "
+     "jeg fikk forrige uke. Det er ikke ofte man får så raskt svar. Med vennlig hilsen og "
+     "ønske om en god sommer, Eldbjørg"],
+)
+def test_a_long_thank_you_that_asks_nothing_is_answered_as_thanks(
+    engine: Engine, message: str
+) -> None:
+    """Learnt from rounds 51 and 52: no sentence of these is small talk on its own."""
+    assert answered(engine, message) == "smalltalk.thanks"
