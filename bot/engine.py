@@ -204,6 +204,7 @@ class _State:
     safety: SafetyLayer
     facts: FactLayer
     person_requests: PersonRequests
+    loose_facts: FactLayer
 
     @classmethod
     def build(cls, knowledge: KnowledgeBase) -> _State:
@@ -217,21 +218,24 @@ class _State:
         for entry in knowledge.entries.values():
             if entry.municipality is not None:
                 local.setdefault(entry.municipality, []).append(entry.id)
+        index = Index(knowledge, normalizer)
+        facts = FactLayer(
+            knowledge.facts or FactData(),
+            {word: key for key, names in language.municipalities.items()
+             for name in (*names, key.replace("_", " ")) for word in words(fold(name))},
+            stop_words | _folded(language.courtesy),
+            knowledge.entries,
+        )
         return cls(
             knowledge,
             normalizer,
-            Index(knowledge, normalizer),
+            index,
             emergencies,
             {municipality: tuple(ids) for municipality, ids in local.items()},
             SafetyLayer(knowledge.safety or SafetyData(), stop_words),
-            FactLayer(
-                knowledge.facts or FactData(),
-                {word: key for key, names in language.municipalities.items()
-                 for name in (*names, key.replace("_", " ")) for word in words(fold(name))},
-                stop_words | _folded(language.courtesy),
-                knowledge.entries,
-            ),
+            facts,
             PersonRequests(knowledge.person_requests or PersonRequestData()),
+            facts.loosely(index.speller.knows),
         )
 
     def written_apart(self, first: str, second: str) -> bool:
@@ -574,6 +578,9 @@ class Engine:
                 state, sentences, language)) is not None:
             return Result(question, Outcome.ANSWERED, ranking.language, courtesy, (),
                           ranking.municipality)
+        if outcome is not Outcome.ANSWERED and (loose := state.loose_facts.answer(
+                text, language, named, sentences, topic)) is not None:
+            return self._fact_result(question, language, named, loose)
         if outcome is not Outcome.ANSWERED and (unknown := state.facts.not_known_asked(
                 sentences or [text], language, named)) is not None:
             return self._fact_result(question, language, named, unknown)

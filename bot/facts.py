@@ -15,9 +15,10 @@ er det i Flesberg" has a word left over and goes on to the matcher.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -303,6 +304,7 @@ class FactLayer:
             pattern.core for pattern in self._other_place_patterns if pattern.kind == "word")
         self._letters_of_names = {name: sorted(name) for name in self._name_list}
         self._names_found: dict[tuple[str, tuple[str, ...]], str | None] = {}
+        self._slack: Callable[[str], bool] | None = None  # see `loosely`
         self._first_words: dict[int, tuple[Sequence[Term], Positions]] = {}
         self._last_fits: tuple[list | None, Positions] = (None, Positions())
         members = (entries or {}).get(MEMBERS_ENTRY)
@@ -430,6 +432,19 @@ class FactLayer:
                 return self._single(asked, [self.data.municipalities[keys[0]]], language)
         return None
 
+    def loosely(self, known_elsewhere: Callable[[str], bool]) -> FactLayer:
+        """This layer for a message the engine found no answer for: one word of a question
+        may stay unexplained ("hei eg er ny som tilsett i ein barnehage på rjukan … kva målform
+        har tinn kommune eigentleg"), but not a word the knowledge base knows
+        (`known_elsewhere`, as written or misspelt: "strategiplanen som ligger på Notoddens
+        nettside" asks a strategy's period), no name written with a capital ("hovedstaden i
+        Australia"), not whose something is ("nummeret til en rørlegger"), not one beside a
+        member's name ("Kongsberg sykehus", "vinmonopolet rjukan": another body), and not in
+        a question of when ("når er kommunehuset åpent")."""
+        loose = copy.copy(self)
+        loose._slack = known_elsewhere
+        return loose
+
     def knows(self, word: str) -> bool:
         """Whether a folded word is one this layer reads, as a whole: an attribute's word or
         its inflection ("malform", "malforma"; not "sentralbordsigdal", which only begins
@@ -467,10 +482,23 @@ class FactLayer:
         covered: set[int] = set()
         return bool(self._asked(fits, present, covered)) and self._explained(folded, covered)
 
-    def _explained(self, folded: list[str], covered: set[int]) -> bool:
+    def _explained(
+        self, folded: list[str], covered: set[int], names: set[int] | frozenset[int] = frozenset(),
+        proper: frozenset[str] = frozenset(),
+    ) -> bool:
         """Whether every word of a message is explained: `covered` by what was found in it, or
-        a filler word (coverage before confidence)."""
-        return all(i in covered or self._is_filler(word) for i, word in enumerate(folded))
+        a filler word (coverage before confidence); loosely (see `loosely`), all but one word
+        that is none of the knowledge base's, no `proper` name, stands apart from the `names`
+        of members and is in no question of when."""
+        left = [i for i, word in enumerate(folded)
+                if i not in covered and not self._is_filler(word)]
+        if not left:
+            return True
+        if self._slack is None or len(left) > 1 or _ASKS_WHEN.search(" ".join(folded)):
+            return False
+        word = folded[left[0]]
+        return (not self._slack(word) and not ({left[0] - 1, left[0] + 1} & set(names))
+                and word not in proper and not _whose(folded, left[0]))
 
     def _places_elsewhere(
         self, folded: list[str], fits: list, present: frozenset, positions: set[int]
@@ -703,7 +731,8 @@ class FactLayer:
                and not _names_the_region(folded, i)}
         own_names = set(own)
         covered |= own_names
-        if not self._explained(folded, covered):
+        if not self._explained(folded, covered, own_names,
+                               _proper_names(text) if self._slack else frozenset()):
             return None
         if not asked and topic and (own_names or everyone):
             asked = [a for a in self.data.attributes if a.id in topic.attributes]
@@ -1444,6 +1473,30 @@ _BARE_ADDRESS = re.compile(r"\b(?:adresse|adressa|adressen|address)\b", re.IGNOR
 """An address not said to be postal or e-mail: after a sentence about e-mail, the e-mail's."""
 _AFTER_COLON = re.compile(r"^[^:]{12,}:\s*(?=\S)")
 """Background before a colon: "I read about some county changes in Norway: which county …"."""
+_OWNER_WORDS = frozenset({"til", "te", "to", "of", "hos"})
+_ARTICLES = frozenset({"en", "ei", "et", "eit", "ein", "a", "an", "the"})
+
+
+def _whose(folded: list[str], position: int) -> bool:
+    """Whether the word at `position` is whose something is ("nummeret til en rørlegger")."""
+    before = folded[max(position - 2, 0):position]
+    if before and before[-1] in _ARTICLES:
+        before = before[:-1]
+    return bool(before) and before[-1] in _OWNER_WORDS
+
+
+def _proper_names(text: str) -> frozenset[str]:
+    """The folded words written with a capital inside a sentence ("… hovedstaden i
+    Australia", "Kongsberg Gruppen"): names of something the facts may not know."""
+    names, starts = set(), True
+    for written in text.split():
+        if not starts and written[:1].isupper() and not written.isupper():
+            names.update(message_words(written))
+        starts = written[-1:] in ".!?:"
+    return frozenset(names)
+
+
+_ASKS_WHEN = re.compile(r"\b(?:nar|when|(?:ka|kva|hva|what) (?:tid|time))\b")
 _WANTS_TO_KNOW = re.compile(
     r"\b(?:lurer|lurte|lurar) på\b|\b(?:vil|ville|ønsker|ønskjer|trenger|treng) "
     r"(?:gjerne |også |òg )?(?:å )?vite\b|\b(?:would like|want|need|wanted) to know\b|"

@@ -186,6 +186,10 @@ class Speller:
         self.vocabulary.add(word)
         self._tiers[tier][word[0]].append(word)
 
+    def knows(self, word: str) -> bool:
+        """Whether a folded word is one of the knowledge base's, as written or misspelt."""
+        return word in self.vocabulary or self.correct(word) is not None
+
     def _correct(self, word: str) -> tuple[str, float] | None:
         """The vocabulary word `word` is a misspelling of, and how similar; None if none
         (`correct`, remembered for the words used most)."""
