@@ -38,10 +38,13 @@ UNANSWERED = (
 
 
 def unanswered_with_candidates(engine: Engine) -> tuple[str, str]:
-    """A question the engine does not answer, and its best-ranked entry."""
+    """A question the engine does not answer, and its best-ranked entry; not one the facts
+    layer says it has no such fact for ("Når åpner svømmehallen i Notodden?": opening hours),
+    which a variant of an entry would not change."""
     for question in UNANSWERED:
         candidates = engine.rank(question).candidates
-        if engine.ask(question).outcome is Outcome.UNANSWERED and candidates:
+        result = engine.ask(question)
+        if result.outcome is Outcome.UNANSWERED and result.fact is None and candidates:
             return question, candidates[0].entry.id
     pytest.fail("none of the UNANSWERED questions is unanswered with candidates any more")
 
