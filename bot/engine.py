@@ -94,6 +94,13 @@ _BARE_SIGN_OFF = re.compile(
 """A greeting and a name after the last word of a message without punctuation ("… HVA ER
 NUMMERET TIL KOMMUNEN HILSEN ASLAUG")."""
 MAX_SIGN_OFF_WORDS = 5
+_RELAY = re.compile(
+    r"(?<=[.!?])\s*(?:[\w'-]+\s+){1,4}?(?:lurer|lurar|lure|lurte|spør|spor|spurte|spurde|"
+    r"asks|asked|wonders|wondered|vil vite|wants to know)(?:\s+(?:på|om)\s+det|\s+it)?"
+    r"\s*[.!]*\s*$",
+    re.IGNORECASE,
+)
+MAX_RELAY_WORDS = 7
 _CORRECTION = re.compile(
     r"(?:(?<=[.?!])|\s[–—-])\s+(?:(?:nei|no|sorry|beklager|orsak|unnskyld|oops|oi|wait|vent|"
     r"forresten)"
@@ -284,6 +291,17 @@ def without_sign_off(text: str) -> str:
     if found is None or len(found.group("who").split()) > MAX_SIGN_OFF_WORDS:
         return text
     rest = text[: found.start()].rstrip(" ,;-–")
+    return rest if rest.strip() else text
+
+
+def without_relay(text: str) -> str:
+    """The message without a short closing sentence that says who the question is for
+    ("… Tinn kommune? sjefen min lurer", "Sjefen min spør.", "My editor asks."): who asks,
+    not what."""
+    found = _RELAY.search(text)
+    if found is None or len(found.group(0).split()) > MAX_RELAY_WORDS:
+        return text
+    rest = text[: found.start()].rstrip()
     return rest if rest.strip() else text
 
 
@@ -532,7 +550,7 @@ class Engine:
             return self._safety_result(question, safety)
         text = corrected(punctuated(rejoined(in_digits(text), state.written_apart)),
                          state.knowledge.language.municipalities)
-        asked, sentences = _without_what_to_answer(without_sign_off(text))
+        asked, sentences = _without_what_to_answer(without_relay(without_sign_off(text)))
         if asked != text:
             text, analysis = asked, state.index.analyse(asked)
         tokens = state.index.query_tokens(analysis)

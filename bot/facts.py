@@ -1500,10 +1500,13 @@ _ASKS_WHEN = re.compile(r"\b(?:nar|when|(?:ka|kva|hva|what) (?:tid|time))\b")
 _WANTS_TO_KNOW = re.compile(
     r"\b(?:lurer|lurte|lurar) på\b|\b(?:vil|ville|ønsker|ønskjer|trenger|treng) "
     r"(?:gjerne |også |òg )?(?:å )?vite\b|\b(?:would like|want|need|wanted) to know\b|"
-    r"\bwonder(?:ing)?\b",
+    r"\bwonder(?:ing)?\b|(?<!\bsom )\b(?:asks|spør)\b(?= (?:om|whether|if|hva|kva|ka|"
+    r"hvem|kven|kæm|hvor|kor|kvar|når|which|what|who|where|when|how|hvilke|hvilken|"
+    r"hvilket|korleis|hvordan)\b)",
     re.IGNORECASE,
 )
-"""A sentence that asks without a question mark or a question word first."""
+"""A sentence that asks without a question mark or a question word first; "Sjefen min spør
+når …", "My colleague asks whether …": a question passed on."""
 
 
 def _refers_back(sentence: str, referring: frozenset[str] | None = None) -> bool:

@@ -537,3 +537,18 @@ def test_a_long_thank_you_that_asks_nothing_is_answered_as_thanks(
 ) -> None:
     """Learnt from rounds 51 and 52: no sentence of these is small talk on its own."""
     assert answered(engine, message) == "smalltalk.thanks"
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [("Hvilken periode gjelder den nye strategien for Kongsbergregionen? Sjefen min spør.",
+      "council.strategy_2019_2030"),
+     ("hvilke kommuner er med i Kongsbergregionen? svigerfar spor", "council.members"),
+     ("A journalist friend of mine asks which municipalities are members of the Kongsberg "
+      "region council. Could you list them?", "council.members")],
+)
+def test_a_question_passed_on_for_someone_else_is_read_without_who_asks(
+    engine: Engine, message: str, entry: str
+) -> None:
+    """Learnt from round 53: "… ? sjefen min lurer", "My colleague asks whether …"."""
+    assert answered(engine, message) == entry
