@@ -215,9 +215,23 @@ class SafetyLayer:
         for category, term in _candidates(self._exceptions, present):
             if _speaks(term, language):
                 key = category.id if category is not None else None
-                for positions in occurrences(term, fits, where):
+                for positions in _every_place(term, fits, where):
                     covered.setdefault(key, set()).update(positions)
         return {key: frozenset(positions) for key, positions in covered.items()}
+
+
+def _every_place(
+    term: Term, fits: list[frozenset[Pattern]], where: Positions
+) -> Iterable[frozenset[int]]:
+    """Each place an exception covers. For `a & b` that is every place of each part, not only
+    the first: "brann & fjor & kommunen" takes back both mentions of the fire told about after
+    the fact ("brannen i fjor ... etter brannen ..."), while a term `a & b` needs one of each."""
+    if not term.together:
+        yield from occurrences(term, fits, where)
+        return
+    parts = [frozenset().union(*occurrences(part, fits, where)) for part in term.together]
+    if all(parts):
+        yield frozenset().union(*parts)
 
 
 _Indexed = tuple["Category | None", Term]
