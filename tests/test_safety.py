@@ -562,3 +562,11 @@ def test_chosen_and_searched_for_in_an_everyday_sense_are_no_emergency(
 def test_violence_at_home_in_nynorsk_is_still_an_emergency(engine: Engine) -> None:
     assert kind(engine, "det er vald heime hos oss") == "police"
     assert kind(engine, "det er vald heime, han har vald å slå mora mi") == "police"
+
+
+def test_a_passport_at_the_police_misspelt_is_no_emergency(engine: Engine) -> None:
+    """Learnt from round 53: "politet" is a term of its own (a misspelt police), so the
+    passport exception needs it too."""
+    assert not engine.ask(
+        "hvordan søker man om pass hos politet på kongsberg? min mor lurer").is_safety_reply
+    assert kind(engine, "ring politet, han har kniv") == "police"
