@@ -484,7 +484,7 @@ class FactLayer:
 
     def _explained(
         self, folded: list[str], covered: set[int], names: set[int] | frozenset[int] = frozenset(),
-        proper: frozenset[str] = frozenset(),
+        proper: frozenset[str] = frozenset(), attribute_words: frozenset[int] = frozenset(),
     ) -> bool:
         """Whether every word of a message is explained: `covered` by what was found in it, or
         a filler word (coverage before confidence); loosely (see `loosely`), all but one word
@@ -498,7 +498,7 @@ class FactLayer:
             return False
         word = folded[left[0]]
         return (not self._slack(word) and not ({left[0] - 1, left[0] + 1} & set(names))
-                and word not in proper and not _whose(folded, left[0]))
+                and word not in proper and not _whose(folded, left[0], attribute_words))
 
     def _places_elsewhere(
         self, folded: list[str], fits: list, present: frozenset, positions: set[int]
@@ -706,6 +706,7 @@ class FactLayer:
         fits, present = self._fit(folded)
         covered: set[int] = set()
         asked = self._asked(fits, present, covered)
+        attribute_words = frozenset(covered)
         body_positions: set[int] = set()
         bodies = self._found(self.data.other_bodies, fits, present, body_positions)
         if not (asked or carried or topic or bodies):
@@ -732,7 +733,8 @@ class FactLayer:
         own_names = set(own)
         covered |= own_names
         if not self._explained(folded, covered, own_names,
-                               _proper_names(text) if self._slack else frozenset()):
+                               _proper_names(text) if self._slack else frozenset(),
+                               attribute_words):
             return None
         if not asked and topic and (own_names or everyone):
             asked = [a for a in self.data.attributes if a.id in topic.attributes]
@@ -1477,12 +1479,13 @@ _OWNER_WORDS = frozenset({"til", "te", "to", "of", "hos"})
 _ARTICLES = frozenset({"en", "ei", "et", "eit", "ein", "a", "an", "the"})
 
 
-def _whose(folded: list[str], position: int) -> bool:
-    """Whether the word at `position` is whose something is ("nummeret til en rørlegger")."""
-    before = folded[max(position - 2, 0):position]
-    if before and before[-1] in _ARTICLES:
-        before = before[:-1]
-    return bool(before) and before[-1] in _OWNER_WORDS
+def _whose(folded: list[str], position: int, attribute_words: frozenset[int]) -> bool:
+    """Whether the word at `position` is whose the attribute asked for is ("nummeret til en
+    rørlegger"; not "… kommunene i regionen til en utsendelsesliste", "nå til dags")."""
+    before = position - 1
+    if before > 0 and folded[before] in _ARTICLES:
+        before -= 1
+    return before > 0 and folded[before] in _OWNER_WORDS and before - 1 in attribute_words
 
 
 def _proper_names(text: str) -> frozenset[str]:
