@@ -552,3 +552,12 @@ def test_a_question_passed_on_for_someone_else_is_read_without_who_asks(
 ) -> None:
     """Learnt from round 53: "… ? sjefen min lurer", "My colleague asks whether …"."""
     assert answered(engine, message) == entry
+
+
+def test_which_one_is_no_goodbye(engine: Engine) -> None:
+    """Learnt from round 54: "one" stood only in "have a good one", so "Which one, and
+    when?" was answered with goodbye."""
+    result = engine.ask(
+        "I heard a municipality voted to join the Kongsberg region. Which one, and when?")
+    assert result.best is not None and result.best.entry.id == "council.sigdal"
+    assert answered(engine, "Ok bye for now, have a good one") == "smalltalk.goodbye"
