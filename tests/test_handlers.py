@@ -145,10 +145,14 @@ async def test_an_unknown_question_gets_an_honest_reply(offline_bot: OfflineBot)
 async def test_an_unknown_question_naming_a_municipality_points_to_it(
     offline_bot: OfflineBot,
 ) -> None:
-    await offline_bot.send(updates.message("Når åpner svømmehallen i Notodden?"))
+    await offline_bot.send(updates.message("Hvor kan jeg klage på brøytingen i Notodden?"))
     text = offline_bot.request.last("sendMessage").params["text"]
     assert "vet jeg dessverre ikke" in text
     assert "Notodden kommune" in text and "35 01 50 00" in text
+    await offline_bot.send(updates.message("Når åpner svømmehallen i Notodden?"))
+    text = offline_bot.request.last("sendMessage").params["text"]
+    assert "Åpningstidene til Notodden kommune har jeg ikke" in text
+    assert "www.notodden.kommune.no" in text
 
 
 async def test_suggestions_then_a_pick_answers_in_place(
