@@ -30,7 +30,8 @@ def first_line(engine: Engine, question: str) -> str:
     [("adm senter flesberg", "Administrasjonssenteret i Flesberg kommune er Lampeland."),
      ("tlf notodden", "Notodden kommune har telefon 35 01 50 00."),
      ("hvilket fylke ligger Tinn i nå?",
-      "Tinn kommune ligger i Telemark (igjen fra 1. januar 2024; i 2020–2023 Vestfold og Telemark)."),
+      "Tinn kommune ligger i Telemark "
+      "(igjen fra 1. januar 2024; i 2020–2023 Vestfold og Telemark)."),
      ("kva er målforma i hjartdal", "Målforma i Hjartdal kommune er nynorsk."),
      ("største tettsted i Rollag", "Det største tettstedet i Rollag kommune er Veggli."),
      ("What is the population of Tinn?",
@@ -817,7 +818,8 @@ def test_a_year_and_a_number_dictated_as_words_are_read(engine: Engine) -> None:
     assert first_line(engine, "hvor mange bor i tinn i tjue tjuefire").startswith(
         "Innbyggertallet i Tinn kommune er")
     assert first_line(engine, "hvilket fylke lå notodden i mellom tjue tjue og tjue tjuetre"
-                      ) == "Notodden kommune ligger i Telemark (igjen fra 1. januar 2024; i 2020–2023 Vestfold og Telemark)."
+                      ) == ("Notodden kommune ligger i Telemark "
+                            "(igjen fra 1. januar 2024; i 2020–2023 Vestfold og Telemark).")
 
 
 def test_a_check_naming_another_fact_of_the_place_gets_that_fact_too(engine: Engine) -> None:
@@ -828,7 +830,8 @@ def test_a_check_naming_another_fact_of_the_place_gets_that_fact_too(engine: Eng
     assert reply.splitlines()[:2] == ["Administrasjonssenteret i Rollag kommune er Rollag.",
                                       "Det største tettstedet i Rollag kommune er Veggli."]
     assert first_line(engine, "Ligger Tinn i Telemark?") == (
-        "Tinn kommune ligger i Telemark (igjen fra 1. januar 2024; i 2020–2023 Vestfold og Telemark).")
+        "Tinn kommune ligger i Telemark "
+        "(igjen fra 1. januar 2024; i 2020–2023 Vestfold og Telemark).")
 
 
 @pytest.mark.parametrize(
