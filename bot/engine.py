@@ -96,7 +96,10 @@ NUMMERET TIL KOMMUNEN HILSEN ASLAUG")."""
 MAX_SIGN_OFF_WORDS = 5
 _RELAY = re.compile(
     r"(?<=[.!?])\s*(?:[\w'-]+\s+){1,4}?(?:lurer|lurar|lure|lurte|spør|spor|spurte|spurde|"
-    r"asks|asked|wonders|wondered|vil vite|wants to know)(?:\s+(?:på|om)\s+det|\s+it)?"
+    r"asks|asked|wonders|wondered|vil vite|wants to know|"
+    r"(?:trenger|treng|needs|wants|vil ha) (?:det|den|dei|dem|it|them|lenken|lenka|"
+    r"nummeret|adressa|adressen|svaret|the link|the number|the address))"
+    r"(?:\s+(?:på|om)\s+det|\s+it)?"
     r"\s*[.!]*\s*$",
     re.IGNORECASE,
 )
