@@ -104,6 +104,12 @@ _RELAY = re.compile(
     re.IGNORECASE,
 )
 MAX_RELAY_WORDS = 7
+_RELAYER = re.compile(
+    r"(?P<before>(?:^|(?<=[.!?])\s+)(?:(?:hey|hi|hei|hallo)[,!]?\s+)?)"
+    r"(?:my|min|mi|mitt|our|vår|vårt)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:needs|asks me to find|asks for|wants|trenger|treng|spør etter|ber om|vil ha)\s+",
+    re.IGNORECASE,
+)
 _CORRECTION = re.compile(
     r"(?:(?<=[.?!])|\s[–—-])\s+(?:(?:nei|no|sorry|beklager|orsak|unnskyld|oops|oi|wait|vent|"
     r"forresten)"
@@ -295,6 +301,13 @@ def without_sign_off(text: str) -> str:
         return text
     rest = text[: found.start()].rstrip(" ,;-–")
     return rest if rest.strip() else text
+
+
+def without_relayer(text: str) -> str:
+    """The message without whom a question is passed on for, where a sentence begins with it
+    ("My Ukrainian neighbour needs the postal address of Rollag kommune", "min kollega spør
+    etter …"): what follows is asked as it stands."""
+    return _RELAYER.sub(lambda found: found.group("before"), text)
 
 
 def without_relay(text: str) -> str:
@@ -553,7 +566,8 @@ class Engine:
             return self._safety_result(question, safety)
         text = corrected(punctuated(rejoined(in_digits(text), state.written_apart)),
                          state.knowledge.language.municipalities)
-        asked, sentences = _without_what_to_answer(without_relay(without_sign_off(text)))
+        asked, sentences = _without_what_to_answer(
+            without_relayer(without_relay(without_sign_off(text))))
         if asked != text:
             text, analysis = asked, state.index.analyse(asked)
         tokens = state.index.query_tokens(analysis)

@@ -18,6 +18,7 @@ from bot.engine import (
     punctuated,
     question_parts,
     sentence_windows,
+    without_relayer,
     without_sign_off,
 )
 from bot.matcher import Scored
@@ -561,3 +562,14 @@ def test_which_one_is_no_goodbye(engine: Engine) -> None:
         "I heard a municipality voted to join the Kongsberg region. Which one, and when?")
     assert result.best is not None and result.best.entry.id == "council.sigdal"
     assert answered(engine, "Ok bye for now, have a good one") == "smalltalk.goodbye"
+
+
+def test_whom_a_question_is_passed_on_for_is_left_out(engine: Engine) -> None:
+    """Learnt from round 53: "My Ukrainian neighbour needs the postal address of …"."""
+    assert without_relayer("My Ukrainian neighbour needs the postal address of Rollag kommune."
+                           ) == "the postal address of Rollag kommune."
+    assert without_relayer("Hei. Min kollega trenger nummeret til Tinn.") == (
+        "Hei. nummeret til Tinn.")
+    assert without_relayer("My question: who?") == "My question: who?"
+    result = engine.ask("My Ukrainian neighbour needs the postal address of Rollag kommune.")
+    assert result.outcome is Outcome.ANSWERED and result.fact is not None
