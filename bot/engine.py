@@ -267,10 +267,11 @@ class _State:
             return False  # "stå der" is no "ståder"
         facts = self.facts
         vocabulary = self.index.speller.vocabulary
-        if not (facts.knows(whole) or whole in vocabulary):
+        facts_know_whole = facts.knows(whole)
+        if not (facts_know_whole or whole in vocabulary):
             return False
-        known = [half in vocabulary or facts.knows(half) for half in (first, second)]
-        return not all(known) or facts.knows(whole)
+        return facts_know_whole or not all(
+            half in vocabulary or facts.knows(half) for half in (first, second))
 
 
 def _folded(phrases: Iterable[str]) -> frozenset[str]:

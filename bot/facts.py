@@ -449,10 +449,7 @@ class FactLayer:
         """Whether a folded word is one this layer reads, as a whole: an attribute's word or
         its inflection ("malform", "malforma"; not "sentralbordsigdal", which only begins
         with one), a place's or a member's name ("notodden", "rjukan")."""
-        return word in self._names or any(
-            word == pattern.core or (pattern.kind == "start" and word.startswith(pattern.core)
-                                     and word[len(pattern.core):] in WHOLE_WORD_ENDINGS)
-            for pattern in self._vocabulary.match(word))  # as written, not as misspelt
+        return word in self._names or self._vocabulary.written(word, WHOLE_WORD_ENDINGS)
 
     def is_member_name(self, word: str) -> bool:
         """Whether a folded word is a member municipality's name or its centre's."""

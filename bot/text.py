@@ -90,7 +90,14 @@ def words(text: str) -> list[str]:
 
 
 _WRITTEN_WORD = re.compile(r"\w+")
+FOLDED_CACHE_SIZE = 20_000
 MIN_APART_PART = 3
+
+
+@lru_cache(maxsize=FOLDED_CACHE_SIZE)
+def folded_word(word: str) -> str:
+    """`fold` for one written word, remembered for the words used most."""
+    return fold(word)
 
 
 def rejoined(text: str, belong_together: Callable[[str, str], bool]) -> str:
@@ -104,7 +111,7 @@ def rejoined(text: str, belong_together: Callable[[str, str], bool]) -> str:
     index = 0
     while index < len(found) - 1:
         first, second = found[index], found[index + 1]
-        halves = fold(first.group()), fold(second.group())
+        halves = folded_word(first.group()), folded_word(second.group())
         after_e = index > 0 and found[index - 1].group() in ("e", "E")  # "e post adresse"
         if (text[first.end():second.start()] == " " and not after_e
                 and all(len(half) >= MIN_APART_PART and not half.isdigit() for half in halves)
