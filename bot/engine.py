@@ -614,8 +614,9 @@ class Engine:
                 state, sentences, language)) is not None:
             return Result(question, Outcome.ANSWERED, ranking.language, courtesy, (),
                           ranking.municipality)
-        if outcome is not Outcome.ANSWERED and (loose := state.loose_facts.answer(
-                text, language, named, sentences, topic)) is not None:
+        if outcome is not Outcome.ANSWERED and state.facts.near_miss and (
+                loose := state.loose_facts.answer(text, language, named, sentences, topic)
+        ) is not None:
             return self._fact_result(question, language, named, loose)
         if outcome is not Outcome.ANSWERED and (unknown := state.facts.not_known_asked(
                 sentences or [text], language, named)) is not None:

@@ -305,6 +305,9 @@ class FactLayer:
         self._letters_of_names = {name: sorted(name) for name in self._name_list}
         self._names_found: dict[tuple[str, tuple[str, ...]], str | None] = {}
         self._slack: Callable[[str], bool] | None = None  # see `loosely`
+        self.near_miss = False
+        """Whether the last `answer` found a question with one word unexplained: only then
+        can the loose layer answer it (the engine asks it only then)."""
         self._first_words: dict[int, tuple[Sequence[Term], Positions]] = {}
         self._last_fits: tuple[list | None, Positions] = (None, Positions())
         members = (entries or {}).get(MEMBERS_ENTRY)
@@ -347,6 +350,7 @@ class FactLayer:
         the `topic` of the conversation's last precise answer, a follow-up naming only a
         municipality ("og Tinn da?") asks the same, and one naming only an attribute ("hva med
         adressen?") asks about the same municipality."""
+        self.near_miss = False
         if (whose := self._whose_number(text, language)) is not None:
             return whose
         if _ASKS_LEADERSHIP.search(text) and self._names_the_council(text):
@@ -491,6 +495,8 @@ class FactLayer:
                 if i not in covered and not self._is_filler(word)]
         if not left:
             return True
+        if len(left) == 1:
+            self.near_miss = True
         if self._slack is None or len(left) > 1 or _ASKS_WHEN.search(" ".join(folded)):
             return False
         word = folded[left[0]]
