@@ -221,6 +221,8 @@ class _State:
     facts: FactLayer
     person_requests: PersonRequests
     loose_facts: FactLayer
+    joinable: frozenset[str]
+    """Every word two halves written apart may make: the knowledge base's and the facts'."""
 
     @classmethod
     def build(cls, knowledge: KnowledgeBase) -> _State:
@@ -252,6 +254,7 @@ class _State:
             facts,
             PersonRequests(knowledge.person_requests or PersonRequestData()),
             facts.loosely(index.speller.knows),
+            frozenset(index.speller.vocabulary) | facts.whole_words(),
         )
 
     def written_apart(self, first: str, second: str) -> bool:
@@ -260,6 +263,8 @@ class _State:
         when one half is no word of theirs ("tele fon", "administrasjons senteret") or the facts
         know the whole ("mål form"); never with a stop word ("stå der", "for mål")."""
         whole = first + second
+        if whole not in self.joinable:
+            return False
         if self.facts.is_member_name(whole):
             return True
         stop_words = self.normalizer.stopwords

@@ -455,6 +455,10 @@ class FactLayer:
         with one), a place's or a member's name ("notodden", "rjukan")."""
         return word in self._names or self._vocabulary.written(word, WHOLE_WORD_ENDINGS)
 
+    def whole_words(self) -> frozenset[str]:
+        """Every folded word `knows`: the names, and the attributes' words as written."""
+        return frozenset(self._names) | self._vocabulary.written_words(WHOLE_WORD_ENDINGS)
+
     def is_member_name(self, word: str) -> bool:
         """Whether a folded word is a member municipality's name or its centre's."""
         return word in self._names

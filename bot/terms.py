@@ -194,6 +194,12 @@ class Vocabulary:
         if self._fuzzy_words or self._fuzzy_starts:
             everyday_words()  # read now (a quarter of a second), not on the first question
 
+    def written_words(self, endings: frozenset[str]) -> frozenset[str]:
+        """Every folded word `written` says yes to: the words, beginnings and endings as they
+        stand, and each beginning with each of `endings`."""
+        return frozenset({*self._words, *self._starts, *self._ends}
+                         | {core + ending for core in self._starts for ending in endings})
+
     def written(self, word: str, endings: frozenset[str]) -> bool:
         """Whether a folded word is a pattern's word as written, or a beginning's with one of
         `endings` ("" among them for the beginning alone); no misspelling is looked for."""

@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from typing import Generic, TypeVar
 
 import snowballstemmer
@@ -105,6 +106,10 @@ def rejoined(text: str, belong_together: Callable[[str, str], bool]) -> str:
     "administrasjons senteret", as dictation and hurried typing split them) written as one,
     where `belong_together` says the two folded halves are one word; left to right, a word
     joined once."""
+    folded = words(fold(text))
+    if not any(len(first) >= MIN_APART_PART <= len(second) and belong_together(first, second)
+               for first, second in pairwise(folded)):
+        return text  # the common case, without looking at each written word
     found = list(_WRITTEN_WORD.finditer(text))
     pieces: list[str] = []
     end = 0
