@@ -153,8 +153,9 @@ _SPOKEN_YEAR = re.compile(
     rf"(?P<year>{_TWO_DIGITS}|(?:{_TENS_WORDS})(?:-?(?:{_UNIT_WORDS}))?)\b",
     re.IGNORECASE,
 )
+_DIGIT_ALTERNATIVES = "|".join(sorted(_DIGIT_WORDS, key=len, reverse=True))
 _SPOKEN_DIGITS = re.compile(
-    rf"\b(?:(?:{'|'.join(_DIGIT_WORDS)})(?:\s+|\b)){{4,}}", re.IGNORECASE)
+    rf"\b(?:{_DIGIT_ALTERNATIVES})(?:\s+(?:{_DIGIT_ALTERNATIVES})){{3,}}\b", re.IGNORECASE)
 MIN_SPOKEN_DIGITS = 4
 
 
@@ -174,9 +175,11 @@ def in_digits(text: str) -> str:
     "to tusen og ti" as 2023 and 2010, "tre fem null en fem null null null" as 35015000 (four
     digits or more in a row; fewer are words: "en to tre")."""
     text = _SPOKEN_YEAR.sub(lambda m: str(2000 + _two_digits(m.group("year"))), text)
+    spoken = _WRITTEN_WORD.findall(text.casefold())
+    if sum(word in _DIGIT_WORDS for word in spoken) < MIN_SPOKEN_DIGITS:
+        return text  # most messages: no need to look for a run of them
     return _SPOKEN_DIGITS.sub(lambda m: "".join(
-        _DIGIT_WORDS[word.casefold()] for word in m.group().split()) + (
-        " " if m.group()[-1:].isspace() else ""), text)
+        _DIGIT_WORDS[word.casefold()] for word in m.group().split()), text)
 
 
 def _stem(word: str) -> str:
