@@ -391,9 +391,10 @@ class Worker:
 
     def fresh_answerer(self, knowledge: KnowledgeBase) -> Answerer:
         """A new answerer with cold caches, as right after the bot starts."""
-        cache_clear: Callable[[], None] | None = getattr(bot_text.stem, "cache_clear", None)
-        if cache_clear is not None:
-            cache_clear()
+        for cached in (bot_text.stem, bot_text.fold):
+            cache_clear: Callable[[], None] | None = getattr(cached, "cache_clear", None)
+            if cache_clear is not None:
+                cache_clear()
         return self.build(knowledge)
 
     def profile(self, knowledge: KnowledgeBase) -> list[str]:

@@ -37,6 +37,7 @@ WEBSITE_WORD = "nettside"
 _STEMMER = snowballstemmer.stemmer("norwegian")
 _MIN_STEM_LENGTH = 4
 WORD_CACHE_SIZE = 20_000
+FOLD_CACHE_SIZE = 8_192
 MAX_CACHED_WORD_CHARS = 40
 """Words longer than this are worked out each time, never remembered: real words are shorter,
 and remembering hostile ones would let a few messages fill memory."""
@@ -71,10 +72,13 @@ class WordCache(Generic[Answer]):
         self._cached.cache_clear()
 
 
+@lru_cache(maxsize=FOLD_CACHE_SIZE)
 def fold(text: str) -> str:
     """Lower-case, strip accents and write æ/ø/å the way people type them without a keyboard.
 
     Both "år", "aar" and "ar" fold to "ar"; "møte" and "moete" to "mote"; "være" to "vaere".
+    Remembered for the texts folded most: the layers of the engine fold the same message, its
+    sentences and its words again and again.
     """
     text = unicodedata.normalize("NFKC", text).casefold().translate(_LETTER_MAP)
     if not text.isascii():
@@ -91,14 +95,7 @@ def words(text: str) -> list[str]:
 
 
 _WRITTEN_WORD = re.compile(r"\w+")
-FOLDED_CACHE_SIZE = 20_000
 MIN_APART_PART = 3
-
-
-@lru_cache(maxsize=FOLDED_CACHE_SIZE)
-def folded_word(word: str) -> str:
-    """`fold` for one written word, remembered for the words used most."""
-    return fold(word)
 
 
 def rejoined(text: str, belong_together: Callable[[str, str], bool]) -> str:
@@ -116,7 +113,7 @@ def rejoined(text: str, belong_together: Callable[[str, str], bool]) -> str:
     index = 0
     while index < len(found) - 1:
         first, second = found[index], found[index + 1]
-        halves = folded_word(first.group()), folded_word(second.group())
+        halves = fold(first.group()), fold(second.group())
         after_e = index > 0 and found[index - 1].group() in ("e", "E")  # "e post adresse"
         if (text[first.end():second.start()] == " " and not after_e
                 and all(len(half) >= MIN_APART_PART and not half.isdigit() for half in halves)
