@@ -879,3 +879,10 @@ def test_the_one_word_left_is_never_another_body_an_owner_a_name_or_a_time(
     result = engine.ask(question)
     assert result.fact is None or not result.fact.known or "nettside" not in question
     assert not (result.outcome is Outcome.ANSWERED and result.fact is not None)
+
+
+def test_a_distance_is_a_fact_the_bot_does_not_have(engine: Engine) -> None:
+    """Learnt from round 56: "Hvilken av kommunene i regionen ligger nærmest Kongsberg?"."""
+    result = engine.ask("Hvilken av kommunene i regionen ligger nærmest Kongsberg?")
+    assert result.outcome is Outcome.UNANSWERED
+    assert "www.kongsbergregionen.no" in result_plain(result, engine.knowledge)
