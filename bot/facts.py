@@ -46,7 +46,7 @@ WHOLE_WORD_ENDINGS = frozenset({"", *INFLECTION_ENDINGS, "ne", "r", "s"})
 FILE_KEYS = {"attributes", "bundles", "council", "all_words", "filler", "other_places",
              "other_bodies", "other_body_names", "municipalities"}
 ATTRIBUTE_KEYS = {"id", "card", "also", "words", "answer", "list", "missing", "alone", "value",
-                  "instead_of"}
+                  "instead_of", "between"}
 VALUE_SOURCES = ("facts", "name")
 CARDS = ("contact", "municipality", "none")
 MUNICIPALITY_KEYS = {"name", "short", "entry", "contact", "website", "source", "checked", "facts"}
@@ -193,6 +193,9 @@ class Attribute:
     instead_of: tuple[str, ...] = ()
     """Attributes not asked for when this one is: "når er rådhuset åpent?" asks for the
     opening hours, not for the town hall's address."""
+    between: bool = False
+    """A fact between places, not of one (a distance): answered for the region as a whole
+    ("Hvilken av kommunene ligger nærmest Kongsberg?" is no question about Kongsberg)."""
 
 
 @dataclass(frozen=True)
@@ -422,6 +425,8 @@ class FactLayer:
             asked = [a for a in self._asked(fits, present, set()) if a.card == "none"]
             if not asked or self._places_elsewhere(folded, fits, present, set()):
                 continue
+            if all(attribute.between for attribute in asked):
+                return self._list(asked, language)
             own = list(dict.fromkeys(
                 key for i, word in enumerate(folded)
                 if (key := self._name_of(word, named)) and not _names_the_region(folded, i)))
@@ -767,6 +772,8 @@ class FactLayer:
         if council_words and not own_names and every_word and all(
                 term.text in WHICH_WORDS for term in every_word):
             return None  # "Kva for nettstad har regionrådet?" asks the council's, not each one's
+        if asked and all(attribute.between for attribute in asked):
+            return self._list(asked, language)
         if everyone and not own_names:
             listed = [a for a in asked if not a.value_is_name]  # "which municipality" lists none
             return self._list(listed, language) if listed else None
@@ -1155,8 +1162,9 @@ def _attributes(value: Any, data: dict, report: Any) -> list[Attribute]:
         value = raw.get("value", "facts")
         if value not in VALUE_SOURCES:
             report(raw, "value", f"{label}: 'value' must be one of {', '.join(VALUE_SOURCES)}")
-        if not isinstance(raw.get("alone", False), bool):
-            report(raw, "alone", f"{label}: 'alone' must be true or false")
+        for flag in ("alone", "between"):
+            if not isinstance(raw.get(flag, False), bool):
+                report(raw, flag, f"{label}: '{flag}' must be true or false")
         read.append(raw)
         attributes.append(Attribute(
             id=raw["id"], card=card, terms=terms, answer=texts_of(raw, "answer", label, at),
@@ -1164,6 +1172,7 @@ def _attributes(value: Any, data: dict, report: Any) -> list[Attribute]:
             missing=texts_of(raw, "missing", label, at),
             also=tuple(str(other) for other in raw.get("also") or []),
             alone=raw.get("alone") is True, value_is_name=value == "name",
+            between=raw.get("between") is True,
             instead_of=tuple(str(other) for other in raw.get("instead_of") or []),
         ))
     known = {attribute.id for attribute in attributes}
