@@ -161,6 +161,7 @@ def test_problems_in_facts_yaml_are_reported_with_their_lines(tmp_path: Path) ->
     text = path.read_text(encoding="utf-8")
     text = text.replace("    entry: municipality.tinn\n", "    entry: municipality.tinnn\n")
     text = text.replace("      admin_centre: Lampeland\n", "      capital: Lampeland\n")
+    text = text.replace("    between: true\n", "    between: sometimes\n")
     path.write_text(text, encoding="utf-8")
     with pytest.raises(KnowledgeError) as caught:
         load_knowledge(directory)
@@ -168,6 +169,8 @@ def test_problems_in_facts_yaml_are_reported_with_their_lines(tmp_path: Path) ->
     assert any("facts.yaml:" in p and "'entry' names no entry: 'municipality.tinnn'" in p
                for p in problems), problems
     assert any("unknown attribute 'capital'" in p for p in problems), problems
+    assert any("facts.yaml:" in p and "'between' must be true or false" in p
+               for p in problems), problems
 
 
 def test_phone_email_address_and_website_come_from_the_contact_entry(tmp_path: Path) -> None:
