@@ -66,6 +66,8 @@ RUN_ON_BACKGROUND = 4
 """How many words a message without punctuation has before its question can begin."""
 _CLOSINGS = frozenset({"takk", "tusen", "tkk", "hilsen", "hilsn", "helsing", "mvh", "thanks",
                        "thank", "thx", "tnx", "cheers", "regards"})
+_THANKS_OR_FAREWELL = frozenset({"takk", "tkk", "takker", "tusen", "thanks", "thank", "thx",
+                                 "tnx", "cheers", "bye", "hade", "adjo"})
 _WANTING = frozenset({"trenger", "treng", "need", "needs"})
 _ASKING_VERBS = frozenset({"kan", "kunne", "can", "could", "vet", "veit"})
 _ADDRESSED = frozenset({"du", "dere", "dokk", "dykk", "you"})
@@ -643,8 +645,11 @@ class Engine:
         sentences is answered with, the surest; None when some sentence asks ("?", or a
         question word: "… og lurer på kvar kommunehuset ligg. Takk for svar!") or is answered
         with anything but small talk."""
-        if len(sentences) < 2 or any(asks_something(sentence) or wants_to_know(sentence)
-                                     for sentence in sentences):
+        if len(sentences) < 2 or any(
+                asks_something(sentence) or wants_to_know(sentence)
+                or (not _WANTING.isdisjoint(words(fold(sentence)))  # "… vi trenger nummeret"
+                    and state.facts.names_an_attribute(sentence))
+                for sentence in sentences):
             return None
         best: Candidate | None = None
         for sentence in sentences:
@@ -670,8 +675,8 @@ class Engine:
         if any(by_sentence[1:]):  # the greeting that opens it is not what it says
             by_sentence = by_sentence[1:]
         said = [word for sentence_words in by_sentence for word in sentence_words]
-        if not said:
-            return None
+        if not any(word in _THANKS_OR_FAREWELL for word in said):
+            return None  # "Hei! Jeg er leder i velforeningen … vi trenger …": no thanks
         candidates = self._rank_text(state, " ".join(said), language).candidates
         if (not candidates or candidates[0].score < self.matching.answer_threshold
                 or candidates[0].entry.kind != "smalltalk"):

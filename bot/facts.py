@@ -524,6 +524,11 @@ class FactLayer:
                 positions.add(i)
         return found
 
+    def names_an_attribute(self, text: str) -> bool:
+        """Whether `text` holds a word some attribute is asked for by ("telefonnummeret")."""
+        fits, present = self._fit(message_words(text))
+        return self._names_an_attribute(fits, present)
+
     def _names_an_attribute(self, fits: list, present: frozenset) -> bool:
         """Whether a message holds a word some attribute is asked for by."""
         return any(self._found(a.terms, fits, present, set()) for a in self.data.attributes)

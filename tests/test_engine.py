@@ -573,3 +573,15 @@ def test_whom_a_question_is_passed_on_for_is_left_out(engine: Engine) -> None:
     assert without_relayer("My question: who?") == "My question: who?"
     result = engine.ask("My Ukrainian neighbour needs the postal address of Rollag kommune.")
     assert result.outcome is Outcome.ANSWERED and result.fact is not None
+
+
+def test_a_greeting_before_a_request_is_no_small_talk(engine: Engine) -> None:
+    """Learnt from round 58: "Hei! … vi trenger telefonnummeret til teknisk etat i Sigdal
+    kommune …" wants a number (one the bot does not have), not a greeting back."""
+    result = engine.ask("Hei! Jeg er leder i velforeningen vår i Sigdal, og vi trenger "
+                        "telefonnummeret til teknisk etat i Sigdal kommune om en vannlekkasje "
+                        "i veien. Mvh Arne")
+    assert result.outcome is not Outcome.ANSWERED or result.best.entry.kind != "smalltalk"
+    assert answered(engine, "Tusen takk for raske og gode svar i dag! Nå har jeg det jeg "
+                            "trenger, og du får ha en fin dag videre. Hilsen Gunn"
+                    ) == "smalltalk.thanks"
