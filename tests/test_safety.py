@@ -570,3 +570,5 @@ def test_a_passport_at_the_police_misspelt_is_no_emergency(engine: Engine) -> No
     assert not engine.ask(
         "hvordan søker man om pass hos politet på kongsberg? min mor lurer").is_safety_reply
     assert kind(engine, "ring politet, han har kniv") == "police"
+    assert not engine.ask("hvordan søker jeg pas hos politiet").is_safety_reply  # round 58
+    assert kind(engine, "pas på, han har kniv, ring politiet") == "police"
