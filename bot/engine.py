@@ -35,6 +35,7 @@ from bot.facts import (
     asked_part,
     asks_something,
     asks_what_to_answer,
+    only_points_back,
     pointed_to,
     points_back,
     question_parts,
@@ -296,7 +297,12 @@ def sentence_windows(text: str) -> list[str]:
     if len(text.split()) < MIN_WINDOW_WORDS:
         return []
     sentences = sentences_of(text)
-    return sentences if len(sentences) > 1 else []
+    if len(sentences) < 2:
+        return []
+    # "… a strategy with certain focus areas. What are they?" asks about the focus areas,
+    # not who the bot is: such a sentence is read with the one before it
+    return [f"{sentences[i - 1]} {sentence}" if i and only_points_back(sentence) else sentence
+            for i, sentence in enumerate(sentences)]
 
 
 def without_sign_off(text: str) -> str:

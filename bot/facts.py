@@ -73,6 +73,10 @@ resepsjonen, noen spør etter hovednummeret til Notodden kommune"); longer ones 
 POINTING_WORDS = frozenset({"det", "dette", "den", "denne", "dem", "dei", "them", "it", "this",
                             "that", "those", "these"})
 """Words by which a short question points back to the sentence before it."""
+ONLY_POINTING = frozenset({"they", "them", "those", "these", "dei", "de", "dem", "disse",
+                           "desse", "det", "dette", "it", "this", "that"})
+COPULAS = frozenset({"are", "is", "were", "was", "er", "e", "var", "va"})
+MAX_ONLY_POINTING = 4
 REFERRING_WORDS = frozenset({"its", "it", "their", "they", "them", "dens", "dets", "deres",
                              "dykkar", "sin", "sitt", "sine", "den"})
 """Words by which a sentence refers to the council named in an earlier one ("its budget")."""
@@ -1550,6 +1554,14 @@ def pointed_to(sentences: list[str], position: int) -> int:
     return position - 1
 
 
+def only_points_back(sentence: str) -> bool:
+    """Whether a sentence is nothing but a question word and what it points back to ("What
+    are they?", "Kva er dei?"): it asks the question of the sentence before it."""
+    folded = words(fold(sentence))
+    return (len(folded) <= MAX_ONLY_POINTING and any(w in ONLY_POINTING for w in folded)
+            and all(w in QUESTION_WORDS or w in ONLY_POINTING or w in COPULAS for w in folded))
+
+
 def points_back(sentence: str) -> bool:
     """Whether a short question only points back to the sentence before it ("Kan du hjelpe
     meg med det?", "Har du det?", "Could you list them?"), or only asks for help with it
@@ -1557,6 +1569,8 @@ def points_back(sentence: str) -> bool:
     folded = words(fold(sentence))
     if ((_ASKS_FOR_HELP.match(sentence.strip()) or asks_what_to_answer(sentence))
             and len(folded) <= MAX_POINTING_WORDS):
+        return True
+    if only_points_back(sentence):
         return True
     return (len(folded) <= MAX_POINTING_WORDS
             and any(word in POINTING_WORDS for word in folded)

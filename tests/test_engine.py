@@ -585,3 +585,13 @@ def test_a_greeting_before_a_request_is_no_small_talk(engine: Engine) -> None:
     assert answered(engine, "Tusen takk for raske og gode svar i dag! Nå har jeg det jeg "
                             "trenger, og du får ha en fin dag videre. Hilsen Gunn"
                     ) in ("smalltalk.thanks", "smalltalk.goodbye")
+
+
+def test_what_are_they_asks_the_sentence_before_it(engine: Engine) -> None:
+    """Learnt from round 57: "… your regional council has a strategy with certain focus
+    areas. What are they?" was answered with who the bot is."""
+    result = engine.ask("Good afternoon. I run a small tourism company. I understand your "
+                        "regional council has a strategy with certain focus areas. What are "
+                        "they? Best regards, Sarah")
+    assert result.best is not None and result.best.entry.id == "council.focus_areas"
+    assert answered(engine, "What are you?") == "smalltalk.identity"
