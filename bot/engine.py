@@ -602,18 +602,22 @@ class Engine:
         outcome, suggestions = self._decide(ranking.candidates)
         whole_answered = outcome is Outcome.ANSWERED
         asked = _asked_sentences(sentences)
-        if outcome is Outcome.ANSWERED and not named:
-            if state.facts.asks_a_fact_elsewhere(" ".join(asked)) or (
+        if outcome is Outcome.ANSWERED and not named and (
+                state.facts.asks_a_fact_elsewhere(" ".join(asked)) or (
                     state.facts.asks_a_fact_elsewhere(text)
-                    and state.facts.asks_a_fact_of_no_one(" ".join(asked))):
-                return Result(question, Outcome.SUGGESTED, ranking.language,
-                              ranking.candidates[0], self._suggestions(ranking.candidates),
-                              ranking.municipality)
-            if outside and not _is_about(ranking.candidates[0].entry, outside):
-                # Still answered in parts when each is ("… hvilke satsingsområder regionrådet
-                # har vedtatt, og hvilken periode strategiplanen gjaldt for"; a bystyremedlem
-                # i Drammen asking).
-                outcome, suggestions = self._doubt_elsewhere(ranking.candidates)
+                    and state.facts.asks_a_fact_of_no_one(" ".join(asked)))):
+            return Result(question, Outcome.SUGGESTED, ranking.language,
+                          ranking.candidates[0], self._suggestions(ranking.candidates),
+                          ranking.municipality)
+        if (outcome is Outcome.ANSWERED and outside
+                and not (named and self.municipalities_named(asking))
+                and not _is_about(ranking.candidates[0].entry, outside)):
+            # Still answered in parts when each is ("… hvilke satsingsområder regionrådet
+            # har vedtatt, og hvilken periode strategiplanen gjaldt for"; a bystyremedlem
+            # i Drammen asking). A member named only in the background ("Jeg er
+            # kommunestyrerepresentant i Flesberg … Hvem leder regionrådet i Hallingdal …?")
+            # does not make the question ours.
+            outcome, suggestions = self._doubt_elsewhere(ranking.candidates)
         # Without a question mark, only the last sentence with a question word is taken to ask
         # in parts: "Som medlem av formannskapet … om hva samarbeidet betyr for oss. Jeg ønsker
         # en kort forklaring av rådets rolle og hvordan ledervervet fordeles."

@@ -595,3 +595,12 @@ def test_what_are_they_asks_the_sentence_before_it(engine: Engine) -> None:
                         "they? Best regards, Sarah")
     assert result.best is not None and result.best.entry.id == "council.focus_areas"
     assert answered(engine, "What are you?") == "smalltalk.identity"
+
+
+def test_a_member_in_the_background_does_not_make_another_council_ours(engine: Engine) -> None:
+    """Learnt from round 58: a representative from Flesberg asking who leads the regional
+    council in Hallingdal got how our council is organised."""
+    result = engine.ask("God kveld. Jeg er kommunestyrerepresentant i Flesberg og skal på et "
+                        "seminar med folk fra flere regionråd. Hvem leder regionrådet i "
+                        "Hallingdal for tiden, og hvilke kommuner er med der? Hilsen Bjørn")
+    assert result.outcome is not Outcome.ANSWERED
