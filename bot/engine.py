@@ -273,12 +273,9 @@ class _State:
         stop_words = self.normalizer.stopwords
         if whole in stop_words or first in stop_words or second in stop_words:
             return False  # "stå der" is no "ståder"
-        facts = self.facts
+        facts = self.facts  # the whole is a word of theirs or of the knowledge base (joinable)
         vocabulary = self.index.speller.vocabulary
-        facts_know_whole = facts.knows(whole)
-        if not (facts_know_whole or whole in vocabulary):
-            return False
-        return facts_know_whole or not all(
+        return facts.knows(whole) or not all(
             half in vocabulary or facts.knows(half) for half in (first, second))
 
 
