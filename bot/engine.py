@@ -70,6 +70,9 @@ _CLOSINGS = frozenset({"takk", "tusen", "tkk", "hilsen", "hilsn", "helsing", "mv
 _THANKS_OR_FAREWELL = frozenset({"takk", "tkk", "takker", "tusen", "thanks", "thank", "thx",
                                  "tnx", "cheers", "bye", "hade", "adjo"})
 _WANTING = frozenset({"trenger", "treng", "need", "needs"})
+MAX_OPENING_THANKS = 2
+_QUOTED = re.compile(r"[\"'«“‘][^\"'«»“”‘’]*[\"'»”’]")
+"""A message of one sentence thanks when it begins so ("Thanks, that was really helpful!")."""
 _ASKING_VERBS = frozenset({"kan", "kunne", "can", "could", "vet", "veit"})
 _ADDRESSED = frozenset({"du", "dere", "dokk", "dykk", "you"})
 PART_REACH = 15.0
@@ -647,12 +650,12 @@ class Engine:
     def _courtesy_only(
         self, state: _State, sentences: list[str], language: str
     ) -> Candidate | None:
-        """For a message of several sentences that asks nothing ("Hei igjen! … så jeg ville
-        bare si tusen takk. Ha en fin dag videre! Hilsen Randi"), the small talk one of its
-        sentences is answered with, the surest; None when some sentence asks ("?", or a
-        question word: "… og lurer på kvar kommunehuset ligg. Takk for svar!") or is answered
-        with anything but small talk."""
-        if len(sentences) < 2 or any(
+        """For a message that asks nothing ("Hei igjen! … så jeg ville bare si tusen takk. Ha
+        en fin dag videre! Hilsen Randi", "Thanks, that was really helpful!"), the small talk
+        one of its sentences is answered with, the surest, else what its thanks say; None when
+        some sentence asks ("?", or a question word: "… og lurer på kvar kommunehuset ligg.
+        Takk for svar!") or is answered with anything but small talk."""
+        if not sentences or any(
                 asks_something(sentence) or wants_to_know(sentence)
                 or (not _WANTING.isdisjoint(words(fold(sentence)))  # "… vi trenger nummeret"
                     and state.facts.names_an_attribute(sentence))
@@ -667,6 +670,10 @@ class Engine:
                 return None
             if best is None or candidates[0].score > best.score:
                 best = candidates[0]
+        if best is None and len(sentences) == 1 and _THANKS_OR_FAREWELL.isdisjoint(
+                words(fold(_QUOTED.sub(" ", sentences[0])))[:MAX_OPENING_THANKS]):
+            return None  # "resept på lapskaus takk": a closing "takk" is a "please";
+            # "Translate 'thank you' …" quotes the thanks
         return best or self._courtesy_words_answer(state, sentences, language)
 
     def _courtesy_words_answer(

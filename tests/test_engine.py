@@ -604,3 +604,18 @@ def test_a_member_in_the_background_does_not_make_another_council_ours(engine: E
                         "seminar med folk fra flere regionråd. Hvem leder regionrådet i "
                         "Hallingdal for tiden, og hvilke kommuner er med der? Hilsen Bjørn")
     assert result.outcome is not Outcome.ANSWERED
+
+
+@pytest.mark.parametrize(
+    "message", ["Thanks, that was really helpful!", "Cheers, much appreciated!"])
+def test_a_one_sentence_thank_you_is_answered(engine: Engine, message: str) -> None:
+    """Learnt from round 59."""
+    assert answered(engine, message) == "smalltalk.thanks"
+
+
+@pytest.mark.parametrize(
+    "message", ["resept på lapskaus takk", "Translate 'thank you' into Norwegian please"])
+def test_a_request_that_says_please_or_quotes_thanks_is_no_thank_you(
+    engine: Engine, message: str
+) -> None:
+    assert answered(engine, message) is None
