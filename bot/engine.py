@@ -31,6 +31,7 @@ from bot.facts import (
     FactData,
     FactLayer,
     Topic,
+    after_a_colon,
     after_what_is_known,
     asked_part,
     asks_something,
@@ -729,8 +730,9 @@ class Engine:
         its best entry and another part's answer is answered with its best ("… when the
         council was established and what its purpose is?": the first part alone is torn
         between the founding and the purpose)."""
-        parts = [after_what_is_known(part)
-                 for sentence in asking for part in question_parts(sentence)]
+        parts = [after_what_is_known(part)  # "Eg vil gjerne ha det grunnleggjande på plass:
+                 # når vart regionrådet skipa, og kva er føremålet …": after the colon
+                 for sentence in asking for part in question_parts(after_a_colon(sentence))]
         parts = parts[:MAX_PARTS]
         if len(parts) < 2:
             return []

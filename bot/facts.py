@@ -1438,9 +1438,15 @@ def asked_part(sentence: str) -> str:
     and without background before a colon ("Jeg har fått en bunke dokumenter, men ønsker en
     rask oversikt: hvilke satsingsområder hadde strategiplanen?"); the sentence itself when
     no such part asks."""
-    wanted = what_is_wanted(sentence)
-    after = _AFTER_COLON.sub("", wanted)
-    return after if after != wanted and asks_something(after) else wanted
+    return after_a_colon(what_is_wanted(sentence))
+
+
+def after_a_colon(sentence: str) -> str:
+    """The part of a sentence after background and a colon, when that part asks ("Jeg har
+    fått en bunke dokumenter, men ønsker en rask oversikt: hvilke satsingsområder …?"); the
+    sentence itself otherwise."""
+    after = _AFTER_COLON.sub("", sentence)
+    return after if after != sentence and asks_something(after) else sentence
 
 
 def _without_a_doubled_letter(word: str, names: Mapping[str, str]) -> str | None:

@@ -619,3 +619,12 @@ def test_a_request_that_says_please_or_quotes_thanks_is_no_thank_you(
     engine: Engine, message: str
 ) -> None:
     assert answered(engine, message) is None
+
+
+def test_two_questions_after_a_colon_are_both_answered(engine: Engine) -> None:
+    """Learnt from round 60: background before a colon hid the first of two parts."""
+    result = engine.ask("Hei. Eg sit i kommunestyret i Hjartdal. Eg vil gjerne ha det "
+                        "grunnleggjande på plass: når vart regionrådet skipa, og kva er "
+                        "føremålet med samarbeidet? Helsing Olav")
+    assert result.outcome is Outcome.ANSWERED
+    assert set(answered_entries(result)) == {"council.founded", "council.purpose"}
