@@ -295,7 +295,25 @@ def test_each_kind_is_recognised(engine: Engine, message: str, expected: str) ->
      ("gutten sov ute i parken i natt, han sier han ikke får komme hjem", "child"),
      ("det er krise her, hva ringer jeg", "unclear"),
      ("I fjor gikk det et ras her, og nå har det gått et nytt ras over veien, det ligger en bil "
-      "under", "unclear")],
+      "under", "unclear"),
+     # Learnt from set l: emergencies told only by what is seen, heard or felt, and crises
+     # told by goodbyes, preparations and the place, without a word of suicide.
+     ("morfar snakker så usammenhengende og klarer ikke holde glasset", "medical"),
+     ("det spruter blod fra armen hans", "medical"),
+     ("min mor har ligget på kjøkkengulvet hele natten", "medical"),
+     ("he got his hand caught in the machine at work", "medical"),
+     ("bestefar har fått strøm i seg fra gjerdet og ligger helt stille", "medical"),
+     ("naboen har skutt med hagla mot huset vårt", "police"),
+     ("there's a man in the bushes filming through my window", "police"),
+     ("I am 9 years old and mum and her boyfriend are fighting, he has a knife", "child"),
+     ("the roof of the shed is smoking and it crackles inside", "fire"),
+     ("the kid drank from the descaler bottle and says his mouth burns", "poisoning"),
+     ("jeg har skrevet brev til mamma og lagt nøklene på bordet", "crisis"),
+     ("I keep thinking about the pills in the drawer", "crisis"),
+     ("har tenkt å køyre ut der isen er tynn", "crisis"),
+     ("eg vil berre slutte å vere til", "crisis"),
+     ("orker ik mer asså", "crisis"),
+     ("the lorry has overturned and is leaking, nobody gets out", "unclear")],
 )
 def test_wordings_without_the_obvious_words_are_recognised(
     engine: Engine, message: str, expected: str
@@ -414,7 +432,19 @@ def test_an_unclear_emergency_beside_another_kind_still_gives_every_number(
      "This form portal is killing me, why do I log in three times?",
      "Hjertestarteren ved hallen er borte, hvem har ansvaret?",
      "My husband wants to join the volunteer fire brigade, who do we ask?",
-     "We sold the house last winter in Notodden, where do we send the papers?"],
+     "We sold the house last winter in Notodden, where do we send the papers?",
+     # Learnt from set l: health and safety services asked about with the same words, and
+     # events that are over.
+     "my dad had a stroke two years ago, can we apply for home care?",
+     "I'm writing a novel about a fire in Rjukan, nothing has happened",
+     "jeg orker ikke mer av regnet, når kommer sola",
+     "Skolen hadde besøk av politiet om nettvett, har kommunen foreldremøter?",
+     "Det var en katastrofe på festen i fjor, hvem klager jeg til?",
+     "where can I buy a fire blanket for the cabin?",
+     "Is there a GP in Notodden who speaks English?",
+     "what's the number for the non-emergency police?",
+     "brannen på Sauland for fem år sidan, står det noko om han i bygdeboka?",
+     "I fjor brann det i uthuset, må vi søkje om byggjeløyve for å byggje opp att?"],
 )
 def test_ordinary_messages_with_risky_words_are_no_emergency(
     engine: Engine, message: str
