@@ -25,6 +25,7 @@ from pathlib import Path
 
 from bot.config import MatchingConfig
 from bot.facts import (
+    COUNTRY_NAMES,
     MAX_PARTS,
     QUESTION_WORDS,
     FactAnswer,
@@ -591,7 +592,9 @@ class Engine:
         if fact is not None:  # "… må snakke med noen i kommunen. Har du telefonnummeret?"
             return self._fact_result(question, language, named, fact)
         asking = _asking_part(sentences, text)
-        outside = state.facts.other_places_in(asking)  # the places the question names
+        outside = [place for place in state.facts.other_places_in(asking)
+                   if place not in COUNTRY_NAMES]  # the places the question names ("i Norge":
+        # the whole country, not a place outside the region)
         if outside and not any(
                 _is_about(entry, outside) for entry in state.knowledge.entries.values()) and (
                 absent := state.facts.not_a_member(asking, language)) is not None:

@@ -628,3 +628,8 @@ def test_two_questions_after_a_colon_are_both_answered(engine: Engine) -> None:
                         "føremålet med samarbeidet? Helsing Olav")
     assert result.outcome is Outcome.ANSWERED
     assert set(answered_entries(result)) == {"council.founded", "council.purpose"}
+
+
+def test_norway_is_no_place_outside_the_region(engine: Engine) -> None:
+    """"Hva er nødnumrene i Norge?" was only suggested: Norway was doubted as elsewhere."""
+    assert answered(engine, "Hva er nødnumrene i Norge?") == "emergency.overview"

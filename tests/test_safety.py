@@ -602,3 +602,26 @@ def test_a_passport_at_the_police_misspelt_is_no_emergency(engine: Engine) -> No
     assert kind(engine, "ring politet, han har kniv") == "police"
     assert not engine.ask("hvordan søker jeg pas hos politiet").is_safety_reply  # round 58
     assert kind(engine, "pas på, han har kniv, ring politiet") == "police"
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["ho farmor e dåli og svare ikkje ka ska æ ring", "bestemor er dårlig og svarer ikke",
+     "my grandmother is ill and not responding"],
+)
+def test_someone_ill_who_does_not_respond_is_a_medical_emergency(
+    engine: Engine, message: str
+) -> None:
+    """A labelled question since the first rounds that the layer had never caught."""
+    assert kind(engine, message) == "medical"
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["kommunen svarer ikke på e-post, og det er dårlig service",
+     "Nettsida er dårlig og svarer ikke"],
+)
+def test_a_poor_service_that_does_not_answer_is_no_emergency(
+    engine: Engine, message: str
+) -> None:
+    assert not engine.ask(message).is_safety_reply
