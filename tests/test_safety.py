@@ -625,3 +625,24 @@ def test_a_poor_service_that_does_not_answer_is_no_emergency(
     engine: Engine, message: str
 ) -> None:
     assert not engine.ask(message).is_safety_reply
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["the fire alarm is going off in the flat next door and I hear screaming",
+     "brannalarmen går hos naboen og jeg hører skrik",
+     "brannalarmen piper, det lukter røyk i gangen"],
+)
+def test_a_fire_alarm_with_screams_or_smoke_is_a_fire(engine: Engine, message: str) -> None:
+    """An exception for ordinary fire alarms had taken these back."""
+    assert kind(engine, message) == "fire"
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Brannalarmen går hele tiden fordi batteriet er dårlig, hvem ringer jeg?",
+     "my phone alarm went off and I was yelling at it lol",
+     "the fire alarm went off during the meeting, who do I ask about the inspection?"],
+)
+def test_an_alarm_without_danger_is_no_fire(engine: Engine, message: str) -> None:
+    assert not engine.ask(message).is_safety_reply
