@@ -25,7 +25,6 @@ from pathlib import Path
 
 from bot.config import MatchingConfig
 from bot.facts import (
-    COUNTRY_NAMES,
     MAX_PARTS,
     QUESTION_WORDS,
     FactAnswer,
@@ -67,14 +66,14 @@ RUN_ON_WORDS = 16
 _ANY_PUNCTUATION = re.compile(r"[.!?]")
 RUN_ON_BACKGROUND = 4
 """How many words a message without punctuation has before its question can begin."""
-_CLOSINGS = frozenset({"takk", "tusen", "tkk", "hilsen", "hilsn", "helsing", "mvh", "thanks",
-                       "thank", "thx", "tnx", "cheers", "regards"})
-_THANKS_OR_FAREWELL = frozenset({"takk", "tkk", "takker", "tusen", "thanks", "thank", "thx",
-                                 "tnx", "cheers", "bye", "hade", "adjo"})
+_THANKS = frozenset({"takk", "tusen", "tkk", "thanks", "thank", "thx", "tnx", "cheers"})
+_CLOSINGS = _THANKS | {"hilsen", "hilsn", "helsing", "mvh", "regards"}
+_THANKS_OR_FAREWELL = _THANKS | {"takker", "bye", "hade", "adjo"}
 _WANTING = frozenset({"trenger", "treng", "need", "needs"})
 MAX_OPENING_THANKS = 2
-_QUOTED = re.compile(r"[\"'«“‘][^\"'«»“”‘’]*[\"'»”’]")
 """A message of one sentence thanks when it begins so ("Thanks, that was really helpful!")."""
+_QUOTED = re.compile(r"[\"'«“‘][^\"'«»“”‘’]*[\"'»”’]")
+"""Words quoted, not said ("Translate 'thank you' into Norwegian")."""
 _ASKING_VERBS = frozenset({"kan", "kunne", "can", "could", "vet", "veit"})
 _ADDRESSED = frozenset({"du", "dere", "dokk", "dykk", "you"})
 PART_REACH = 15.0
@@ -592,9 +591,8 @@ class Engine:
         if fact is not None:  # "… må snakke med noen i kommunen. Har du telefonnummeret?"
             return self._fact_result(question, language, named, fact)
         asking = _asking_part(sentences, text)
-        outside = [place for place in state.facts.other_places_in(asking)
-                   if place not in COUNTRY_NAMES]  # the places the question names ("i Norge":
-        # the whole country, not a place outside the region)
+        # the places the question names ("i Norge" is the whole country, not one of them)
+        outside = state.facts.other_places_in(asking, countries=False)
         if outside and not any(
                 _is_about(entry, outside) for entry in state.knowledge.entries.values()) and (
                 absent := state.facts.not_a_member(asking, language)) is not None:

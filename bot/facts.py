@@ -75,8 +75,11 @@ POINTING_WORDS = frozenset({"det", "dette", "den", "denne", "dem", "dei", "them"
 """Words by which a short question points back to the sentence before it."""
 ONLY_POINTING = frozenset({"they", "them", "those", "these", "dei", "de", "dem", "disse",
                            "desse", "det", "dette", "it", "this", "that"})
+"""Words that stand for what the sentence before named ("What are they?")."""
 COPULAS = frozenset({"are", "is", "were", "was", "er", "e", "var", "va"})
+"""Forms of "be", which ask nothing of their own in "What are they?"."""
 MAX_ONLY_POINTING = 4
+"""The longest sentence that is nothing but a question word and what it points back to."""
 REFERRING_WORDS = frozenset({"its", "it", "their", "they", "them", "dens", "dets", "deres",
                              "dykkar", "sin", "sitt", "sine", "den"})
 """Words by which a sentence refers to the council named in an earlier one ("its budget")."""
@@ -311,6 +314,8 @@ class FactLayer:
             pattern.core for pattern in self._other_place_patterns if pattern.kind == "word")
         self._letters_of_names = {name: sorted(name) for name in self._name_list}
         self._names_found: dict[tuple[str, tuple[str, ...]], str | None] = {}
+        self._whole_words = frozenset(self._names) | self._vocabulary.written_words(
+            WHOLE_WORD_ENDINGS)
         self._slack: Callable[[str], bool] | None = None  # see `loosely`
         self.near_miss = False
         """Whether the last `answer` found a question with one word unexplained: only then
@@ -431,9 +436,7 @@ class FactLayer:
                 continue
             if all(attribute.between for attribute in asked):
                 return self._list(asked, language)
-            own = list(dict.fromkeys(
-                key for i, word in enumerate(folded)
-                if (key := self._name_of(word, named)) and not _names_the_region(folded, i)))
+            own = list(dict.fromkeys(self._members_at(folded, named).values()))
             council_named = council is not None and (
                 bool(self._found(council.terms, fits, present, set()))
                 or (not own and self._names_the_council(" ".join(sentences))))
@@ -462,22 +465,23 @@ class FactLayer:
         """Whether a folded word is one this layer reads, as a whole: an attribute's word or
         its inflection ("malform", "malforma"; not "sentralbordsigdal", which only begins
         with one), a place's or a member's name ("notodden", "rjukan")."""
-        return word in self._names or self._vocabulary.written(word, WHOLE_WORD_ENDINGS)
+        return word in self._whole_words
 
     def whole_words(self) -> frozenset[str]:
         """Every folded word `knows`: the names, and the attributes' words as written."""
-        return frozenset(self._names) | self._vocabulary.written_words(WHOLE_WORD_ENDINGS)
+        return self._whole_words
 
     def is_member_name(self, word: str) -> bool:
         """Whether a folded word is a member municipality's name or its centre's."""
         return word in self._names
 
-    def other_places_in(self, text: str) -> list[str]:
+    def other_places_in(self, text: str, *, countries: bool = True) -> list[str]:
         """The places `text` names that are not members ("regionrådet for Hallingdal"),
-        folded."""
+        folded; without the country ("i Norge") unless `countries`."""
         folded = message_words(text)
         fits, present = self._fit(folded)
-        return [fold(term.text) for term in self._places_elsewhere(folded, fits, present, set())]
+        places = self._places_elsewhere(folded, fits, present, set())
+        return [fold(term.text) for term in (places if countries else _beyond_the_country(places))]
 
     def asks_a_fact_elsewhere(self, text: str) -> bool:
         """Whether `text` asks for one of the facts (a phone number, an address …) of a
@@ -684,8 +688,7 @@ class FactLayer:
         folded = message_words(text)
         fits, present = self._fit(folded)
         positions: set[int] = set()
-        places = [term for term in self._places_elsewhere(folded, fits, present, positions)
-                  if fold(term.text) not in COUNTRY_NAMES]
+        places = _beyond_the_country(self._places_elsewhere(folded, fits, present, positions))
         if len(places) != 1 or not positions:
             return None
         after = max(positions) + 1  # the place is asked about, not what it would join
@@ -697,6 +700,15 @@ class FactLayer:
         return FactAnswer(pick(NOT_ONE_OF_THEM, language).format(place=place), MEMBERS_ENTRY,
                           self._members_sources, True)
 
+    def _members_at(
+        self, folded: list[str], named: list[str], skipped: set[int] | frozenset[int] = frozenset()
+    ) -> dict[int, str]:
+        """The member named at each position of a message's folded words, outside `skipped`;
+        not the region's name ("the Kongsberg region council")."""
+        return {i: key for i, word in enumerate(folded)
+                if i not in skipped and (key := self._name_of(word, named))
+                and not _names_the_region(folded, i)}
+
     def _names_a_member(self, text: str, named: list[str]) -> bool:
         """Whether `text` names a member municipality (or its centre)."""
         return any(self._name_of(word, named) for word in message_words(text))
@@ -707,8 +719,7 @@ class FactLayer:
         regional council. Could you list those?")."""
         folded = message_words(text)
         fits, present = self._fit(folded)
-        if any(fold(place.text) not in COUNTRY_NAMES
-               for place in self._places_elsewhere(folded, fits, present, set())):
+        if _beyond_the_country(self._places_elsewhere(folded, fits, present, set())):
             return [], False
         everyone = bool(self._found(self.data.all_words, fits, present, set()))
         return self._asked(fits, present, set()), everyone
@@ -748,9 +759,7 @@ class FactLayer:
         covered |= council_words
         ours = council_named and not any(abs(place - word) <= NEAR_A_COUNCIL
                                          for place in places for word in council_words)
-        own = {i: key for i, word in enumerate(folded)
-               if i not in places and (key := self._name_of(word, named))
-               and not _names_the_region(folded, i)}
+        own = self._members_at(folded, named, places)
         own_names = set(own)
         covered |= own_names
         if not self._explained(folded, covered, own_names,
@@ -1390,6 +1399,11 @@ answers that), not the municipalities' mayors the bot does not know."""
 COUNTRY_NAMES = frozenset({"norge", "noreg", "norway"})
 """Places outside the region that are background, not what a sentence is about ("Since
 Norway has two written standards, …")."""
+
+
+def _beyond_the_country(places: Iterable[Term]) -> list[Term]:
+    """The places outside the region but the country itself (COUNTRY_NAMES)."""
+    return [place for place in places if fold(place.text) not in COUNTRY_NAMES]
 _PURPOSE = re.compile(
     r"(?:,?\s+(?:så|slik at|sånn at|for at|so that|so)\s+(?:jeg|eg|vi|me|i|we)|"
     r",\s+(?:since|because|fordi|siden|sidan|ettersom)|"

@@ -189,24 +189,15 @@ class Vocabulary:
             for length, found in by_length.items()
         }
         self._longest_affix = max(map(len, [*self._starts, *self._ends]), default=0)
-        self._start_cores = frozenset(self._starts)
         self.match: WordCache[frozenset[Pattern]] = WordCache(self._match, CACHE_SIZE)
         if self._fuzzy_words or self._fuzzy_starts:
             everyday_words()  # read now (a quarter of a second), not on the first question
 
     def written_words(self, endings: frozenset[str]) -> frozenset[str]:
-        """Every folded word `written` says yes to: the words, beginnings and endings as they
-        stand, and each beginning with each of `endings`."""
+        """Every folded word that is a pattern's word, beginning or ending as it stands, or a
+        beginning with one of `endings`; no misspelling."""
         return frozenset({*self._words, *self._starts, *self._ends}
                          | {core + ending for core in self._starts for ending in endings})
-
-    def written(self, word: str, endings: frozenset[str]) -> bool:
-        """Whether a folded word is a pattern's word as written, or a beginning's with one of
-        `endings` ("" among them for the beginning alone); no misspelling is looked for."""
-        if word in self._words or word in self._starts or word in self._ends:
-            return True
-        return any(word.endswith(ending) and word[: len(word) - len(ending)] in self._start_cores
-                   for ending in endings if ending and len(ending) < len(word))
 
     def _match(self, word: str) -> frozenset[Pattern]:
         found: set[Pattern] = set(self._words.get(word, ()))

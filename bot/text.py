@@ -126,12 +126,6 @@ def rejoined(text: str, belong_together: Callable[[str, str], bool]) -> str:
     return "".join(pieces) + text[end:] if pieces else text
 
 
-_DIGIT_WORDS = {
-    "null": "0", "zero": "0", "en": "1", "ein": "1", "ett": "1", "eitt": "1", "one": "1",
-    "to": "2", "two": "2", "tre": "3", "three": "3", "fire": "4", "four": "4", "fem": "5",
-    "five": "5", "seks": "6", "six": "6", "sju": "7", "syv": "7", "seven": "7", "åtte": "8",
-    "atte": "8", "eight": "8", "ni": "9", "nine": "9",
-}
 _TEENS = {
     "ti": 10, "ten": 10, "elleve": 11, "eleven": 11, "tolv": 12, "twelve": 12,
     "tretten": 13, "thirteen": 13, "fjorten": 14, "fourteen": 14, "femten": 15,
@@ -142,6 +136,8 @@ _TENS = {"tjue": 20, "twenty": 20, "tretti": 30, "tredve": 30, "thirty": 30}
 _UNITS = {"en": 1, "ein": 1, "one": 1, "to": 2, "two": 2, "tre": 3, "three": 3, "fire": 4,
           "four": 4, "fem": 5, "five": 5, "seks": 6, "six": 6, "sju": 7, "syv": 7, "seven": 7,
           "åtte": 8, "atte": 8, "eight": 8, "ni": 9, "nine": 9}
+_DIGIT_WORDS = {"null": "0", "zero": "0", "ett": "1", "eitt": "1",
+                **{word: str(value) for word, value in _UNITS.items()}}
 _TWO_DIGITS = "|".join(sorted(_TEENS, key=len, reverse=True))
 _TENS_WORDS = "|".join(_TENS)
 _UNIT_WORDS = "|".join(sorted(_UNITS, key=len, reverse=True))
