@@ -20,6 +20,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ from bot.terms import (
     parse_term,
     positions_of,
 )
-from bot.text import fold, words
+from bot.text import WordCache, fold, words
 
 FACTS_FILE = "facts.yaml"
 WHOLE_WORD_ENDINGS = frozenset({"", *INFLECTION_ENDINGS, "ne", "r", "s"})
@@ -301,6 +302,7 @@ class FactLayer:
         self._by_letters: dict[str, list[str]] = {}
         for filler in self._long_filler:
             self._by_letters.setdefault("".join(sorted(filler)), []).append(filler)
+        self._is_filler: WordCache[bool] = WordCache(self._filler)
         patterns = [p for a in (*data.attributes, *data.bundles) for t in a.terms
                     for p in t.patterns]
         patterns += [p for t in (data.council.terms if data.council else ()) for p in t.patterns]
@@ -508,8 +510,8 @@ class FactLayer:
         a filler word (coverage before confidence); loosely (see `loosely`), all but one word
         that is none of the knowledge base's, no `proper` name, stands apart from the `names`
         of members and is in no question of when."""
-        left = [i for i, word in enumerate(folded)
-                if i not in covered and not self._is_filler(word)]
+        left = list(islice((i for i, word in enumerate(folded)
+                            if i not in covered and not self._is_filler(word)), 2))
         if not left:
             return True
         if len(left) == 1:
@@ -846,7 +848,7 @@ class FactLayer:
         asked = [a for a in self.data.attributes if a.id in spans and a.id not in inside]
         return [a for a in asked if not a.alone] or asked
 
-    def _is_filler(self, word: str) -> bool:
+    def _filler(self, word: str) -> bool:
         """A word that changes nothing: a number, a filler or stop word, one of six letters
         or more that is one letter off one ("komune", "kommunnene"), or a shorter one with two
         letters swapped ("lsite")."""

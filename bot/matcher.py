@@ -23,7 +23,7 @@ import dataclasses
 import math
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -226,6 +226,8 @@ class Index:
         self.alt_question: list[str] = []
         self.alt_tokens: list[frozenset[str]] = []
         self.entry_positions: dict[str, range] = {}
+        # for each entry, each token's alternates (bit i: the entry's i-th alternate)
+        self.holding: dict[str, dict[str, int]] = {}
         words_used: Counter[str] = Counter()
         entries_with: dict[str, set[str]] = defaultdict(set)
         for entry_id in knowledge.entries:
@@ -241,6 +243,11 @@ class Index:
                 for token in tokens:
                     entries_with[token].add(entry_id)
             self.entry_positions[entry_id] = range(first, len(self.alt_entry))
+            holding: dict[str, int] = defaultdict(int)
+            for bit, tokens in enumerate(self.alt_tokens[first:]):
+                for token in tokens:
+                    holding[token] |= 1 << bit
+            self.holding[entry_id] = dict(holding)
         self.entries_with = {token: tuple(owners) for token, owners in entries_with.items()}
         entry_count = max(len(knowledge.entries), 1)
         courtesy = normalizer.courtesy_tokens
@@ -450,10 +457,8 @@ class Index:
         """
         by_mask: dict[int, tuple[float, int]] = {}
         weights, alternates = self.alt_weight, self.alt_tokens
-        for position in self.entry_positions[entry_id]:
+        for position in self._holding_any(entry_id, query):
             mask = query.mask(alternates[position])
-            if not mask:
-                continue
             value = self._alternate_value(mask, alternates[position], weights[position], query)
             if value > by_mask.get(mask, _NONE)[0]:
                 by_mask[mask] = (value, position)
@@ -462,6 +467,19 @@ class Index:
         if len(by_mask) > 1:
             best_value = max(best_value, self._together(by_mask, best_mask, query))
         return Scored(entry_id, 100.0 * best_value, self.alt_question[best])
+
+    def _holding_any(self, entry_id: str, query: _Query) -> Iterator[int]:
+        """The positions of an entry's alternates that hold some known token of the question,
+        in order (the others score nothing and are not looked at)."""
+        holding = self.holding[entry_id]
+        found = 0
+        for token in query.known:
+            found |= holding.get(token, 0)
+        first = self.entry_positions[entry_id].start
+        while found:
+            lowest = found & -found
+            yield first + lowest.bit_length() - 1
+            found ^= lowest
 
     @staticmethod
     def _alternate_value(
