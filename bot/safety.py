@@ -251,12 +251,13 @@ def _index(items: Iterable[_Indexed]) -> dict[Pattern, list[tuple[int, _Indexed]
 def _candidates(
     index: dict[Pattern, list[tuple[int, _Indexed]]], present: frozenset[Pattern]
 ) -> list[_Indexed]:
-    """The terms whose first word some word of the message fits, in the file's order."""
+    """The terms whose first word some word of the message fits, in the file's order; not
+    those with another word that no word of the message fits."""
     found: dict[int, _Indexed] = {}
     for pattern in present:
         for order, item in index.get(pattern, ()):
             found[order] = item
-    return [found[order] for order in sorted(found)]
+    return [item for order in sorted(found) if (item := found[order])[1].may_stand_in(present)]
 
 
 def _speaks(term: Term, language: str) -> bool:

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any
 
 import wordfreq
@@ -45,12 +45,25 @@ EVERYDAY_WORDS = 30_000
 """The most frequent words per language that are never read as a misspelt term."""
 
 
+_PATTERNS: dict[tuple[str, str], Pattern] = {}
+"""Every pattern parsed, by core and kind (a few thousand; the same on every reload)."""
+
+
 @dataclass(frozen=True)
 class Pattern:
     """One word pattern: `core` folded, and how it must stand in a word."""
 
     core: str
     kind: str  # "word", "start", "end" or "part"
+    _hash: int = field(init=False, repr=False, compare=False)
+    """The hash of (core, kind), worked out once: sets of patterns are intersected for every
+    message."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.core, self.kind)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @classmethod
     def parse(cls, text: str) -> Pattern | None:
@@ -60,7 +73,8 @@ class Pattern:
         if not core:
             return None
         kind = "part" if starts and ends else "end" if starts else "start" if ends else "word"
-        return cls(core, kind)
+        # one object per pattern: sets of patterns then meet by identity, without comparing
+        return _PATTERNS.setdefault((core, kind), cls(core, kind))
 
     def matches(self, word: str) -> bool:
         """Whether `word` (folded) fits this pattern exactly."""
@@ -100,6 +114,18 @@ class Term:
     def first(self) -> frozenset[Pattern]:
         """The patterns the term can begin with (of its first part, for `a & b`)."""
         return self.together[0].slots[0] if self.together else self.slots[0]
+
+    def may_stand_in(self, present: frozenset[Pattern]) -> bool:
+        """Whether each word of the term fits some word of a message, whose words fit the
+        patterns `present`; if not, the term stands nowhere in it."""
+        return not any(map(present.isdisjoint, self.every_slot))
+
+    @cached_property
+    def every_slot(self) -> tuple[frozenset[Pattern], ...]:
+        """The slots of the term, of every part for `a & b`."""
+        if self.together:
+            return tuple(slot for part in self.together for slot in part.every_slot)
+        return self.slots
 
     @property
     def patterns(self) -> frozenset[Pattern]:
