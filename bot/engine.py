@@ -36,6 +36,7 @@ from bot.facts import (
     asked_part,
     asks_something,
     asks_what_to_answer,
+    only_confirms,
     only_points_back,
     pointed_to,
     points_back,
@@ -428,6 +429,17 @@ def _asking_part(sentences: list[str], text: str) -> str:
     return " ".join(asking) if asking else text
 
 
+def _said_before(sentences: Sequence[str], asking: list[str], part: str) -> str:
+    """The sentence before the asking sentence that `part` (a request to confirm) stands in:
+    what is to be confirmed; the part itself when there is none."""
+    for sentence in asking:
+        if part in sentence and sentence in sentences:
+            position = list(sentences).index(sentence)
+            if position > 0:
+                return sentences[position - 1]
+    return part
+
+
 def _asked_sentences(sentences: list[str]) -> list[str]:
     """The sentences that ask, a short one that only points back ("Kan du hjelpe meg med
     det?", "Could you list them?") standing for the sentence before it; all of them when
@@ -624,7 +636,8 @@ class Engine:
         # in parts: "Som medlem av formannskapet … om hva samarbeidet betyr for oss. Jeg ønsker
         # en kort forklaring av rådets rolle og hvordan ledervervet fordeles."
         in_parts = asked if any("?" in sentence for sentence in asked) else asked[-1:]
-        parts = self._parts_answered(state, in_parts, language, ranking, whole_answered)
+        parts = self._parts_answered(state, in_parts, language, ranking, whole_answered,
+                                     sentences)
         if parts:
             return Result(question, Outcome.ANSWERED, ranking.language, parts[0], (),
                           ranking.municipality, also=tuple(parts[1:]))
@@ -720,7 +733,7 @@ class Engine:
 
     def _parts_answered(
         self, state: _State, asking: list[str], language: str, whole: Ranking,
-        whole_answered: bool,
+        whole_answered: bool, sentences: Sequence[str] = (),
     ) -> list[Candidate]:
         """For a message that asks two or three things joined by "og"/"and" before a question
         word ("Kor lenge har regionrådet eksistert, og kor mange kommunar er med?"), the entry
@@ -730,11 +743,14 @@ class Engine:
         the message is not about) unless the part alone is certain of it. A part torn between
         its best entry and another part's answer is answered with its best ("… when the
         council was established and what its purpose is?": the first part alone is torn
-        between the founding and the purpose)."""
+        between the founding and the purpose). A part that only asks to confirm ("Stemmer
+        det, og hvilken periode gjelder den for?") is read as the sentence before it, which
+        says what is to be confirmed."""
         parts = [after_what_is_known(part)  # "Eg vil gjerne ha det grunnleggjande på plass:
                  # når vart regionrådet skipa, og kva er føremålet …": after the colon
                  for sentence in asking for part in question_parts(after_a_colon(sentence))]
-        parts = parts[:MAX_PARTS]
+        parts = [_said_before(sentences, asking, part) if only_confirms(part) else part
+                 for part in parts[:MAX_PARTS]]
         if len(parts) < 2:
             return []
         within_reach = {

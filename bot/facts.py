@@ -970,7 +970,7 @@ class FactLayer:
                     name=name, value=value.in_language(language)))
                 if value.year is None and not attribute.value_is_name:  # a year says more
                     sources.append(value.source or municipality.source)
-        if len(municipalities) == 1 and not any(a.value_is_name for a in asked):
+        if len(municipalities) == 1:
             lines += [line for line in self._mentioned(
                 municipalities[0], asked, mentioned, language) if line not in lines]
         card = asked[0].card
@@ -1018,17 +1018,19 @@ class FactLayer:
 
     def _list(self, asked: list[Attribute], language: str) -> FactAnswer:
         """One fact for all seven; no sources (each municipality's card has its own). A fact
-        none of them has ("hvilken kommune er størst i areal") is said so once, with where to
-        look, and the question reaches the editors."""
+        none of them has is said so once, with where to look ("hvilken kommune er størst i
+        areal": then the question reaches the editors; the mayors beside the e-mail
+        addresses)."""
         municipalities = self.data.municipalities.values()
-        if self.data.council and not any(
-                municipality.facts.get(a.id) for a in asked for municipality in municipalities):
-            text = "\n".join(pick(NONE_KNOWN, language).format(
-                title=_title(pick(a.list_title, language), language),
-                website=self.data.council.website) for a in asked)
-            return FactAnswer(text, None, (), False)
+        none_known = [a for a in asked if self.data.council and not any(
+            municipality.facts.get(a.id) for municipality in municipalities)]
+        said_once = [pick(NONE_KNOWN, language).format(
+            title=_title(pick(a.list_title, language), language),
+            website=self.data.council.website) for a in none_known if self.data.council]
+        if len(none_known) == len(asked):
+            return FactAnswer("\n".join(said_once), None, (), False)
         blocks = []
-        for attribute in asked:
+        for attribute in (a for a in asked if a not in none_known):
             lines = [pick(attribute.list_title, language) + ":"]
             for municipality in self.data.municipalities.values():
                 value = municipality.facts.get(attribute.id)
@@ -1036,7 +1038,8 @@ class FactLayer:
                 lines.append(f"• {municipality.short}: {shown}")
             blocks.append("\n".join(lines))
         topic = Topic(tuple(a.id for a in asked), tuple(self.data.municipalities))
-        return FactAnswer("\n\n".join(blocks), "council.members", (), True, topic)
+        return FactAnswer("\n\n".join([*blocks, *said_once]), "council.members", (), True,
+                          topic)
 
 
 NO_WEB_SOURCE = "no web source"
@@ -1582,6 +1585,19 @@ def only_points_back(sentence: str) -> bool:
     folded = words(fold(sentence))
     return (len(folded) <= MAX_ONLY_POINTING and any(w in ONLY_POINTING for w in folded)
             and all(w in QUESTION_WORDS or w in ONLY_POINTING or w in COPULAS for w in folded))
+
+
+_ONLY_CONFIRMS = re.compile(
+    r"^\W*(?:(?:og|and|men|but)\s+)?(?:stemmer|stemmar|stämmer|er|is|was|var)\s+"
+    r"(?:det|dette|that|this|it)(?:\s+(?:riktig|rett|sant|korrekt|right|true|correct|so))?\W*$",
+    re.IGNORECASE,
+)
+
+
+def only_confirms(part: str) -> bool:
+    """Whether a part of a question only asks to confirm what was said before ("Stemmer det,
+    og hvilken periode gjelder den for?", "Is that right, and …")."""
+    return bool(_ONLY_CONFIRMS.match(part))
 
 
 def points_back(sentence: str) -> bool:

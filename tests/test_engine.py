@@ -633,3 +633,20 @@ def test_two_questions_after_a_colon_are_both_answered(engine: Engine) -> None:
 def test_norway_is_no_place_outside_the_region(engine: Engine) -> None:
     """"Hva er nødnumrene i Norge?" was only suggested: Norway was doubted as elsewhere."""
     assert answered(engine, "Hva er nødnumrene i Norge?") == "emergency.overview"
+
+
+def test_a_part_that_only_asks_to_confirm_does_not_decide(engine: Engine) -> None:
+    """Learnt from round 64: "Stemmer det, og hvilken periode gjelder den for?" asks for the
+    period of what the sentence before said; "Stemmer det" alone had been answered with the
+    members."""
+    result = engine.ask(
+        "Jeg har hørt at Kongsbergregionen har en ny strategi som bygger på FNs bærekraftsmål. "
+        "Stemmer det, og hvilken periode gjelder den for? Mvh Hanne")
+    assert result.outcome is Outcome.ANSWERED
+    assert result.entry is not None and result.entry.id == "council.strategy_2019_2030"
+
+
+def test_it_is_urgent_is_no_police_matter(engine: Engine) -> None:
+    """Learnt from round 64: "Det haster litt." closing an errand had got the police."""
+    result = engine.ask("Kan du gi meg e-postadressene til kommunene? Det haster litt.")
+    assert result.entry is None or not result.entry.id.startswith("emergency.")

@@ -229,15 +229,23 @@ def test_a_place_outside_the_region_is_never_read_as_a_misspelt_member(engine: E
 
 
 @pytest.mark.parametrize(
-    ("question", "line"),
-    [("hæ, rjukan ligger i hvilken kommune da?", "Det ligger i Tinn kommune."),
-     ("Lampeland, hvilken kommune er det i igjen?", "Det ligger i Flesberg kommune."),
-     ("Which municipality is Rødberg in?", "It is in Nore og Uvdal municipality.")],
+    ("question", "lines"),
+    [("hæ, rjukan ligger i hvilken kommune da?",
+      ["Det ligger i Tinn kommune.", "Administrasjonssenteret i Tinn kommune er Rjukan."]),
+     ("Lampeland, hvilken kommune er det i igjen?",
+      ["Det ligger i Flesberg kommune.",
+       "Administrasjonssenteret i Flesberg kommune er Lampeland."]),
+     ("Which municipality is Rødberg in?",
+      ["It is in Nore og Uvdal municipality.",
+       "The administrative centre of Nore og Uvdal municipality is Rødberg."]),
+     ("Hvilken kommune ligger Veggli i?",
+      ["Det ligger i Rollag kommune.", "Det største tettstedet i Rollag kommune er Veggli."])],
 )
-def test_a_village_is_placed_in_its_municipality(engine: Engine, question: str, line: str
-                                                 ) -> None:
+def test_a_village_is_placed_in_its_municipality(engine: Engine, question: str,
+                                                 lines: list[str]) -> None:
+    """The municipality, and what the village named is in it: the reply names the village."""
     assert engine.ask(question).outcome is Outcome.ANSWERED
-    assert result_plain(engine.ask(question), engine.knowledge).splitlines() == [line]
+    assert result_plain(engine.ask(question), engine.knowledge).splitlines() == lines
 
 
 def test_which_municipality_beside_another_attribute_asks_for_that_one(engine: Engine) -> None:
@@ -889,3 +897,22 @@ def test_a_distance_is_a_fact_the_bot_does_not_have(engine: Engine) -> None:
     result = engine.ask("Hvilken av kommunene i regionen ligger nærmest Kongsberg?")
     assert result.outcome is Outcome.UNANSWERED
     assert "www.kongsbergregionen.no" in result_plain(result, engine.knowledge)
+
+
+def test_a_fact_none_of_the_seven_has_is_said_once_beside_a_list(engine: Engine) -> None:
+    """Learnt from round 64: the mayors beside the e-mail addresses are not seven "ikke
+    kjent" lines but one that says where to look."""
+    text = result_plain(engine.ask(
+        "Kan du gi meg navnene på de sju ordførerne og e-postadressene deres?"), engine.knowledge)
+    assert text.startswith("E-postadresser:")
+    assert "har jeg ikke for noen av de sju kommunene" in text
+    assert "www.kongsbergregionen.no" in text and text.count("ikke kjent") <= 7
+
+
+@pytest.mark.parametrize("question", ["Ka kostar det å få tømt søppel på Notodden? Veit du det?",
+                                      "hvor mye koster renovasjon i tinn"])
+def test_what_a_municipal_service_costs_is_not_known(engine: Engine, question: str) -> None:
+    """Learnt from round 63 (it had been answered with what the bot can do)."""
+    result = engine.ask(question)
+    assert result.outcome is Outcome.UNANSWERED and result.fact is not None
+    assert "kommune.no" in result_plain(result, engine.knowledge)
