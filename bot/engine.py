@@ -455,6 +455,15 @@ def _asked_sentences(sentences: list[str]) -> list[str]:
     return list(dict.fromkeys(chosen)) or sentences
 
 
+def _pointed_to_instead(windows: list[str]) -> list[str]:
+    """The sentence windows, a question that only points back to the sentence before ("Kan
+    du forklare?", "Stemmer det?") read together with that sentence: "… hvor mye skatt jeg
+    må betale … Kan du forklare?" asks about tax, not what the bot can do."""
+    return [f"{windows[i - 1]} {window}"
+            if i > 0 and "?" in window and points_back(window) else window
+            for i, window in enumerate(windows)]
+
+
 def _with_asked_parts(windows: list[str]) -> list[str]:
     """The sentence windows, each followed by the part of it that asks, as a question, when
     that is less than the sentence (`asked_part`): "… og jeg vil gjerne vite hvilke andre
@@ -905,7 +914,7 @@ class Engine:
         names = [token for token in tokens if token.token in places]
         with_topic = [
             (window, window_tokens)
-            for window in _with_asked_parts(windows)
+            for window in _with_asked_parts(_pointed_to_instead(windows))
             if _has_topic(
                 window_tokens := state.index.query_tokens(state.index.analyse(window)),
                 places, state.normalizer.courtesy_tokens, "?" in window,

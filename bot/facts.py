@@ -1488,7 +1488,7 @@ def _asks_who_or_what_it_is(sentence: str) -> bool:
 
 _ASKS_FOR_HELP = re.compile(
     r"^\W*(?:kan|kunne|could|can|would|will) (?:du|dere|dykk|de|you) (?:\w+ )?"
-    r"(?:(?:hjelpe|hjelpa|help|svare|svara|answer)\b|"
+    r"(?:(?:hjelpe|hjelpa|help|svare|svara|answer|forklare|forklara|explain)\b|"
     r"(?:tell|fortelle|fortelje|si|sei)(?: (?:me|us|meg|oss|mæ|det|it|that))?\W*$)",
     re.IGNORECASE,
 )

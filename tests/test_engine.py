@@ -650,3 +650,16 @@ def test_it_is_urgent_is_no_police_matter(engine: Engine) -> None:
     """Learnt from round 64: "Det haster litt." closing an errand had got the police."""
     result = engine.ask("Kan du gi meg e-postadressene til kommunene? Det haster litt.")
     assert result.entry is None or not result.entry.id.startswith("emergency.")
+
+
+def test_a_question_that_only_points_back_is_read_with_the_sentence_before(
+        engine: Engine) -> None:
+    """Learnt from round 66: "… hvor mye skatt jeg må betale … Kan du forklare?" asks about
+    tax (not ours), not what the bot can do; "… Sigdal har meldt seg inn. Stemmer det?" asks
+    about Sigdal."""
+    tax = engine.ask("Jeg lurer på hvor mye skatt jeg må betale av sommerjobben. Jeg har prøvd "
+                     "å lese på nettsidene men forstår ikke helt. Kan du forklare? Takk, Emil")
+    assert tax.entry is None or tax.entry.kind != "smalltalk"
+    sigdal = engine.ask("Eg las i avisa at Sigdal har meldt seg inn. Stemmer det?")
+    assert sigdal.outcome is Outcome.ANSWERED and sigdal.entry is not None
+    assert sigdal.entry.id == "council.sigdal"

@@ -916,3 +916,16 @@ def test_what_a_municipal_service_costs_is_not_known(engine: Engine, question: s
     result = engine.ask(question)
     assert result.outcome is Outcome.UNANSWERED and result.fact is not None
     assert "kommune.no" in result_plain(result, engine.knowledge)
+
+
+@pytest.mark.parametrize(("question", "line"), [
+    ("NOU adm", "Administrasjonssenteret i Nore og Uvdal kommune er Rødberg."),
+    ("Jeg jobbe i Tinn. Hva er byen der kommunen har kontor?",
+     "Administrasjonssenteret i Tinn kommune er Rjukan."),
+])
+def test_the_administrative_centre_in_short_and_everyday_words(
+        engine: Engine, question: str, line: str) -> None:
+    """Learnt from round 65: "adm" after a name, "byen der kommunen har kontor"; working in
+    a municipality, said in the sentence before, asks for no vacancies."""
+    text = result_plain(engine.ask(question), engine.knowledge)
+    assert line in text.splitlines() and "Ledige stillinger" not in text
