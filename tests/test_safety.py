@@ -684,3 +684,18 @@ def test_a_fire_alarm_with_screams_or_smoke_is_a_fire(engine: Engine, message: s
 )
 def test_an_alarm_without_danger_is_no_fire(engine: Engine, message: str) -> None:
     assert not engine.ask(message).is_safety_reply
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [("LÅVEN BRENNER!!! DYRA ER INNE", "fire"),
+     ("mamma er ikke hjemme og det kommer masse røyk fra komfyren, hva skal jeg gjøre? jeg er 9",
+      "fire"),
+     ("jeg brenner inne med et spørsmål om strategien", None),
+     ("det kommer ikke noe røyk men det lukter rart", None)],
+)
+def test_the_layer_alone_reads_a_fire_an_idiom_or_a_denial_takes_back(
+        engine: Engine, message: str, expected: str | None) -> None:
+    """"brenner inne" is the idiom only with "med"; a "not" takes back smoke only within
+    three words. These fires had been caught only by the fire entry's keyword."""
+    assert kind(engine, message) == expected
