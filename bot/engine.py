@@ -258,7 +258,10 @@ class _State:
             index,
             emergencies,
             {municipality: tuple(ids) for municipality, ids in local.items()},
-            SafetyLayer(knowledge.safety or SafetyData(), stop_words),
+            # a word the knowledge base itself writes is what its writer meant, never a
+            # misspelt emergency term ("strategiplanen", "kongsbergregion"), as everyday words
+            SafetyLayer(knowledge.safety or SafetyData(),
+                        stop_words | index.speller.vocabulary),
             facts,
             PersonRequests(knowledge.person_requests or PersonRequestData()),
             facts.loosely(index.speller.knows),

@@ -299,6 +299,11 @@ class FactLayer:
         self._names = {word: key for word, key in names.items() if word not in self._ignorable}
         self._name_list = [name for name in self._names if len(name) >= 3]
         self._long_filler = [w for w in self._ignorable if len(w) >= FUZZY_FILLER_LENGTH - 1]
+        self._long_filler_by_length: dict[int, list[str]] = {}
+        for filler in self._long_filler:  # a word a letter or two off one is as long ±1-2
+            self._long_filler_by_length.setdefault(len(filler), []).append(filler)
+        self._long_filler_near: dict[int, list[str]] = {}
+        """By a word's length, the long fillers it could be a letter or two off."""
         self._by_letters: dict[str, list[str]] = {}
         for filler in self._long_filler:
             self._by_letters.setdefault("".join(sorted(filler)), []).append(filler)
@@ -857,8 +862,13 @@ class FactLayer:
         if len(word) < FUZZY_FILLER_LENGTH:
             return len(word) >= 4 and self._swapped_filler(word)
         limit = 2 if len(word) >= 10 else 1
-        return process.extractOne(
-            word, self._long_filler, scorer=OSA.distance, score_cutoff=limit
+        near = self._long_filler_near.get(len(word))
+        if near is None:
+            near = self._long_filler_near[len(word)] = [
+                filler for length in range(len(word) - limit, len(word) + limit + 1)
+                for filler in self._long_filler_by_length.get(length, ())]
+        return bool(near) and process.extractOne(
+            word, near, scorer=OSA.distance, score_cutoff=limit
         ) is not None
 
     def _swapped_filler(self, word: str) -> bool:
