@@ -375,7 +375,9 @@ class FactLayer:
         if _ASKS_LEADERSHIP.search(text) and self._names_the_council(text):
             return None  # "… hvem som er leder og nestleder nå, og hvem som er daglig leder i
             # sekretariatet?": the leader and deputy are an entry's, which says what is known
-        for reading in self._around_a_colon(what_is_wanted(text), named):
+        wanted = what_is_wanted(text)
+        for reading in dict.fromkeys([*self._around_a_colon(_without_errand(wanted), named),
+                                      *self._around_a_colon(wanted, named)]):
             # "Ny ansatt i Flesberg: hva heter adm.senteret vårt?" asks no staff
             found = self._answer(reading, language, named, topic)
             if found is not None:
@@ -613,8 +615,8 @@ class FactLayer:
         …?"), or without a closing clause that says what it is for ("…, så jeg kan legge dem
         i en oversikt", "…, since their children …")."""
         sentence = what_is_wanted(sentence)
-        readings = [_AFTER_BUT.sub("", sentence), *self._around_a_colon(sentence, named),
-                    _without_purpose(sentence)]
+        readings = [_without_errand(sentence), _AFTER_BUT.sub("", sentence),
+                    *self._around_a_colon(sentence, named), _without_purpose(sentence)]
         for reading in dict.fromkeys(readings):
             found = self._answer(reading, language, named, **context)
             if found is not None:
@@ -1486,6 +1488,18 @@ def _without_a_doubled_letter(word: str, names: Mapping[str, str]) -> str | None
     return None
 
 
+_ERRAND = re.compile(
+    r"\b(?:ang\.?|angående|vedr\.?|vedrørende|regarding|concerning)\s+[^,;:?!]+", re.IGNORECASE)
+"""What an errand is about ("ang. eiendomsskatten"), up to the next comma or the end."""
+
+
+def _without_errand(sentence: str) -> str:
+    """`sentence` without what the errand is about, when it asks something else as well:
+    "må ringe kommunen på Notodden ang. eiendomsskatten, hva er nummeret?" asks the number,
+    not the tax."""
+    return re.sub(r"\s+,", ",", _ERRAND.sub("", sentence)).strip() or sentence
+
+
 def _without_purpose(sentence: str) -> str:
     """`sentence` without a closing clause that says what the answer is for."""
     return _PURPOSE.sub("", sentence).strip() or sentence
@@ -1642,8 +1656,26 @@ def asks_what_to_answer(sentence: str) -> bool:
 
 def asks_something(sentence: str) -> bool:
     """Whether a sentence asks, with a question mark or a question word ("… og lurer på hvem
-    som er fylkesordfører")."""
-    return "?" in sentence or any(_is_question_word(part) for part in sentence.split())
+    som er fylkesordfører"), not one the writer says they know ("… og nå vet jeg hvor jeg skal
+    henvende meg")."""
+    if "?" in sentence:
+        return True
+    parts = sentence.split()
+    return any(_is_question_word(part) and not _known_by_the_writer(parts[:i])
+               for i, part in enumerate(parts))
+
+
+_KNOWING = frozenset({"vet", "veit", "know", "knew", "skjønner", "skjønar", "forstår",
+                      "understand", "fant", "fann", "found"})
+_WRITER = frozenset({"jeg", "eg", "i", "vi", "me", "we", "æ", "je"})
+
+
+def _known_by_the_writer(before: list[str]) -> bool:
+    """Whether the words before a question word say that the writer knows it ("jeg vet",
+    "nå vet jeg", "now I know")."""
+    last = words(fold(" ".join(before[-2:])))[-2:]
+    return len(last) == 2 and ((last[0] in _WRITER and last[1] in _KNOWING)
+                               or (last[0] in _KNOWING and last[1] in _WRITER))
 
 
 def _is_question_word(part: str) -> bool:

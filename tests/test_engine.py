@@ -663,3 +663,12 @@ def test_a_question_that_only_points_back_is_read_with_the_sentence_before(
     sigdal = engine.ask("Eg las i avisa at Sigdal har meldt seg inn. Stemmer det?")
     assert sigdal.outcome is Outcome.ANSWERED and sigdal.entry is not None
     assert sigdal.entry.id == "council.sigdal"
+
+
+def test_thanks_that_say_what_the_writer_now_knows_are_thanks(engine: Engine) -> None:
+    """Learnt from round 68: "… nå vet jeg hvor jeg skal henvende meg" asks nothing."""
+    result = engine.ask("Tusen takk for all hjelpen i dag! Du har spart meg for mange "
+                        "telefoner, og nå vet jeg hvor jeg skal henvende meg. Det var alt jeg "
+                        "lurte på for denne gang. Ha en riktig fin helg! Hilsen Gunvor")
+    assert result.outcome is Outcome.ANSWERED and result.entry is not None
+    assert result.entry.id == "smalltalk.thanks"

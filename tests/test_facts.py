@@ -929,3 +929,23 @@ def test_the_administrative_centre_in_short_and_everyday_words(
     a municipality, said in the sentence before, asks for no vacancies."""
     text = result_plain(engine.ask(question), engine.knowledge)
     assert line in text.splitlines() and "Ledige stillinger" not in text
+
+
+def test_what_an_errand_is_about_is_no_question_beside_one(engine: Engine) -> None:
+    """Learnt from round 68: the number is asked for, the tax is what the call is about."""
+    result = engine.ask("må ringe kommunen på Notodden ang. eiendomsskatten, hva er nummeret?")
+    assert result.outcome is Outcome.ANSWERED
+    assert "35 01 50 00" in result_plain(result, engine.knowledge)
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("ka heite administrasjonsstaen i Flesberg?", "Lampeland"),
+    ("What's the main administrative town in Flesberg?", "Lampeland"),
+    ("Nettadr. Flesberg kommune?", "www.flesberg.kommune.no"),
+])
+def test_a_fact_in_dialect_abbreviated_or_in_english(
+        engine: Engine, question: str, expected: str) -> None:
+    """Learnt from rounds 67 and 68."""
+    result = engine.ask(question)
+    assert result.outcome is Outcome.ANSWERED and expected in result_plain(
+        result, engine.knowledge)
