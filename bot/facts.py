@@ -66,6 +66,9 @@ i …", "Is Drammen part of …")."""
 MAX_POINTED_BACK = 2
 """How many sentences back a question that points back may ask (`pointed_to`)."""
 NEAR_A_COUNCIL = 3
+SEAT_WORDS = frozenset({"i", "in", "på", "pa"})
+"""A member named right after the council with one of these ("regionrådet i Kongsberg") says
+where the council is, not a member asked about."""
 """How near a council word a place stands when the council is that place's ("the Hallingdal
 regional council", "regionrådet i Vest-Telemark")."""
 MAX_ASIDE_WORDS = 24
@@ -769,8 +772,13 @@ class FactLayer:
         ours = council_named and not any(abs(place - word) <= NEAR_A_COUNCIL
                                          for place in places for word in council_words)
         own = self._members_at(folded, named, places)
+        covered |= set(own)
+        seat = {key for i, key in own.items()  # "sekretariatet til regionrådet i Kongsberg"
+                if i >= 2 and folded[i - 1] in SEAT_WORDS and i - 2 in council_words}
+        if seat:  # where the council is, not a member asked about
+            own = {i: key for i, key in own.items() if key not in seat}
+            named = [key for key in named if key not in seat]
         own_names = set(own)
-        covered |= own_names
         if not self._explained(folded, covered, own_names,
                                _proper_names(text) if self._slack else frozenset(),
                                attribute_words):
