@@ -358,7 +358,10 @@ def test_each_kind_is_recognised(engine: Engine, message: str, expected: str) ->
      ("someone is trying the doors of the cars in our street", "police"),
      ("lost my 4 year old at the mall, searching for 10 min", "police"),
      ("he took my passport and says he will hurt my family if I leave", "police"),
-     ("jenta på 10 er borte, vi har leita i ein time", "police")],
+     ("jenta på 10 er borte, vi har leita i ein time", "police"),
+     ("pożar w domu, pomocy", "fire"),
+     ("karetka szybko, tata nie oddycha", "medical"),
+     ("policja!! złodziej w domu", "police")],
 )
 def test_wordings_without_the_obvious_words_are_recognised(
     engine: Engine, message: str, expected: str
