@@ -742,3 +742,12 @@ def test_the_layer_alone_reads_a_fire_an_idiom_or_a_denial_takes_back(
     """"brenner inne" is the idiom only with "med"; a "not" takes back smoke only within
     three words. These fires had been caught only by the fire entry's keyword."""
     assert kind(engine, message) == expected
+
+
+def test_finding_a_doctor_after_a_move_is_an_errand(engine: Engine) -> None:
+    """Learnt from round 68: a newcomer who needs "a kindergarten and a doctor" is no
+    emergency; someone sick who needs a doctor now still gets the legevakt."""
+    assert kind(engine, "We are moving to Rjukan in December and need to find a kindergarten "
+                        "and a doctor.") is None
+    assert kind(engine, "we just moved and my son is sick, we need to find a doctor now") == (
+        "nonurgent")
