@@ -214,7 +214,8 @@ class Vocabulary:
             for kind, by_length in (("w", self._fuzzy_words), ("s", self._fuzzy_starts))
             for length, found in by_length.items()
         }
-        self._longest_affix = max(map(len, [*self._starts, *self._ends]), default=0)
+        self._start_lengths = sorted({len(core) for core in self._starts})
+        self._end_lengths = sorted({len(core) for core in self._ends})
         self.match: WordCache[frozenset[Pattern]] = WordCache(self._match, CACHE_SIZE)
         if self._fuzzy_words or self._fuzzy_starts:
             everyday_words()  # read now (a quarter of a second), not on the first question
@@ -227,10 +228,18 @@ class Vocabulary:
 
     def _match(self, word: str) -> frozenset[Pattern]:
         found: set[Pattern] = set(self._words.get(word, ()))
-        for length in range(1, min(len(word), self._longest_affix) + 1):
-            found.update(self._starts.get(word[:length], ()))
-            found.update(self._ends.get(word[-length:], ()))
-        found.update(p for p in self._parts if p.core in word)
+        starts, ends, size = self._starts, self._ends, len(word)
+        for length in self._start_lengths:
+            if length > size:
+                break
+            if (hit := starts.get(word[:length])) is not None:
+                found.update(hit)
+        for length in self._end_lengths:
+            if length > size:
+                break
+            if (hit := ends.get(word[-length:])) is not None:
+                found.update(hit)
+        found.update([p for p in self._parts if p.core in word])
         if (
             not found and len(word) >= FUZZY_MIN_LENGTH - 1
             and word not in self.ordinary and word not in everyday_words()
