@@ -305,9 +305,17 @@ def sentence_windows(text: str) -> list[str]:
     if len(sentences) < 2:
         return []
     # "… a strategy with certain focus areas. What are they?" asks about the focus areas,
-    # not who the bot is: such a sentence is read with the one before it
-    return [f"{sentences[i - 1]} {sentence}" if i and only_points_back(sentence) else sentence
+    # not who the bot is, and "… hvor mye skatt jeg må betale … Kan du forklare?" about tax,
+    # not what the bot can do: a question that only points back is read with the sentence
+    # before it
+    return [f"{sentences[i - 1]} {sentence}" if i and _points_back_only(sentence) else sentence
             for i, sentence in enumerate(sentences)]
+
+
+def _points_back_only(sentence: str) -> bool:
+    """Whether a sentence is nothing but what it points back to ("What are they?"), or a
+    question that only points back ("Kan du forklare?", "Stemmer det?")."""
+    return only_points_back(sentence) or ("?" in sentence and points_back(sentence))
 
 
 def without_sign_off(text: str) -> str:
@@ -456,15 +464,6 @@ def _asked_sentences(sentences: list[str]) -> list[str]:
     if not chosen:
         chosen = [sentence for sentence in sentences if asks_something(sentence)]
     return list(dict.fromkeys(chosen)) or sentences
-
-
-def _pointed_to_instead(windows: list[str]) -> list[str]:
-    """The sentence windows, a question that only points back to the sentence before ("Kan
-    du forklare?", "Stemmer det?") read together with that sentence: "… hvor mye skatt jeg
-    må betale … Kan du forklare?" asks about tax, not what the bot can do."""
-    return [f"{windows[i - 1]} {window}"
-            if i > 0 and "?" in window and points_back(window) else window
-            for i, window in enumerate(windows)]
 
 
 def _with_asked_parts(windows: list[str]) -> list[str]:
@@ -917,7 +916,7 @@ class Engine:
         names = [token for token in tokens if token.token in places]
         with_topic = [
             (window, window_tokens)
-            for window in _with_asked_parts(_pointed_to_instead(windows))
+            for window in _with_asked_parts(windows)
             if _has_topic(
                 window_tokens := state.index.query_tokens(state.index.analyse(window)),
                 places, state.normalizer.courtesy_tokens, "?" in window,

@@ -66,11 +66,11 @@ i …", "Is Drammen part of …")."""
 MAX_POINTED_BACK = 2
 """How many sentences back a question that points back may ask (`pointed_to`)."""
 NEAR_A_COUNCIL = 3
+"""How near a council word a place stands when the council is that place's ("the Hallingdal
+regional council", "regionrådet i Vest-Telemark")."""
 SEAT_WORDS = frozenset({"i", "in", "på", "pa"})
 """A member named right after the council with one of these ("regionrådet i Kongsberg") says
 where the council is, not a member asked about."""
-"""How near a council word a place stands when the council is that place's ("the Hallingdal
-regional council", "regionrådet i Vest-Telemark")."""
 MAX_ASIDE_WORDS = 24
 """The longest sentence read without its asides: a staff member's one line ("vakt i
 resepsjonen, noen spør etter hovednummeret til Notodden kommune"); longer ones are background."""
@@ -302,11 +302,9 @@ class FactLayer:
         self._names = {word: key for word, key in names.items() if word not in self._ignorable}
         self._name_list = [name for name in self._names if len(name) >= 3]
         self._long_filler = [w for w in self._ignorable if len(w) >= FUZZY_FILLER_LENGTH - 1]
-        self._long_filler_by_length: dict[int, list[str]] = {}
-        for filler in self._long_filler:  # a word a letter or two off one is as long ±1-2
-            self._long_filler_by_length.setdefault(len(filler), []).append(filler)
         self._long_filler_near: dict[int, list[str]] = {}
-        """By a word's length, the long fillers it could be a letter or two off."""
+        """By a word's length, the long fillers it could be a letter or two off (as long,
+        give or take as many letters)."""
         self._by_letters: dict[str, list[str]] = {}
         for filler in self._long_filler:
             self._by_letters.setdefault("".join(sorted(filler)), []).append(filler)
@@ -875,8 +873,7 @@ class FactLayer:
         near = self._long_filler_near.get(len(word))
         if near is None:
             near = self._long_filler_near[len(word)] = [
-                filler for length in range(len(word) - limit, len(word) + limit + 1)
-                for filler in self._long_filler_by_length.get(length, ())]
+                filler for filler in self._long_filler if abs(len(filler) - len(word)) <= limit]
         return bool(near) and process.extractOne(
             word, near, scorer=OSA.distance, score_cutoff=limit
         ) is not None
@@ -1429,6 +1426,8 @@ Norway has two written standards, …")."""
 def _beyond_the_country(places: Iterable[Term]) -> list[Term]:
     """The places outside the region but the country itself (COUNTRY_NAMES)."""
     return [place for place in places if fold(place.text) not in COUNTRY_NAMES]
+
+
 _PURPOSE = re.compile(
     r"(?:,?\s+(?:så|slik at|sånn at|for at|so that|so)\s+(?:jeg|eg|vi|me|i|we)|"
     r",\s+(?:since|because|fordi|siden|sidan|ettersom)|"
