@@ -45,6 +45,7 @@ from bot.knowledge import (
     read_yaml,
 )
 from bot.terms import (
+    EVERYDAY_WORDS,
     Pattern,
     Positions,
     Term,
@@ -54,6 +55,7 @@ from bot.terms import (
     occurrences,
     positions_of,
     terms_in,
+    word_ranks,
 )
 from bot.text import fold, words
 
@@ -66,6 +68,8 @@ CATEGORY_KEYS = {
 SEVERAL = 3
 FILE_KEYS = {"groups", "categories", "exceptions", "ordinary_words"}
 REMEMBERED = 256
+PART_RANK = 1_000
+"""About as common as the 1 000th word: a beginning, ending or part of a word ("brenn*")."""
 
 
 # --- Categories --------------------------------------------------------------------------------
@@ -150,8 +154,8 @@ class _Found:
 class SafetyLayer:
     """Recognises emergencies and crises in messages; built once per knowledge base.
 
-    Terms are indexed by the patterns of their first word, so that a message is tried only
-    against the terms its words could begin, not against every term of every category.
+    Terms are indexed by the patterns of their rarest word, so that a message is tried only
+    against the terms that word could stand in, not against every term of every category.
     """
 
     def __init__(self, data: SafetyData, common_words: Iterable[str] = ()) -> None:
@@ -238,21 +242,35 @@ _Indexed = tuple["Category | None", Term]
 
 
 def _index(items: Iterable[_Indexed]) -> dict[Pattern, list[tuple[int, _Indexed]]]:
-    """Terms by the patterns of their first word (of their first part, for `a & b`), each
-    with its place in the file, so that candidates keep the file's order."""
+    """Terms by the patterns of their least common word (`_key_slot`), each with its place in
+    the file, so that candidates keep the file's order. A term stands in a message only if
+    every one of its words does, so any one word finds the same terms; the rarest finds
+    fewest to try ("ikke ... leve" is looked at for "leve", not for every "ikke")."""
     index: dict[Pattern, list[tuple[int, _Indexed]]] = {}
     for order, item in enumerate(items):
-        term = item[1]
-        for pattern in term.first:
+        for pattern in _key_slot(item[1]):
             index.setdefault(pattern, []).append((order, item))
     return index
+
+
+def _key_slot(term: Term) -> frozenset[Pattern]:
+    """The word of the term least likely to stand in a message (the first of the rarest)."""
+    return min(term.every_slot, key=lambda slot: sum(map(_commonness, slot)))
+
+
+def _commonness(pattern: Pattern) -> float:
+    """A rough share of messages with a word that fits `pattern`, by how common the word is
+    in writing (Zipf: the n-th most common word is about 1/n as frequent as the first)."""
+    if pattern.kind != "word":
+        return 1 / PART_RANK
+    rank = word_ranks().get(pattern.core)
+    return 1 / (rank + 1) if rank is not None else 1 / EVERYDAY_WORDS
 
 
 def _candidates(
     index: dict[Pattern, list[tuple[int, _Indexed]]], present: frozenset[Pattern]
 ) -> list[_Indexed]:
-    """The terms whose first word some word of the message fits, in the file's order; not
-    those with another word that no word of the message fits."""
+    """The terms each of whose words some word of the message fits, in the file's order."""
     found: dict[int, _Indexed] = {}
     for pattern in present:
         for order, item in index.get(pattern, ()):

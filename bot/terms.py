@@ -283,15 +283,20 @@ def everyday_words() -> frozenset[str]:
     A word that is itself an everyday word is what its writer meant, not a misspelt term:
     "hiring" is no "hiding", "bringe" no "brinn*", "drukket" no "drukne*".
     """
-    words = frozenset(
-        folded
-        for language in EVERYDAY_LANGUAGES
-        for word in wordfreq.top_n_list(language, EVERYDAY_WORDS)
-        for folded in message_words(word)[:1]
-        if len(folded) >= FUZZY_MIN_LENGTH - 1
-    )
+    return frozenset(word for word in word_ranks() if len(word) >= FUZZY_MIN_LENGTH - 1)
+
+
+@lru_cache(maxsize=1)
+def word_ranks() -> Mapping[str, int]:
+    """How common each of the most frequent written words of bokmål and English is, folded:
+    0 for the most frequent, the better of the two languages' places."""
+    ranks: dict[str, int] = {}
+    for language in EVERYDAY_LANGUAGES:
+        for rank, word in enumerate(wordfreq.top_n_list(language, EVERYDAY_WORDS)):
+            for folded in message_words(word)[:1]:
+                ranks[folded] = min(rank, ranks.get(folded, rank))
     _forget_frequency_tables()
-    return words
+    return ranks
 
 
 def _forget_frequency_tables() -> None:

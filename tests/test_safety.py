@@ -90,6 +90,18 @@ def test_an_everyday_word_is_never_read_as_a_misspelt_term() -> None:
     assert layer.check("the thief is hidign in the shed", "en") is not None  # no word: a typo
 
 
+def test_a_term_is_looked_for_under_its_rarest_word_and_found_as_before() -> None:
+    """Each term is indexed by the word least common in writing, so a message with "ikke" is
+    not tried against every term that begins with "ikke"; what is found does not change."""
+    layer = layer_with(["ikke ... leve", "puster ikke", "brann i kjelleren"])
+    indexed = {pattern.core for pattern in layer._terms}
+    assert indexed == {"leve", "puster", "kjelleren"}
+    assert layer.check("jeg orker ikke å leve lenger", "nb") is not None
+    assert layer.check("han puster ikke", "nb") is not None
+    assert layer.check("det er brann i kjelleren", "nb") is not None
+    assert layer.check("ikke i kjelleren", "nb") is None
+
+
 def test_a_plus_keeps_two_words_together() -> None:
     layer = layer_with(["on fire"], ["fire + extinguisher"])
     assert layer.check("where is the fire extinguisher", "en") is None

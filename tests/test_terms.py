@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.terms import Pattern, Vocabulary, everyday_words
+from bot.terms import Pattern, Vocabulary, everyday_words, word_ranks
 
 
 def patterns(*texts: str) -> list[Pattern]:
@@ -22,3 +22,10 @@ def test_a_vocabulary_without_misspellable_terms_does_not_read_them() -> None:
     everyday_words.cache_clear()
     Vocabulary(patterns("sos", "*x*"), frozenset())
     assert everyday_words.cache_info().currsize == 0
+
+
+def test_word_ranks_put_common_words_first_and_fold_them() -> None:
+    ranks = word_ranks()
+    assert ranks["ikke"] < ranks["leve"] < ranks["kjelleren"]
+    assert "pa" in ranks and "på" not in ranks  # folded as messages are
+    assert ranks["the"] < ranks["fire"]
