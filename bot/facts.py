@@ -720,8 +720,9 @@ class FactLayer:
                 and not _names_the_region(folded, i)}
 
     def _names_a_member(self, text: str, named: list[str]) -> bool:
-        """Whether `text` names a member municipality (or its centre)."""
-        return any(self._name_of(word, named) for word in message_words(text))
+        """Whether `text` names a member municipality (or its centre); not the region's name
+        ("Is Drammen a member of the Kongsberg regional council?" names none)."""
+        return bool(self._members_at(message_words(text), named))
 
     def _asked_in(self, text: str) -> tuple[list[Attribute], bool]:
         """The attributes `text` names, and whether it asks about every member; none when it
