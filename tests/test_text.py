@@ -121,6 +121,11 @@ def test_a_domain_name_is_read_as_a_website(normalizer: Normalizer) -> None:
         ("What is the phone number of Tinn municipality?", "en"),
         ("Who are the members of the council?", "en"),
         ("Notodden", "nb"),
+        ("Kvar er kommunesenteret i Flesberg?", "nn"),
+        ("Kor mange innbyggjarar har Notodden?", "nn"),
+        ("Good morning!", "en"),
+        ("Tinn admin centre", "en"),
+        ("Hvor mange innbyggere har Notodden?", "nb"),
     ],
 )
 def test_the_language_follows_the_words(
