@@ -39,6 +39,10 @@ UNKNOWN_FULL_LENGTH = 5
 ENTRY_FACTOR = 0.9
 CONTEXT_FACTOR = 0.9
 MIN_SCORE = 0.25
+LARGE_BASE = 500
+"""Entries from which the best possible values are computed on arrays (`_LargeBounds`)..."""
+LARGE_SHARE = 500
+"""... for a question whose known tokens stand in at least this many entries in all."""
 MIN_FUZZY_LENGTH = 5
 MAX_WORD_LENGTH = 40  # longer "words" are not language: no typo, compound or ending search
 MIN_COMPOUND_PART = 3
@@ -267,6 +271,7 @@ class Index:
         }
         self.speller = Speller(normalizer, words_used)
         self._keyword_entries = self._index_keywords(knowledge)
+        self._large = _LargeBounds(self) if len(self.lightest) >= LARGE_BASE else None
         self.lookup: WordCache[tuple[tuple[str, float], ...]] = WordCache(self._lookup)
 
     def _index_keywords(self, knowledge: KnowledgeBase) -> dict[str, set[str]]:
@@ -427,16 +432,7 @@ class Index:
             return []
         municipalities = self.normalizer.municipality_tokens
         query.names = sum(bit for token, bit in query.bits.items() if token in municipalities)
-        entry_mask: dict[str, int] = defaultdict(int)
-        for bit, token in enumerate(tokens):
-            if token.known:
-                for entry_id in self.entries_with[token.token]:
-                    entry_mask[entry_id] |= 1 << bit
-        bounds = sorted(
-            ((query.best_possible(mask, self.lightest[entry_id]), entry_id)
-             for entry_id, mask in entry_mask.items() if entry_id not in excluded),
-            reverse=True,
-        )
+        bounds = self._bounds(tokens, query, excluded, min_score)
         scored: list[Scored] = []
         floor = min_score
         for bound, entry_id in bounds:
@@ -447,6 +443,28 @@ class Index:
             if spread is not None:
                 floor = max(floor, found.score / 100 - spread)
         return sorted(scored, key=lambda item: item.score, reverse=True)
+
+    def _bounds(
+        self, tokens: list[QueryToken], query: _Query, excluded: frozenset[str],
+        min_score: float,
+    ) -> list[tuple[float, str]]:
+        """Every entry holding a known token of the question, with the best value it could
+        get, best first (ties: the later entry id first); on a large base the same figures
+        from whole arrays at once (`_LargeBounds`), only those reaching `min_score`."""
+        known = [token.token for token in tokens if token.known]
+        if (self._large is not None and len(tokens) < _LargeBounds.MAX_TOKENS
+                and sum(len(self.entries_with[token]) for token in known) >= LARGE_SHARE):
+            return self._large.bounds(tokens, query, excluded, min_score)
+        entry_mask: dict[str, int] = defaultdict(int)
+        for bit, token in enumerate(tokens):
+            if token.known:
+                for entry_id in self.entries_with[token.token]:
+                    entry_mask[entry_id] |= 1 << bit
+        return sorted(
+            ((query.best_possible(mask, self.lightest[entry_id]), entry_id)
+             for entry_id, mask in entry_mask.items() if entry_id not in excluded),
+            reverse=True,
+        )
 
     def _score_entry(self, entry_id: str, query: _Query) -> Scored:
         """An entry's score: its best alternate, or a few of its alternates taken together.
@@ -536,6 +554,59 @@ class Index:
             if token.similarity >= similarity:
                 found |= self._keyword_entries.get(token.token, set())
         return found
+
+
+class _LargeBounds:
+    """`Index._bounds` for a knowledge base of thousands of entries, where a question made of
+    common words touches most of them: the entries' masks and best possible values are
+    computed on whole arrays (numpy), in the same floating-point steps as `_Query.gain`,
+    `_Query.best_possible` and `f_score`, so the figures and their order are the same."""
+
+    MAX_TOKENS = 63  # a question's tokens are the bits of one 64-bit mask
+
+    def __init__(self, index: Index) -> None:
+        import numpy  # only a large base needs it: not read at every start
+
+        self.np = numpy
+        self.entry_ids = list(index.lightest)
+        place = {entry_id: i for i, entry_id in enumerate(self.entry_ids)}
+        self.lightest = numpy.array([index.lightest[e] for e in self.entry_ids], dtype=float)
+        order = sorted(range(len(self.entry_ids)), key=self.entry_ids.__getitem__)
+        self.id_rank = numpy.empty(len(order), dtype=numpy.int64)
+        self.id_rank[order] = numpy.arange(len(order))
+        self.place = place
+        self.owners = {
+            token: numpy.array([place[e] for e in owners], dtype=numpy.int64)
+            for token, owners in index.entries_with.items()
+        }
+
+    def bounds(
+        self, tokens: list[QueryToken], query: _Query, excluded: frozenset[str],
+        min_score: float,
+    ) -> list[tuple[float, str]]:
+        """The entries that could reach `min_score`, with that best value, best first."""
+        np = self.np
+        masks = np.zeros(len(self.entry_ids), dtype=np.int64)
+        for bit, token in enumerate(tokens):
+            if token.known:
+                masks[self.owners[token.token]] |= 1 << bit
+        for entry_id in excluded:
+            if entry_id in self.place:
+                masks[self.place[entry_id]] = 0
+        touched = np.flatnonzero(masks)
+        held = masks[touched]
+        gain = np.zeros(len(touched))
+        for bit, value in enumerate(query.gains):
+            gain = gain + np.where((held >> bit) & 1 == 1, value, 0.0)
+        precision = np.minimum((gain + query.context_total) / self.lightest[touched], 1.0)
+        recall = np.minimum(gain / query.total, 1.0)
+        beta2 = RECALL_BETA * RECALL_BETA
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = (1 + beta2) * precision * recall / (beta2 * precision + recall)
+        value = np.where((precision <= 0) | (recall <= 0), 0.0, value)
+        reaching = np.flatnonzero(value >= min_score)
+        order = reaching[np.lexsort((self.id_rank[touched[reaching]], value[reaching]))][::-1]
+        return [(float(value[i]), self.entry_ids[touched[i]]) for i in order]
 
 
 def f_score(precision: float, recall: float) -> float:

@@ -117,3 +117,26 @@ def test_f_score_weighs_recall_more_than_precision() -> None:
 def test_a_six_letter_stop_word_with_a_letter_left_out_is_that_stop_word() -> None:
     assert _plausible_stop_typo("hvike", "hvilke")
     assert not _plausible_stop_typo("hva", "hvem")
+
+
+def test_a_large_base_finds_the_same_bounds_on_arrays(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On thousands of entries the best possible values are computed on arrays; they must be
+    the same figures, in the same order, as entry by entry (here forced on the shipped base)."""
+    import bot.matcher as matcher
+    from bot.evaluate import load_labelled
+
+    monkeypatch.setattr(matcher, "LARGE_BASE", 1)
+    monkeypatch.setattr(matcher, "LARGE_SHARE", 0)
+    knowledge = load_knowledge(PROJECT_ROOT / "knowledge")
+    large = Index(knowledge, Normalizer(knowledge.language))
+    assert large._large is not None
+    questions = [item.question for item in
+                 load_labelled(PROJECT_ROOT / "tests" / "labelled" / "questions.tsv")]
+    excluded = frozenset({"council.members"})
+    for question in questions:
+        tokens = large.query_tokens(large.analyse(question))
+        arrays = large.score(tokens, excluded=excluded, spread=0.3)
+        kept, large._large = large._large, None
+        one_by_one = large.score(tokens, excluded=excluded, spread=0.3)
+        large._large = kept
+        assert arrays == one_by_one, question
