@@ -18,6 +18,7 @@ from handlers import (
     buttons,
     contacts,
     editors,
+    emergency_first,
     errors,
     followup,
     inline,
@@ -40,11 +41,15 @@ def register(application: Application) -> None:
     Editors' commands pass only for editors in a private chat; for anyone else they fall
     through to the unknown-command reply, as any unknown command does. Editors' commands,
     buttons and texts do not block (`block=False`): the bot handles one update at a time, and
-    a review list or an export must not make residents wait for it.
+    a review list or an export must not make residents wait for it. The flood guard comes
+    first (group -2), then an emergency beside a command or in a caption (group -1), which
+    stops every other handler when it answers.
     """
     private = filters.ChatType.PRIVATE
     editor = editors.editor_filter(application)
-    application.add_handler(TypeHandler(Update, throttle.throttle), group=-1)
+    application.add_handler(TypeHandler(Update, throttle.throttle), group=-2)
+    application.add_handler(
+        MessageHandler(emergency_first.BESIDE, emergency_first.emergency_first), group=-1)
     application.add_handlers([
         CommandHandler("start", start.start),
         CommandHandler(["hjelp", "help"], start.help_command),

@@ -48,3 +48,41 @@ async def test_emergencies_stay_out_of_the_editors_unanswered_list(
     text = editor_bot.request.last("sendMessage").params["text"]
     assert "blorfthallen" in text
     assert "livet" not in text and "garasjen" not in text
+
+
+async def test_an_emergency_after_a_command_gets_the_numbers_not_the_help(
+    offline_bot: OfflineBot,
+) -> None:
+    offline_bot.request.clear()
+    await offline_bot.send(updates.message("/hjelp brann i kjelleren!", user_id=804))
+    [reply] = offline_bot.request.of("sendMessage")  # the numbers only, no help text first
+    assert reply.params["text"].startswith("Ring <b>110</b>")
+    offline_bot.request.clear()
+    await offline_bot.send(updates.message("/kontakt Tinn pappa puster ikke", user_id=804))
+    [reply] = offline_bot.request.of("sendMessage")
+    assert "<b>113</b>" in reply.params["text"]
+    assert [row.outcome for row in await logged(offline_bot)] == ["emergency", "emergency"]
+
+
+async def test_a_command_with_an_ordinary_question_does_what_the_command_does(
+    offline_bot: OfflineBot,
+) -> None:
+    await offline_bot.send(updates.message("/hjelp", user_id=805))
+    plain_help = offline_bot.request.last("sendMessage").params["text"]
+    await offline_bot.send(updates.message("/hjelp hva kan du svare på", user_id=805))
+    assert offline_bot.request.last("sendMessage").params["text"] == plain_help
+    await offline_bot.send(updates.message("/brannvesen", user_id=805))  # no such command
+    assert "<b>110</b>" not in offline_bot.request.last("sendMessage").params["text"]
+
+
+async def test_a_photo_captioned_with_an_emergency_gets_the_numbers(
+    offline_bot: OfflineBot,
+) -> None:
+    photo = [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]
+    offline_bot.request.clear()
+    await offline_bot.send(updates.message(photo=photo, caption="LÅVEN BRENNER", user_id=806))
+    [reply] = offline_bot.request.of("sendMessage")
+    assert "<b>110</b>" in reply.params["text"]
+    await offline_bot.send(updates.message(photo=photo, caption="utsikten fra Gaustatoppen",
+                                           user_id=806))
+    assert "<b>110</b>" not in offline_bot.request.last("sendMessage").params["text"]
