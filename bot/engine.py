@@ -712,8 +712,11 @@ class Engine:
         courtesy = state.normalizer.courtesy
         by_sentence = [[word for word in words(fold(sentence)) if word in courtesy]
                        for sentence in sentences]
-        if any(by_sentence[1:]):  # the greeting that opens it is not what it says
-            by_sentence = by_sentence[1:]
+        if any(by_sentence[1:]):  # the greeting that opens it is not what it says, its
+            # thanks are ("Takk for svarene i sted, det var akkurat det jeg trengte … Ha en
+            # fortsatt fin dag videre!")
+            by_sentence = [[word for word in by_sentence[0] if word in _THANKS_OR_FAREWELL],
+                           *by_sentence[1:]]
         said = [word for sentence_words in by_sentence for word in sentence_words]
         if not any(word in _THANKS_OR_FAREWELL for word in said):
             return None  # "Hei! Jeg er leder i velforeningen … vi trenger …": no thanks
