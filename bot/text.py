@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -43,6 +43,31 @@ MAX_CACHED_WORD_CHARS = 40
 and remembering hostile ones would let a few messages fill memory."""
 
 Answer = TypeVar("Answer")
+
+
+def longest_first(phrases: Iterable[str]) -> str:
+    """A regular expression matching any of `phrases`, the longest one that fits first, written
+    as a tree of their letters ("nore(?: og(?: uvdal)?)?"): at each place in a text it follows
+    the one branch the next letter allows, where a plain alternation of three hundred phrases
+    tries each in turn (five times slower on the labelled questions)."""
+    tree: dict[str, dict] = {}
+    for phrase in phrases:
+        node = tree
+        for letter in phrase:
+            node = node.setdefault(letter, {})
+        node[""] = {}
+    return _branches(tree)
+
+
+def _branches(node: dict[str, dict]) -> str:
+    """The expression for the phrases' endings below one node of the letter tree."""
+    branches = [re.escape(letter) + _branches(below)
+                for letter, below in sorted(node.items()) if letter]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 and "" not in node else (
+        "(?:" + "|".join(branches) + ")")
+    return body + ("?" if "" in node else "")
 
 
 class WordCache(Generic[Answer]):
@@ -229,11 +254,9 @@ class Normalizer:
             self.municipality_tokens[token] = key
             for name in (*names, key.replace("_", " ")):
                 self._add_variant(name, token, phrases)
-        ordered = sorted(phrases, key=len, reverse=True)
         self._phrases = phrases
         self._phrase_pattern = (
-            re.compile(r"\b(" + "|".join(re.escape(p) for p in ordered) + r")\b")
-            if ordered else None
+            re.compile(r"\b(" + longest_first(phrases) + r")\b") if phrases else None
         )
         self.courtesy_tokens = frozenset(self.token_for(word) for word in self.courtesy)
         self.markers = {

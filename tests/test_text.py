@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.config import PROJECT_ROOT
@@ -197,3 +199,15 @@ def test_years_and_numbers_dictated_as_words_are_read_in_digits(
     dictated: str, written: str
 ) -> None:
     assert in_digits(dictated) == written
+
+
+def test_phrases_are_found_longest_first_as_an_alternation_would() -> None:
+    from bot.text import longest_first
+
+    phrases = ["nore og uvdal", "nore", "og", "regionrådet", "region", "regionen", "e-post"]
+    tree = re.compile(r"\b(" + longest_first(phrases) + r")\b")
+    plain = re.compile(r"\b(" + "|".join(
+        re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + r")\b")
+    text = "nore og uvdal og nore og regionen regionrådet regions e-post nore og uvdalen"
+    assert tree.findall(text) == plain.findall(text)
+    assert tree.findall(text)[:2] == ["nore og uvdal", "og"]
