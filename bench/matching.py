@@ -64,6 +64,7 @@ from typing import Any, Protocol
 from rapidfuzz import fuzz, process, utils
 
 from bench import synthetic
+from bot import terms as bot_terms
 from bot import text as bot_text
 from bot.__main__ import engine_decision
 from bot.config import MatchingConfig, load_config
@@ -391,7 +392,7 @@ class Worker:
 
     def fresh_answerer(self, knowledge: KnowledgeBase) -> Answerer:
         """A new answerer with cold caches, as right after the bot starts."""
-        for cached in (bot_text.stem, bot_text.fold):
+        for cached in (bot_text.stem, bot_text.fold, bot_terms._message_words):
             cache_clear: Callable[[], None] | None = getattr(cached, "cache_clear", None)
             if cache_clear is not None:
                 cache_clear()

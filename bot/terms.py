@@ -40,6 +40,7 @@ MAX_ENDING = 3
 FUZZY_MIN_LENGTH = 6
 FUZZY_TWO_LENGTH = 10
 CACHE_SIZE = 20_000
+MESSAGE_WORDS_CACHE_SIZE = 1_024
 EVERYDAY_LANGUAGES = ("nb", "en")
 EVERYDAY_WORDS = 30_000
 """The most frequent words per language that are never read as a misspelt term."""
@@ -327,9 +328,16 @@ _APOSTROPHE = re.compile(r"['\u2019]")
 
 def message_words(text: str) -> list[str]:
     """The folded words of a message: English contractions joined ("can't" is "cant"),
-    Norwegian clitics apart ("slår'n" is "slår n"), a letter prefix joined ("e-post")."""
+    Norwegian clitics apart ("slår'n" is "slår n"), a letter prefix joined ("e-post").
+    Remembered for the texts seen last (the layers read one message's sentences many times);
+    each caller gets a list of its own."""
+    return list(_message_words(text))
+
+
+@lru_cache(maxsize=MESSAGE_WORDS_CACHE_SIZE)
+def _message_words(text: str) -> tuple[str, ...]:
     folded = _LETTER_PREFIX.sub(r"\1", fold(text))  # "e-post" is one word, as written "epost"
-    return words(_APOSTROPHE.sub("", _CLITIC.sub(" ", folded)))
+    return tuple(words(_APOSTROPHE.sub("", _CLITIC.sub(" ", folded))))
 
 
 def occurrences(
