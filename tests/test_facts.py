@@ -918,6 +918,22 @@ def test_what_a_municipal_service_costs_is_not_known(engine: Engine, question: s
     assert "kommune.no" in result_plain(result, engine.knowledge)
 
 
+@pytest.mark.parametrize(("question", "first"), [
+    ("når er det søppeltømming i Hjartdal?", "Når søppelet hentes i Hjartdal kommune"),
+    ("When is bin day in Tinn?", "I do not have the waste collection days of Tinn"),
+    ("hvor mange skoler er det i kongsberg kommune",
+     "Hvor mange skoler og barnehager Kongsberg kommune har, vet jeg ikke."),
+    ("Hva koster søppeltømming på Notodden?", "Avgifter, gebyrer og eiendomsskatt i Notodden"),
+])
+def test_waste_collection_and_schools_are_not_known(
+    engine: Engine, question: str, first: str
+) -> None:
+    """Learnt from rounds 73 and 74: asked about a municipality's service it does not know,
+    the bot says so with the website (a price is still a fee)."""
+    text = result_plain(engine.ask(question), engine.knowledge)
+    assert text.startswith(first) and "kommune.no" in text
+
+
 @pytest.mark.parametrize(("question", "line"), [
     ("NOU adm", "Administrasjonssenteret i Nore og Uvdal kommune er Rødberg."),
     ("Jeg jobbe i Tinn. Hva er byen der kommunen har kontor?",
