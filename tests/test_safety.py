@@ -407,7 +407,11 @@ def test_each_kind_is_recognised(engine: Engine, message: str, expected: str) ->
      ("we found his boat drifting and empty, he's not answering", "unclear"),
      ("låven har rast sammen i stormen og naboen var inne", "unclear"),
      ("flommen tok med seg en bil ved brua, folk inni?", "unclear"),
-     ("det er et hull i isen og skispor som går ned i det", "unclear")],
+     ("det er et hull i isen og skispor som går ned i det", "unclear"),
+     # a real emergency during a course or a drill is still one
+     ("på skredkurset ble en tatt av skred og er begravd", "medical"),
+     ("kursdeltaker gikk gjennom isen på ordentlig, vi har fått ham opp", "medical"),
+     ("vi er på kurs og det brenner i bygget", "fire")],
 )
 def test_wordings_without_the_obvious_words_are_recognised(
     engine: Engine, message: str, expected: str
