@@ -597,7 +597,14 @@ def test_an_unclear_emergency_beside_another_kind_still_gives_every_number(
      "Vi skal på tur og vil unngå skredterreng, hvor går løypa?",
      "jeg kommer ikke tilbake til kontoret før mandag, kan du sende skjemaet?",
      "vi har ryddet huset og skrevet testamente hos advokat, hvordan tinglyser vi?",
-     "Hvor ligger badeplassen, vi finner ikke veien dit med ungene"],
+     "Hvor ligger badeplassen, vi finner ikke veien dit med ungene",
+     "det spiller ingen rolle lenger hvilken buss jeg tar, begge går til Kongsberg",
+     "Skisporene går ned mot isen på Tinnsjøen, er isen trygg nå?",
+     "Vi skal på tur til hytta, utleieren svarer ikke og det er meldt uvær",
+     "vi tok med oss kajakken til elva i helga, hvor kan vi parkere?",
+     "vi finner ikke sønnens gymtøy, har skolen hittegods?",
+     "han snakker ikke norsk og falt utenfor på arbeidsmarkedet, finnes det kurs?",
+     "Skal vi ha førstehjelpskurs med HLR og hjertestarter på jobben, hvem kan holde det?"],
 )
 def test_ordinary_messages_with_risky_words_are_no_emergency(
     engine: Engine, message: str
