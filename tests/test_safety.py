@@ -133,7 +133,11 @@ def test_an_exception_with_parts_anywhere_takes_back_every_place_of_each_part() 
      ("jeg vil ikke leve lenger", "crisis"), ("i want to die", "crisis"),
      ("pappa slår meg", "child"), ("noen har brutt seg inn hos oss nå", "police"),
      ("barnet har høy feber i natt", "nonurgent"), ("det har skjedd en ulykke", "unclear"),
-     ("kan jeg sende sms til 113?", "sms"), ("HJELP!!", "help"), ("SOS", "help")],
+     ("kan jeg sende sms til 113?", "sms"), ("HJELP!!", "help"), ("SOS", "help"),
+     ("vi finner ikke barna!", "police"), ("finn ikkje ungane", "police"),
+     ("we can't find the kids anywhere", "police"),
+     ("vi finner ikke veien, og barna er borte", "police"),
+     ("sønnen min er borte fra skolen og svarer ikke på telefonen", "police")],
 )
 def test_each_kind_is_recognised(engine: Engine, message: str, expected: str) -> None:
     assert kind(engine, message) == expected
@@ -604,7 +608,9 @@ def test_an_unclear_emergency_beside_another_kind_still_gives_every_number(
      "vi tok med oss kajakken til elva i helga, hvor kan vi parkere?",
      "vi finner ikke sønnens gymtøy, har skolen hittegods?",
      "han snakker ikke norsk og falt utenfor på arbeidsmarkedet, finnes det kurs?",
-     "Skal vi ha førstehjelpskurs med HLR og hjertestarter på jobben, hvem kan holde det?"],
+     "Skal vi ha førstehjelpskurs med HLR og hjertestarter på jobben, hvem kan holde det?",
+     "Gjester spør etter åpningstidene på rådhuset, og jeg finner dem ikke noe sted.",
+     "ungane er borte frå skulen i dag pga sjukdom, må vi melde frå?"],
 )
 def test_ordinary_messages_with_risky_words_are_no_emergency(
     engine: Engine, message: str
