@@ -137,7 +137,8 @@ def test_an_exception_with_parts_anywhere_takes_back_every_place_of_each_part() 
      ("vi finner ikke barna!", "police"), ("finn ikkje ungane", "police"),
      ("we can't find the kids anywhere", "police"),
      ("vi finner ikke veien, og barna er borte", "police"),
-     ("sønnen min er borte fra skolen og svarer ikke på telefonen", "police")],
+     ("sønnen min er borte fra skolen og svarer ikke på telefonen", "police"),
+     ("kva har vorte av ungen", "police")],
 )
 def test_each_kind_is_recognised(engine: Engine, message: str, expected: str) -> None:
     assert kind(engine, message) == expected
@@ -610,7 +611,8 @@ def test_an_unclear_emergency_beside_another_kind_still_gives_every_number(
      "han snakker ikke norsk og falt utenfor på arbeidsmarkedet, finnes det kurs?",
      "Skal vi ha førstehjelpskurs med HLR og hjertestarter på jobben, hvem kan holde det?",
      "Gjester spør etter åpningstidene på rådhuset, og jeg finner dem ikke noe sted.",
-     "ungane er borte frå skulen i dag pga sjukdom, må vi melde frå?"],
+     "ungane er borte frå skulen i dag pga sjukdom, må vi melde frå?",
+     "Naboen min påsto at Sigdal er blitt en del av Kongsbergregionen. Stemmer det?"],
 )
 def test_ordinary_messages_with_risky_words_are_no_emergency(
     engine: Engine, message: str
