@@ -97,6 +97,10 @@ QUESTION_WORDS = frozenset(words(fold(
 """Words that begin a question inside a longer sentence ("… og lurte på kor mange som bur i
 Nore og Uvdal")."""
 MAX_PARTS = 3
+_COMMA_QUESTION = re.compile(
+    r"\s*,\s*(?=(?:" + "|".join(sorted(QUESTION_WORDS | {"når", "kæm", "kåleis"}))
+    + r")\b)", re.IGNORECASE)
+"""A comma before a question word: where a second question may begin."""
 _PART_BREAK = re.compile(
     r"(?:\s*,\s*|\s+)(?:og|and|samt|&)\s+(?=(?:(?:for|in|i|på|til|to|from|fra|frå)\s+)?(?:"
     + "|".join(sorted(
@@ -1410,10 +1414,21 @@ def _together(answers: list[FactAnswer]) -> FactAnswer:
 
 def question_parts(text: str) -> list[str]:
     """The parts of a question joined by "og"/"and" before a question word ("Når vart
-    regionrådet skipa, og kva er føremålet?" → two parts); [text] when there is one."""
-    parts = [part.strip(" ,;") for part in _PART_BREAK.split(text)]
+    regionrådet skipa, og kva er føremålet?" → two parts), or by a comma between two
+    questions that each begin with one ("hva driver regionrådet med, hva satser de på?");
+    [text] when there is one."""
+    parts = [piece for part in _PART_BREAK.split(text) for piece in _comma_questions(part)]
     parts = [part for part in parts if part]
     return parts[:MAX_PARTS] if len(parts) > 1 else [text]
+
+
+def _comma_questions(part: str) -> list[str]:
+    """`part` split at each comma followed by a question word, when it begins with one too
+    ("Hei, hva er adressen?" is one question)."""
+    part = part.strip(" ,;")
+    if not _is_question_word(part):
+        return [part]
+    return [piece.strip(" ,;") for piece in _COMMA_QUESTION.split(part)]
 
 
 COUNCIL_MEMBERS = "people"

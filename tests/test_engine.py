@@ -674,3 +674,21 @@ def test_a_question_that_only_points_back_is_read_with_the_sentence_before(
     sigdal = engine.ask("Eg las i avisa at Sigdal har meldt seg inn. Stemmer det?")
     assert sigdal.outcome is Outcome.ANSWERED and sigdal.entry is not None
     assert sigdal.entry.id == "council.sigdal"
+
+
+def test_two_questions_joined_by_a_comma_are_each_answered(engine: Engine) -> None:
+    """Learnt from round 75: "…, hva satser de på?" is a second question, not background."""
+    for message in ("hva er det regionrådet egentlig driver med, hva satser de på?",
+                    "ka e det dei driv med i regionrådet, ka satse dei på?"):
+        result = engine.ask(message)
+        entries = [result.entry.id, *(c.entry.id for c in result.also)] if result.entry else []
+        assert "council.focus_areas" in entries, message
+    assert engine.ask("Hei, hva er adressen til Tinn kommune?").also == ()
+
+
+@pytest.mark.parametrize(("message", "entry"), [
+    ("når vart regionrådet laga, veit du det?", "council.founded"),
+    ("Which village is the municipal seat of Flesberg?", "municipality.flesberg"),
+])
+def test_learnt_from_round_75(engine: Engine, message: str, entry: str) -> None:
+    assert answered(engine, message) == entry
