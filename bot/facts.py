@@ -97,15 +97,16 @@ QUESTION_WORDS = frozenset(words(fold(
 """Words that begin a question inside a longer sentence ("… og lurte på kor mange som bur i
 Nore og Uvdal")."""
 MAX_PARTS = 3
+QUESTION_WORDS_WRITTEN = QUESTION_WORDS | {"når", "kæm", "kåleis"}
+"""The question words as people write them, for expressions on unfolded text."""
 _COMMA_QUESTION = re.compile(
-    r"\s*,\s*(?=(?:" + "|".join(sorted(QUESTION_WORDS | {"når", "kæm", "kåleis"}))
-    + r")\b)", re.IGNORECASE)
+    r"\s*,\s*(?=(?:" + "|".join(sorted(QUESTION_WORDS_WRITTEN)) + r")\b)", re.IGNORECASE)
 """A comma before a question word: where a second question may begin."""
 _PART_BREAK = re.compile(
     r"(?:\s*,\s*|\s+)(?:og|and|samt|&)\s+(?=(?:(?:for|in|i|på|til|to|from|fra|frå)\s+)?(?:"
     + "|".join(sorted(
-        QUESTION_WORDS | {"når", "kæm", "kåleis", "is", "are", "was", "were", "does", "do", "did",
-                          "can", "could", "om", "whether", "stemmer"}
+        QUESTION_WORDS_WRITTEN | {"is", "are", "was", "were", "does", "do", "did", "can",
+                                  "could", "om", "whether", "stemmer"}
     )) + r")\b)",
     re.IGNORECASE,
 )

@@ -13,7 +13,6 @@ through untouched.
 from __future__ import annotations
 
 from telegram import Message, Update
-from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 
 from bot.services import services
@@ -28,13 +27,12 @@ BESIDE = (
 
 def text_beside(message: Message) -> str:
     """The text after the command ("/hjelp@bot brann i kjelleren": "brann i kjelleren"), else
-    the caption; "" when there is none."""
+    the caption (`BESIDE` lets captions through from private chats only); "" when there is
+    none."""
     if message.text:
         command, *rest = message.text.split(maxsplit=1)
         return rest[0].strip() if command.startswith("/") and rest else ""
-    if message.caption and message.chat.type == ChatType.PRIVATE:
-        return message.caption.strip()
-    return ""
+    return (message.caption or "").strip()
 
 
 async def emergency_first(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
